@@ -1,0 +1,79 @@
+"""A thin, typed wrapper over HiGHS for the small LPs of the game engine."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import highspy
+import numpy as np
+from numpy.typing import NDArray
+
+from coopnet.engine.errors import SolverError
+
+INF = highspy.kHighsInf
+
+
+class LinearProgram:
+    """min c.x subject to row bounds and column bounds, rows added and changed in place.
+
+    Re-solves start from the previous basis, which is what makes sequential LPs cheap.
+    """
+
+    def __init__(self, costs: Sequence[float], lower: Sequence[float], upper: Sequence[float]):
+        self._highs = highspy.Highs()
+        self._highs.setOptionValue("output_flag", False)
+        self._highs.setOptionValue("primal_feasibility_tolerance", 1e-10)
+        self._highs.setOptionValue("dual_feasibility_tolerance", 1e-10)
+        n = len(costs)
+        self._highs.addCols(
+            n,
+            np.asarray(costs, dtype=np.float64),
+            np.asarray(lower, dtype=np.float64),
+            np.asarray(upper, dtype=np.float64),
+            0,
+            np.zeros(0, dtype=np.int32),
+            np.zeros(0, dtype=np.int32),
+            np.zeros(0),
+        )
+        self.num_rows = 0
+
+    def add_rows(
+        self,
+        lower: NDArray[np.float64],
+        upper: NDArray[np.float64],
+        rows: list[tuple[NDArray[np.int32], NDArray[np.float64]]],
+    ) -> None:
+        starts = np.zeros(len(rows), dtype=np.int32)
+        lengths = [len(indices) for indices, _ in rows]
+        starts[1:] = np.cumsum(lengths)[:-1]
+        indices = np.concatenate([i for i, _ in rows]).astype(np.int32)
+        values = np.concatenate([v for _, v in rows]).astype(np.float64)
+        self._highs.addRows(len(rows), lower, upper, len(indices), starts, indices, values)
+        self.num_rows += len(rows)
+
+    def set_row_bounds(self, row: int, lower: float, upper: float) -> None:
+        self._highs.changeRowBounds(row, lower, upper)
+
+    def set_coefficient(self, row: int, column: int, value: float) -> None:
+        self._highs.changeCoeff(row, column, value)
+
+    def solve(self) -> tuple[float, NDArray[np.float64], NDArray[np.float64]]:
+        """Solve; return the objective, the column values and the row duals."""
+        self._highs.run()
+        status = self._highs.getModelStatus()
+        if status != highspy.HighsModelStatus.kOptimal:
+            raise SolverError(f"the LP solver stopped with status {self._highs.modelStatusToString(status)}")
+        solution = self._highs.getSolution()
+        objective = float(self._highs.getInfo().objective_function_value)
+        return objective, np.array(solution.col_value), np.array(solution.row_dual)
+
+
+def is_feasible(
+    equalities: NDArray[np.float64], rhs: NDArray[np.float64], lower: NDArray[np.float64]
+) -> bool:
+    """Whether some y >= lower satisfies equalities @ y = rhs."""
+    program = LinearProgram(np.zeros(equalities.shape[1]), lower, np.full(len(lower), INF))
+    rows = [(np.flatnonzero(r).astype(np.int32), r[r != 0]) for r in equalities]
+    program.add_rows(rhs, rhs, rows)
+    program._highs.run()
+    return bool(program._highs.getModelStatus() == highspy.HighsModelStatus.kOptimal)

@@ -1,0 +1,233 @@
+"""Nucleolus, prenucleolus and least core of a dense game, each result certified.
+
+The sequential LP of Maschler, Peleg and Shapley (1979): minimise the largest excess
+e(S, x) = v(S) - x(S), fix the coalitions that are tight in every optimum (those with a positive
+dual), and repeat on the rest until the fixed coalitions determine x. Each LP starts with 2n
+coalitions and adds the most violated ones (constraint generation), so it stays small even when
+there are 2^20 coalitions; warm starts make the re-solves cheap. The answer is then polished by
+least squares on its fixed coalitions and checked with Kohlberg's criterion (1971) before it is
+returned: every collection of coalitions with excess at least t must be balanced.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from coopnet.engine.errors import SolverError, Undefined
+from coopnet.engine.games.lp import INF, LinearProgram, is_feasible
+from coopnet.engine.games.subsets import FloatVector, masks_to_matrix, subset_sums
+from coopnet.engine.games.values import as_dense
+
+_DUAL_TOL = 1e-9
+_SPAN_TOL = 1e-10
+
+
+def prenucleolus(values: ArrayLike) -> FloatVector:
+    """The prenucleolus: lexicographically smallest excesses over all efficient allocations.
+
+    >>> prenucleolus([0, 0, 0, 10, 0, 0, 0, 2]).round(9).tolist()
+    [3.0, 3.0, -4.0]
+    """
+    v, n = as_dense(values)
+    return _SequentialLP(v, n, imputation=False).solve()
+
+
+def nucleolus(values: ArrayLike) -> FloatVector:
+    """The nucleolus: as the prenucleolus, over imputations (x_i >= v({i}), sum x = v(N)).
+
+    Raises `Undefined` when there are no imputations (sum of v({i}) exceeds v(N)).
+
+    >>> nucleolus([0, 0, 0, 10, 0, 0, 0, 2]).round(9).tolist()
+    [1.0, 1.0, 0.0]
+    """
+    v, n = as_dense(values)
+    singles = v[1 << np.arange(n)]
+    if singles.sum() > v[-1] + 1e-9 * max(1.0, float(np.abs(v).max())):
+        raise Undefined(
+            "no imputation exists: the players' stand-alone values add up to more than v(N)"
+        )
+    return _SequentialLP(v, n, imputation=True).solve()
+
+
+def least_core_epsilon(values: ArrayLike) -> float | None:
+    """The smallest eps such that some efficient x has x(S) >= v(S) - eps for every proper S.
+
+    The core is empty exactly when eps > 0. None for one player (no proper coalition).
+    """
+    v, n = as_dense(values)
+    if n == 1:
+        return None
+    return _SequentialLP(v, n, imputation=False).first_level()
+
+
+class _SequentialLP:
+    """One run of the sequential LP. Columns: x_0 .. x_{n-1}, then eps."""
+
+    def __init__(self, v: FloatVector, n: int, imputation: bool):
+        self.v, self.n, self.imputation = v, n, imputation
+        self.full = (1 << n) - 1
+        self.scale = max(1.0, float(np.abs(v).max()))
+        self.tol = 1e-9 * self.scale
+        self.singles = v[1 << np.arange(n)]
+        lower = self.singles if imputation else np.full(n, -INF)
+        self.lp = LinearProgram(
+            costs=[0.0] * n + [1.0], lower=[*lower, -INF], upper=[INF] * (n + 1)
+        )
+        self.lp.add_rows(
+            np.array([v[self.full]]),
+            np.array([v[self.full]]),
+            [(np.arange(n, dtype=np.int32), np.ones(n))],
+        )
+        self.row_masks: list[int] = [self.full]
+        self.open_rows: list[int] = []
+        self.fixed: list[tuple[int, float]] = [(self.full, 0.0)]
+        self.in_lp = np.zeros(1 << n, dtype=bool)
+        self.in_lp[self.full] = True
+        self.free = np.ones(1 << n, dtype=bool)
+        self.free[[0, self.full]] = False
+        self.rank = 1
+        self.rng = np.random.default_rng(0)
+
+    def first_level(self) -> float:
+        self._add_initial_rows()
+        eps, _, _ = self._solve_level()
+        return eps
+
+    def solve(self) -> FloatVector:
+        self._add_initial_rows()
+        while self.rank < self.n:
+            eps, _, duals = self._solve_level()
+            self._fix(eps, duals)
+        x = self._polish()
+        if not kohlberg_certified(self.v, x, self.imputation):
+            raise SolverError("the nucleolus LP's answer failed Kohlberg's criterion")
+        return x
+
+    def _add_initial_rows(self) -> None:
+        singles = [1 << i for i in range(self.n)]
+        initial = {m for m in singles + [self.full ^ m for m in singles] if m != self.full}
+        self._add_rows(np.array(sorted(initial), dtype=np.int64))
+
+    def _add_rows(self, masks: NDArray[np.int64]) -> None:
+        if len(masks) == 0:
+            return
+        n = self.n
+        rows = []
+        for mask in masks.tolist():
+            members = [i for i in range(n) if mask >> i & 1] + [n]
+            rows.append((np.array(members, dtype=np.int32), np.ones(len(members))))
+            self.open_rows.append(self.lp.num_rows + len(rows) - 1)
+            self.row_masks.append(mask)
+        self.lp.add_rows(self.v[masks], np.full(len(masks), INF), rows)
+        self.in_lp[masks] = True
+
+    def _solve_level(self) -> tuple[float, FloatVector, FloatVector]:
+        """Solve the current LP, adding violated coalitions until none is left."""
+        batch = max(2 * self.n, 16)
+        while True:
+            eps, columns, duals = self.lp.solve()
+            excess = self.v - subset_sums(columns[: self.n])
+            violated = np.flatnonzero(self.free & ~self.in_lp & (excess > eps + self.tol))
+            if len(violated) == 0:
+                return eps, columns[: self.n], duals
+            if len(violated) > batch:
+                top = np.argpartition(excess[violated], -batch)[-batch:]
+                violated = violated[top]
+            self._add_rows(violated.astype(np.int64))
+
+    def _fix(self, eps: float, duals: FloatVector) -> None:
+        """Turn the open rows with a positive dual into equalities at level eps."""
+        still_open = []
+        for row in self.open_rows:
+            mask = self.row_masks[row]
+            if abs(duals[row]) > _DUAL_TOL:
+                self.lp.set_coefficient(row, self.n, 0.0)
+                self.lp.set_row_bounds(row, self.v[mask] - eps, self.v[mask] - eps)
+                self.fixed.append((mask, eps))
+            else:
+                still_open.append(row)
+        self._update_span()
+        self.open_rows = []
+        for row in still_open:
+            if self.free[self.row_masks[row]]:
+                self.open_rows.append(row)
+            else:  # its excess is now determined by the fixed coalitions
+                self.lp.set_row_bounds(row, -INF, INF)
+
+    def _update_span(self) -> None:
+        """Mark every coalition in the span of the fixed ones as no longer free.
+
+        1_S is in the span iff z(S) = 0 for every z in the null space; two random vectors of the
+        null space decide that for all 2^n coalitions at once with probability one.
+        """
+        fixed = masks_to_matrix(np.array([m for m, _ in self.fixed], dtype=np.int64), self.n)
+        _, sigma, vt = np.linalg.svd(fixed)
+        self.rank = int((sigma > 1e-9 * sigma[0]).sum())
+        if self.rank >= self.n:
+            self.free[:] = False
+            return
+        null = vt[self.rank :].T
+        for _ in range(2):
+            z = null @ self.rng.standard_normal(null.shape[1])
+            z /= np.linalg.norm(z)
+            self.free &= np.abs(subset_sums(z)) > _SPAN_TOL
+
+    def _polish(self) -> FloatVector:
+        """Solve the fixed equalities x(S) = v(S) - eps_S by least squares, to full precision."""
+        masks = np.array([m for m, _ in self.fixed], dtype=np.int64)
+        levels = np.array([eps for _, eps in self.fixed])
+        x, *_ = np.linalg.lstsq(masks_to_matrix(masks, self.n), self.v[masks] - levels)
+        result: FloatVector = x
+        return result
+
+
+def kohlberg_certified(v: FloatVector, x: FloatVector, imputation: bool) -> bool:
+    """Kohlberg's criterion, checked level by level until the levels span R^n.
+
+    For the prenucleolus, every collection D(t) = {S : e(S, x) >= t} must be balanced; for the
+    nucleolus, D(t) together with the singletons {i} with x_i = v({i}) must be weakly balanced
+    (positive weights on D(t), non-negative on those singletons). Once D(t) and N span R^n, any
+    other efficient allocation raises some excess of a coalition already checked, so the
+    remaining levels need no check (Benedek, Fliege and Nguyen 2021).
+    """
+    n = len(x)
+    if n == 1:
+        return bool(abs(x[0] - v[1]) <= 1e-9 * max(1.0, abs(v[1])))
+    full = (1 << n) - 1
+    scale = max(1.0, float(np.abs(v).max()))
+    group_tol = 1e-7 * scale
+    excess = v - subset_sums(x)
+    if abs(excess[full]) > group_tol:
+        return False
+    singles = v[1 << np.arange(n)]
+    if imputation and np.any(x < singles - group_tol):
+        return False
+    bound = np.flatnonzero(x - singles <= group_tol) if imputation else np.zeros(0, dtype=int)
+    proper = np.arange(1, full, dtype=np.int64)
+    order = proper[np.argsort(-excess[1:full], kind="stable")]
+    collection: list[int] = []
+    start = 0
+    while start < len(order):
+        level = excess[order[start]]
+        stop = start
+        while stop < len(order) and excess[order[stop]] >= level - group_tol:
+            stop += 1
+        collection.extend(order[start:stop].tolist())
+        matrix = masks_to_matrix(np.array(collection, dtype=np.int64), n)
+        if not _weakly_balanced(matrix, bound):
+            return False
+        if np.linalg.matrix_rank(np.vstack([matrix, np.ones(n)])) == n:
+            return True
+        start = stop
+    return True
+
+
+def _weakly_balanced(matrix: NDArray[np.float64], bound: NDArray[np.int64]) -> bool:
+    """Some lambda >= 1 on the rows and mu >= 0 on the bound singletons with
+    sum lambda_S 1_S + sum mu_i e_i = t 1_N (t free)."""
+    n = matrix.shape[1]
+    singles = np.eye(n)[bound] if len(bound) else np.zeros((0, n))
+    columns = np.hstack([matrix.T, singles.T, -np.ones((n, 1))])
+    lower = np.concatenate([np.ones(len(matrix)), np.zeros(len(bound)), [-INF]])
+    return is_feasible(columns, np.zeros(n), lower)
