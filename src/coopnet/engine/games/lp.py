@@ -51,6 +51,26 @@ class LinearProgram:
         self._highs.addRows(len(rows), lower, upper, len(indices), starts, indices, values)
         self.num_rows += len(rows)
 
+    def add_columns(
+        self,
+        lower: NDArray[np.float64],
+        upper: NDArray[np.float64],
+        columns: list[tuple[NDArray[np.int32], NDArray[np.float64]]],
+    ) -> None:
+        starts = np.zeros(len(columns), dtype=np.int32)
+        starts[1:] = np.cumsum([len(indices) for indices, _ in columns])[:-1]
+        indices = np.concatenate([i for i, _ in columns]).astype(np.int32)
+        values = np.concatenate([v for _, v in columns]).astype(np.float64)
+        costs = np.zeros(len(columns))
+        self._highs.addCols(
+            len(columns), costs, lower, upper, len(indices), starts, indices, values
+        )
+
+    def feasible(self) -> bool:
+        """Whether the constraints can be met (for LPs used as feasibility checks)."""
+        self._highs.run()
+        return bool(self._highs.getModelStatus() == highspy.HighsModelStatus.kOptimal)
+
     def set_row_bounds(self, row: int, lower: float, upper: float) -> None:
         self._highs.changeRowBounds(row, lower, upper)
 
@@ -62,18 +82,8 @@ class LinearProgram:
         self._highs.run()
         status = self._highs.getModelStatus()
         if status != highspy.HighsModelStatus.kOptimal:
-            raise SolverError(f"the LP solver stopped with status {self._highs.modelStatusToString(status)}")
+            reason = self._highs.modelStatusToString(status)
+            raise SolverError(f"the LP solver stopped with status {reason}")
         solution = self._highs.getSolution()
         objective = float(self._highs.getInfo().objective_function_value)
         return objective, np.array(solution.col_value), np.array(solution.row_dual)
-
-
-def is_feasible(
-    equalities: NDArray[np.float64], rhs: NDArray[np.float64], lower: NDArray[np.float64]
-) -> bool:
-    """Whether some y >= lower satisfies equalities @ y = rhs."""
-    program = LinearProgram(np.zeros(equalities.shape[1]), lower, np.full(len(lower), INF))
-    rows = [(np.flatnonzero(r).astype(np.int32), r[r != 0]) for r in equalities]
-    program.add_rows(rhs, rhs, rows)
-    program._highs.run()
-    return bool(program._highs.getModelStatus() == highspy.HighsModelStatus.kOptimal)

@@ -11,11 +11,13 @@ returned: every collection of coalitions with excess at least t must be balanced
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from coopnet.engine.errors import SolverError, Undefined
-from coopnet.engine.games.lp import INF, LinearProgram, is_feasible
+from coopnet.engine.games.lp import INF, LinearProgram
 from coopnet.engine.games.subsets import FloatVector, masks_to_matrix, subset_sums
 from coopnet.engine.games.values import as_dense
 
@@ -192,42 +194,78 @@ def kohlberg_certified(v: FloatVector, x: FloatVector, imputation: bool) -> bool
     remaining levels need no check (Benedek, Fliege and Nguyen 2021).
     """
     n = len(x)
-    if n == 1:
-        return bool(abs(x[0] - v[1]) <= 1e-9 * max(1.0, abs(v[1])))
     full = (1 << n) - 1
     scale = max(1.0, float(np.abs(v).max()))
     group_tol = 1e-7 * scale
     excess = v - subset_sums(x)
-    if abs(excess[full]) > group_tol:
-        return False
     singles = v[1 << np.arange(n)]
-    if imputation and np.any(x < singles - group_tol):
+    if abs(excess[full]) > group_tol or (imputation and np.any(x < singles - group_tol)):
         return False
+    if n == 1:
+        return True
     bound = np.flatnonzero(x - singles <= group_tol) if imputation else np.zeros(0, dtype=int)
-    proper = np.arange(1, full, dtype=np.int64)
-    order = proper[np.argsort(-excess[1:full], kind="stable")]
-    collection: list[int] = []
-    start = 0
-    while start < len(order):
-        level = excess[order[start]]
-        stop = start
-        while stop < len(order) and excess[order[stop]] >= level - group_tol:
-            stop += 1
-        collection.extend(order[start:stop].tolist())
-        matrix = masks_to_matrix(np.array(collection, dtype=np.int64), n)
-        if not _weakly_balanced(matrix, bound):
+    check = _BalancedCheck(n, bound)
+    for level in _levels(excess, group_tol):
+        if not check.add_level(level):
             return False
-        if np.linalg.matrix_rank(np.vstack([matrix, np.ones(n)])) == n:
+        if check.rank == n:
             return True
-        start = stop
     return True
 
 
-def _weakly_balanced(matrix: NDArray[np.float64], bound: NDArray[np.int64]) -> bool:
-    """Some lambda >= 1 on the rows and mu >= 0 on the bound singletons with
-    sum lambda_S 1_S + sum mu_i e_i = t 1_N (t free)."""
-    n = matrix.shape[1]
-    singles = np.eye(n)[bound] if len(bound) else np.zeros((0, n))
-    columns = np.hstack([matrix.T, singles.T, -np.ones((n, 1))])
-    lower = np.concatenate([np.ones(len(matrix)), np.zeros(len(bound)), [-INF]])
-    return is_feasible(columns, np.zeros(n), lower)
+def _levels(excess: FloatVector, tol: float) -> Iterator[NDArray[np.int64]]:
+    """The proper coalitions grouped by excess, highest first (ties within tol).
+
+    Sorts only as many of the highest excesses as are needed, doubling the window when a
+    level reaches its end.
+    """
+    total = len(excess) - 2
+    proper = excess[1:-1]
+    window = min(total, 64 * len(excess).bit_length())
+    start = 0
+    while start < total:
+        top = np.argpartition(-proper, window - 1)[:window] if window < total else np.arange(total)
+        order = top[np.argsort(-proper[top], kind="stable")]
+        while start < len(order):
+            level = proper[order[start]]
+            stop = start
+            while stop < len(order) and proper[order[stop]] >= level - tol:
+                stop += 1
+            if stop == len(order) and window < total:
+                break  # the level may go on beyond the window
+            yield order[start:stop].astype(np.int64) + 1
+            start = stop
+        window = min(total, 2 * window)
+
+
+class _BalancedCheck:
+    """Is the growing collection weakly balanced: some lambda_S >= 1 and mu_i >= 0 (i bound)
+    with sum lambda_S 1_S + sum mu_i e_i = t 1_N? One LP, columns added level by level."""
+
+    def __init__(self, n: int, bound: NDArray[np.int64]):
+        self.n = n
+        self.lp = LinearProgram(costs=[0.0], lower=[-INF], upper=[INF])
+        rows = [(np.array([0], dtype=np.int32), np.array([-1.0])) for _ in range(n)]
+        self.lp.add_rows(np.zeros(n), np.zeros(n), rows)
+        if len(bound):
+            singles = [(np.array([i], dtype=np.int32), np.ones(1)) for i in bound]
+            self.lp.add_columns(np.zeros(len(bound)), np.full(len(bound), INF), singles)
+        self.basis = np.ones((1, n)) / np.sqrt(n)
+        self.rank = 1
+
+    def add_level(self, masks: NDArray[np.int64]) -> bool:
+        members = masks_to_matrix(masks, self.n)
+        columns = [(np.flatnonzero(row).astype(np.int32), row[row != 0]) for row in members]
+        self.lp.add_columns(np.ones(len(masks)), np.full(len(masks), INF), columns)
+        self._extend_basis(members)
+        return self.lp.feasible()
+
+    def _extend_basis(self, members: NDArray[np.float64]) -> None:
+        for row in members:
+            if self.rank == self.n:
+                return
+            residual = row - self.basis.T @ (self.basis @ row)
+            norm = float(np.linalg.norm(residual))
+            if norm > 1e-9:
+                self.basis = np.vstack([self.basis, residual / norm])
+                self.rank += 1

@@ -21,14 +21,10 @@ from coopnet.engine.games.subsets import FloatVector
 MAX_VOTING_CELLS = 400_000_000
 
 
-def _losing_counts(weights: list[int], quota: int) -> np.ndarray:
-    """counts[k, w] = number of coalitions of size k with total weight w, for w < quota only.
-
-    Only additions of non-negative counts, so the float64 table is exact up to 2^53 and
-    accurate to rounding beyond; heavier coalitions are dropped since they already win.
-    """
-    counts = np.zeros((len(weights) + 1, quota))
-    counts[0, 0] = 1.0
+def _add_players(table: np.ndarray, weights: list[int], quota: int) -> np.ndarray:
+    """A copy of the table counts[k, w] (coalitions of size k and weight w < quota) with more
+    players added. Only additions of non-negative counts: accurate to rounding."""
+    counts = table.copy()
     for w in weights:
         if w < quota:
             counts[1:, w:] += counts[:-1, : quota - w].copy()
@@ -37,19 +33,35 @@ def _losing_counts(weights: list[int], quota: int) -> np.ndarray:
 
 def _swings_by_weight(weights: tuple[int, ...], quota: int) -> dict[int, np.ndarray]:
     """For each distinct weight w, swings[k]: coalitions S of size k of the others (a player of
-    weight w left out) that lose alone and win with that player. Equal weights, equal swings."""
+    weight w left out) that lose alone and win with that player. Equal weights, equal swings.
+
+    Divide and conquer over the distinct weights: a table holding everyone but one player of
+    each weight in a group is extended by the other half of the group before recursing, so each
+    level of the recursion adds every distinct weight once (no subtraction, no cancellation).
+    """
+    distinct = sorted(set(weights))
+    rest = list(weights)
+    for w in distinct:
+        rest.remove(w)
+    empty = np.zeros((len(weights), quota))
+    empty[0, 0] = 1.0
     result: dict[int, np.ndarray] = {}
-    for w in set(weights):
-        others = list(weights)
-        others.remove(w)
-        low = max(0, quota - w)
-        counts = _losing_counts(others, quota)
-        result[w] = counts[:, low:quota].sum(axis=1)
+
+    def descend(group: list[int], table: np.ndarray) -> None:
+        if len(group) == 1:
+            result[group[0]] = table[:, max(0, quota - group[0]) : quota].sum(axis=1)
+            return
+        left, right = group[: len(group) // 2], group[len(group) // 2 :]
+        descend(left, _add_players(table, right, quota))
+        descend(right, _add_players(table, left, quota))
+
+    descend(distinct, _add_players(empty, rest, quota))
     return result
 
 
 def _check_voting_size(weights: tuple[int, ...], quota: int) -> None:
-    cells = len(set(weights)) * len(weights) ** 2 * max(quota, 1)
+    n, distinct = len(weights), len(set(weights))
+    cells = (n + distinct * max(1, distinct.bit_length())) * n * max(quota, 1)
     if cells > MAX_VOTING_CELLS:
         raise TooLarge(
             f"weighted_voting: the quota {quota} is too large for the exact dynamic programme "
@@ -108,3 +120,49 @@ def talmud(estate: float, claims: FloatVector) -> FloatVector:
     if estate <= half.sum():
         return _constrained_equal_awards(estate, half)
     return claims - _constrained_equal_awards(claims.sum() - estate, half)
+
+
+def voting_core(weights: tuple[int, ...], quota: int) -> tuple[bool, np.ndarray]:
+    """(core is empty, veto players). A winning grand coalition has a non-empty core exactly
+    when some player belongs to every winning coalition; the core then gives all to them."""
+    total = sum(weights)
+    if total < quota:
+        return False, np.zeros(len(weights), dtype=bool)
+    veto = np.array([total - w < quota for w in weights])
+    return not veto.any(), veto
+
+
+def voting_in_core(weights: tuple[int, ...], quota: int, x: FloatVector, tol: float) -> bool:
+    empty, veto = voting_core(weights, quota)
+    if empty:
+        return False
+    grand = 1.0 if sum(weights) >= quota else 0.0
+    return bool(
+        abs(x.sum() - grand) <= tol and np.all(x >= -tol) and np.all(np.abs(x[~veto]) <= tol)
+    )
+
+
+def bankruptcy_in_core(estate: float, claims: FloatVector, x: FloatVector, tol: float) -> bool:
+    """x(S) >= max(0, E - C + c(S)) for every proper S: x >= 0 and the least value of
+    (x - c)(S) over proper S is at least E - C (O(n))."""
+    grand = max(0.0, estate)
+    if abs(x.sum() - grand) > tol or np.any(x < -tol):
+        return False
+    gaps = x - claims
+    negative = gaps[gaps < 0]
+    least = negative.sum() if len(negative) < len(x) else negative.sum() - negative.max()
+    return bool(least >= estate - claims.sum() - tol)
+
+
+def airport_in_core(costs: FloatVector, x: FloatVector, tol: float) -> bool:
+    """x(S) <= max cost in S for every S: for each player j, j with every player no costlier
+    whose share is positive is the most demanding coalition whose largest cost is c_j."""
+    if abs(x.sum() - costs.max()) > tol:
+        return False
+    positive = np.maximum(x, 0.0)
+    for j, cost in enumerate(costs):
+        cheaper = costs <= cost
+        cheaper[j] = False
+        if x[j] + positive[cheaper].sum() > cost + tol:
+            return False
+    return True

@@ -46,7 +46,7 @@ def sums_containing(w: FloatVector) -> FloatVector:
     Folding the top half onto the bottom half halves the array at each player, so all n
     sums cost about 2 * 2^n additions instead of n * 2^(n-1).
     """
-    n = int(len(w)).bit_length() - 1
+    n = len(w).bit_length() - 1
     totals = np.empty(n)
     current = w
     for i in reversed(range(n)):

@@ -14,7 +14,7 @@ from coopnet.engine.games.subsets import FloatVector, popcounts, sums_containing
 def as_dense(values: ArrayLike) -> tuple[FloatVector, int]:
     """Validate a dense game vector (length 2^n, finite, v(empty) = 0) and return it with n."""
     v = np.ascontiguousarray(values, dtype=np.float64)
-    n = int(len(v)).bit_length() - 1
+    n = len(v).bit_length() - 1
     if v.ndim != 1 or len(v) < 2 or len(v) != 1 << n:
         raise BadInput("values: a dense game needs 2^n entries for some n >= 1")
     if not np.all(np.isfinite(v)):
@@ -39,9 +39,7 @@ def shapley_exact(values: ArrayLike) -> FloatVector:
         return np.array([v[1]])
     sizes = np.arange(n + 1)
     without = np.array([1 / (n * comb(n - 1, s)) if s < n else 0.0 for s in sizes])
-    inside = np.array(
-        [1 / ((n - 1) * comb(n - 2, s - 1)) if 0 < s < n else 0.0 for s in sizes]
-    )
+    inside = np.array([1 / ((n - 1) * comb(n - 2, s - 1)) if 0 < s < n else 0.0 for s in sizes])
     inside[n] = 1 / n
     s_of = popcounts(n)
     result: FloatVector = sums_containing(v * inside[s_of]) - float(v @ without[s_of])
