@@ -1,4 +1,4 @@
-"""Domain errors. Each carries a message a person can act on; entry points map them to exit codes."""
+"""Domain errors, each with a message a person can act on; entry points map them to exit codes."""
 
 
 class EngineError(Exception):

@@ -28,6 +28,7 @@ from coopnet.engine.games.solve import (
     SOLUTIONS,
     GameReport,
     SolveOptions,
+    check_allocation,
     solve,
 )
 from coopnet.engine.games.structured import airport_shapley, talmud, voting_banzhaf, voting_shapley
@@ -52,6 +53,7 @@ __all__ = [
     "airport_shapley",
     "banzhaf_exact",
     "banzhaf_sample",
+    "check_allocation",
     "core_check",
     "kohlberg_certified",
     "least_core_epsilon",

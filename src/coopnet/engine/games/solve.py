@@ -243,3 +243,13 @@ def _fill_structured_core(
         check = lambda x: structured.airport_in_core(costs, x, tol)  # noqa: E731
     for name, x in allocations.items():
         report.contains[name] = check(x) if check else None
+
+
+def check_allocation(game: Game, x: FloatVector) -> CoreCheck:
+    """Check an allocation (cost shares for a cost game) against the core of `game`.
+
+    Objections are in money: for a profit game, how much more a coalition could earn alone; for
+    a cost game, how much more it is charged than it would pay alone.
+    """
+    solver = _Solver(game, SolveOptions())
+    return core_check(solver.profit_dense, solver.to_profit(np.asarray(x, dtype=np.float64)))

@@ -1,0 +1,160 @@
+"""The `coopnet` command: parse, call the engine, print. Errors become one `error:` line.
+
+Exit status: 0 success, 2 bad input, 1 anything else (spec/interfaces.md).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import traceback
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from typer._click.exceptions import NoArgsIsHelpError, UsageError  # typer (pinned) vendors click
+from rich.console import Console
+
+from coopnet import __version__
+from coopnet.engine.errors import BadInput, EngineError
+from coopnet.engine.formats import parse_allocation, parse_game, read_json
+from coopnet.engine.games import SOLUTIONS, SolveOptions, check_allocation, solve
+from coopnet.report import allocation_check_json, game_report_json, game_report_table
+
+app = typer.Typer(
+    help="coopnet: optimal consortia and fair, stable splits for co-operative networks.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+game_app = typer.Typer(help="Cooperative (TU) games: solutions, core, added value.", no_args_is_help=True)
+app.add_typer(game_app, name="game")
+
+out = Console()
+err = Console(stderr=True)
+
+
+class Method(str, Enum):
+    exact = "exact"
+    sample = "sample"
+
+
+class Scheme(str, Enum):
+    antithetic = "antithetic"
+    stratified = "stratified"
+    plain = "plain"
+
+
+def emit_json(document: dict[str, Any]) -> None:
+    sys.stdout.write(json.dumps(document, indent=2, allow_nan=False) + "\n")
+
+
+def _solution_names(text: str | None) -> tuple[list[str], bool]:
+    if text is None:
+        return ["shapley", "nucleolus"], False
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    for name in names:
+        if name not in SOLUTIONS:
+            raise BadInput(f"--solution: unknown {name!r}; choose from {', '.join(SOLUTIONS)}")
+    if not names:
+        raise BadInput("--solution: name at least one solution")
+    return names, True
+
+
+@game_app.command("solve")
+def game_solve(
+    file: Annotated[Path, typer.Argument(help="A game file (spec §1).")],
+    solution: Annotated[
+        str | None,
+        typer.Option(help=f"Comma-separated, from: {', '.join(SOLUTIONS)}. [default: shapley,nucleolus]"),
+    ] = None,
+    method: Annotated[Method, typer.Option(help="Shapley and Banzhaf: exact or sampled.")] = Method.exact,
+    samples: Annotated[int, typer.Option(help="Orderings (Shapley) or coalitions (Banzhaf) sampled.")] = 10_000,
+    seed: Annotated[int, typer.Option(help="Random seed for sampling.")] = 0,
+    scheme: Annotated[Scheme, typer.Option(help="Variance reduction for sampled Shapley.")] = Scheme.antithetic,
+    allocation: Annotated[Path | None, typer.Option(help="Check this allocation against the core.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Solve a TU game: Shapley, nucleolus, core and each player's added value."""
+    game = parse_game(read_json(file))
+    names, explicit = _solution_names(solution)
+    options = SolveOptions(names, method.value, samples, seed, scheme.value, explicit)
+    report = solve(game, options)
+    document = game_report_json(report)
+    if allocation is not None:
+        x = parse_allocation(read_json(allocation), game.players)
+        check = check_allocation(game, x)
+        document["allocation_check"] = allocation_check_json(
+            game.players, check, game.value, x, game.kind
+        )
+    if as_json:
+        emit_json(document)
+        return
+    out.print(game_report_table(report))
+    core = document["core"]
+    if core["empty"] is not None:
+        verdict = "empty" if core["empty"] else "non-empty"
+        eps = core["least_core_epsilon"]
+        out.print(f"core: {verdict}" + (f" (least-core ε = {eps:,.4f})" if eps is not None else ""))
+    for name, inside in core["contains"].items():
+        out.print(f"  {name}: {'in the core' if inside else 'NOT in the core'}")
+    for name, reason in report.undefined.items():
+        out.print(f"  {name}: not available ({reason})")
+    if "allocation_check" in document:
+        check_doc = document["allocation_check"]
+        out.print(f"allocation: {'in the core' if check_doc['in_core'] else 'NOT in the core'}")
+        for objection in check_doc["objections"]:
+            out.print(f"  {', '.join(objection['coalition'])} object by {objection['by']:,.4f}")
+
+
+@app.command()
+def demo() -> None:
+    """A guided example: a real-looking consortium game and its fair shares."""
+    from coopnet.demo import run_demo
+
+    run_demo(out)
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    out.print(f"coopnet {__version__}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: every failure ends in one `error:` line and the spec's exit status."""
+    command = typer.main.get_command(app)
+    try:
+        command.main(args=argv, prog_name="coopnet", standalone_mode=False)
+    except typer.Exit as exc:
+        return int(exc.exit_code)
+    except typer.Abort:
+        sys.stderr.write("error: aborted\n")
+        return 1
+    except NoArgsIsHelpError:
+        return 0
+    except UsageError as exc:
+        sys.stderr.write(f"error: {exc.format_message()}\n")
+        return 2
+    except BadInput as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return 2
+    except EngineError as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return 1
+    except MemoryError:
+        sys.stderr.write("error: out of memory; try a smaller game or --method sample\n")
+        return 1
+    except Exception as exc:  # a bug: one line for the user, the traceback on request
+        if os.environ.get("COOPNET_DEBUG"):
+            traceback.print_exc()
+        sys.stderr.write(f"error: internal error ({exc.__class__.__name__}: {exc}); "
+                         "set COOPNET_DEBUG=1 for the traceback\n")
+        return 1
+    return 0
+
+
+def run() -> None:
+    sys.exit(main())

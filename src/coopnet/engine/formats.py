@@ -1,0 +1,212 @@
+"""Reading and validating the JSON formats of spec/interfaces.md.
+
+Every problem is a `BadInput` whose message names the file, the field and what is wrong, in
+one line. Numbers may be JSON numbers or decimal strings ("12.50"); NaN and infinities are
+refused.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from coopnet.engine.errors import BadInput, TooLarge
+from coopnet.engine.games.model import (
+    MAX_EXACT_PLAYERS,
+    AirportGame,
+    BankruptcyGame,
+    ExplicitGame,
+    Game,
+    WeightedVotingGame,
+    check_players,
+)
+from coopnet.engine.games.subsets import FloatVector
+from coopnet.engine.money import to_decimal
+
+_FORMS = ("values", "values_by_mask", "weighted_voting", "bankruptcy", "airport")
+
+
+class _NonFinite:
+    """What JSON's NaN and Infinity parse to, so the field they stand in can be named."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise BadInput(f"the key {key!r} appears twice in one object")
+        result[key] = value
+    return result
+
+
+def read_json(path: str | Path) -> Any:
+    """Parse a JSON file, keeping decimals exact; a clear BadInput for every failure."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise BadInput(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise BadInput(f"{path}: is a directory, not a file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BadInput(f"{path}: cannot be read ({exc.__class__.__name__})") from None
+    try:
+        return json.loads(
+            text,
+            parse_float=Decimal,
+            parse_constant=_NonFinite,
+            object_pairs_hook=_no_duplicate_keys,
+        )
+    except json.JSONDecodeError as exc:
+        raise BadInput(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
+    except BadInput as exc:  # a duplicate key
+        raise BadInput(f"{path}: {exc}") from None
+
+
+def number(value: Any, field: str, minimum: float | None = None) -> float:
+    """A finite float from a JSON number or decimal string, at least `minimum` if given."""
+    if isinstance(value, _NonFinite):
+        raise BadInput(f"{field}: {value.name} is not a finite number")
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal | str):
+        raise BadInput(f"{field}: {value!r} is not a number")
+    exact = to_decimal(value, field)
+    result = float(exact)
+    if not np.isfinite(result):
+        raise BadInput(f"{field}: {value} is too large")
+    if minimum is not None and result < minimum:
+        raise BadInput(f"{field}: {value} is below the minimum of {minimum:g}")
+    return result
+
+
+def _object(value: Any, field: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise BadInput(f"{field}: expected an object")
+    return value
+
+
+def _list(value: Any, field: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise BadInput(f"{field}: expected a list")
+    return value
+
+
+def _per_player(
+    value: Any, field: str, players: tuple[str, ...], minimum: float | None = 0.0
+) -> list[Any]:
+    """An object with exactly one entry per player, in the players' order (raw values)."""
+    entries = _object(value, field)
+    for name in entries:
+        if name not in players:
+            raise BadInput(f"{field}: {name!r} is not one of the players")
+    for name in players:
+        if name not in entries:
+            raise BadInput(f"{field}: no entry for player {name!r}")
+    for name in players:
+        number(entries[name], f"{field}.{name}", minimum)
+    return [entries[name] for name in players]
+
+
+def parse_game(doc: Any) -> Game:
+    """A Game from a spec §1 game document."""
+    doc = _object(doc, "game")
+    players = check_players(_list(doc.get("players"), "players"))
+    kind = doc.get("kind", "profit")
+    if kind not in ("profit", "cost"):
+        raise BadInput(f"kind: {kind!r} is neither 'profit' nor 'cost'")
+    forms = [f for f in _FORMS if f in doc]
+    if len(forms) != 1:
+        given = ", ".join(forms) if forms else "none"
+        raise BadInput(f"game: give exactly one of {', '.join(_FORMS)} (given: {given})")
+    form = forms[0]
+    if form == "airport":
+        if "kind" in doc and kind != "cost":
+            raise BadInput("kind: an airport game is a cost game")
+        costs = _per_player(_object(doc[form], form).get("costs"), "airport.costs", players)
+        return AirportGame(players, costs=tuple(number(c, "cost") for c in costs))
+    if form == "bankruptcy":
+        spec = _object(doc[form], form)
+        estate = number(spec.get("estate"), "bankruptcy.estate", 0.0)
+        claims = _per_player(spec.get("claims"), "bankruptcy.claims", players)
+        return BankruptcyGame(
+            players, estate=estate, claims=tuple(number(c, "claim") for c in claims), kind=kind
+        )
+    if form == "weighted_voting":
+        return _voting_game(players, _object(doc[form], form), kind)
+    if len(players) > MAX_EXACT_PLAYERS:
+        raise TooLarge(
+            f"{form}: a game given by its values is limited to {MAX_EXACT_PLAYERS} players "
+            f"(got {len(players)}); describe it with a generator or use --method sample"
+        )
+    if form == "values":
+        vector = _values_from_list(doc[form], players)
+    else:
+        vector = _values_by_mask(doc[form], len(players))
+    return ExplicitGame(players, values=vector, kind=kind)
+
+
+def _voting_game(players: tuple[str, ...], spec: dict[str, Any], kind: Any) -> Game:
+    """Weights and quota are kept exact: decimals are scaled to integers by a common power of 10."""
+    raw = [*_per_player(spec.get("weights"), "weighted_voting.weights", players)]
+    quota_raw = spec.get("quota")
+    number(quota_raw, "weighted_voting.quota")
+    exact = [to_decimal(v, "weight") for v in [quota_raw, *raw]]
+    places = max(0, *(-int(d.normalize().as_tuple().exponent) for d in exact))
+    if places > 9:
+        raise BadInput("weighted_voting: weights and quota may have at most 9 decimal places")
+    scaled = [int(d.scaleb(places)) for d in exact]
+    if scaled[0] <= 0:
+        raise BadInput("weighted_voting.quota: must be positive (the empty coalition loses)")
+    return WeightedVotingGame(players, quota=scaled[0], weights=tuple(scaled[1:]), kind=kind)
+
+
+def _values_from_list(entries: Any, players: tuple[str, ...]) -> FloatVector:
+    index = {p: i for i, p in enumerate(players)}
+    vector = np.zeros(1 << len(players))
+    seen: dict[int, int] = {}
+    for k, entry in enumerate(_list(entries, "values")):
+        field = f"values[{k}]"
+        entry = _object(entry, field)
+        members = _list(entry.get("coalition"), f"{field}.coalition")
+        mask = 0
+        for name in members:
+            if not isinstance(name, str) or name not in index:
+                raise BadInput(f"{field}.coalition: {name!r} is not one of the players")
+            if mask >> index[name] & 1:
+                raise BadInput(f"{field}.coalition: {name!r} is listed twice")
+            mask |= 1 << index[name]
+        if mask in seen:
+            raise BadInput(f"{field}.coalition: the same coalition as values[{seen[mask]}]")
+        seen[mask] = k
+        value = number(entry.get("value"), f"{field}.value")
+        if mask == 0 and value != 0:
+            raise BadInput(f"{field}: the empty coalition is always worth 0")
+        vector[mask] = value
+    return vector
+
+
+def _values_by_mask(entries: Any, n: int) -> FloatVector:
+    entries = _list(entries, "values_by_mask")
+    if len(entries) != 1 << n:
+        raise BadInput(f"values_by_mask: expected 2^{n} = {1 << n} entries, got {len(entries)}")
+    vector = np.array([number(v, f"values_by_mask[{m}]") for m, v in enumerate(entries)])
+    if vector[0] != 0:
+        raise BadInput("values_by_mask[0]: the empty coalition is always worth 0")
+    return vector
+
+
+def parse_allocation(doc: Any, players: tuple[str, ...]) -> FloatVector:
+    """An allocation {"allocation": {player: amount}} (or the bare object) in player order."""
+    doc = _object(doc, "allocation")
+    entries = doc.get("allocation", doc)
+    raw = _per_player(entries, "allocation", players, minimum=None)
+    return np.array([number(v, f"allocation.{p}") for p, v in zip(players, raw, strict=True)])

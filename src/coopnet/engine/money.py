@@ -1,0 +1,94 @@
+"""Exact money: `Decimal` amounts and allocations that add up to the cent.
+
+Solvers work in floats; money never does. An allocation takes an exact total and any weights
+(floats from a Shapley computation, say), computes each exact share as a fraction, and rounds
+with the largest-remainder method so the parts sum to the total exactly. Ties go to the earlier
+part, so the result is deterministic.
+
+>>> allocate(Decimal("100.00"), [1, 1, 1])
+[Decimal('33.34'), Decimal('33.33'), Decimal('33.33')]
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+
+from coopnet.engine.errors import BadInput
+
+CENT = Decimal("0.01")
+Number = Decimal | int | float | str | Fraction
+
+
+def to_money(value: Number, field: str = "amount", quantum: Decimal = CENT) -> Decimal:
+    """A finite Decimal rounded to the quantum (half-even); bad values raise BadInput."""
+    return to_decimal(value, field).quantize(quantum)
+
+
+def to_decimal(value: Number, field: str = "amount") -> Decimal:
+    """A finite Decimal from an int, float, Decimal, Fraction or decimal string."""
+    if isinstance(value, bool):
+        raise BadInput(f"{field}: {value!r} is not a number")
+    try:
+        if isinstance(value, Fraction):
+            result = Decimal(value.numerator) / Decimal(value.denominator)
+        elif isinstance(value, float):
+            result = Decimal(repr(value))
+        else:
+            result = Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        raise BadInput(f"{field}: {value!r} is not a number") from None
+    if not result.is_finite():
+        raise BadInput(f"{field}: {value!r} is not a finite number")
+    return result
+
+
+def _exact(value: Number) -> Fraction:
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise BadInput(f"weight {value!r} is not finite")
+        return Fraction(value)
+    return Fraction(to_decimal(value, "weight"))
+
+
+def allocate(total: Number, weights: Sequence[Number], quantum: Decimal = CENT) -> list[Decimal]:
+    """Split `total` in proportion to `weights`, to the quantum, summing to `total` exactly.
+
+    Weights may be negative (a part may owe), but must not sum to zero.
+    """
+    if not weights:
+        raise BadInput("allocate: no parts to allocate to")
+    exact = [_exact(w) for w in weights]
+    if sum(exact) == 0:
+        raise BadInput("allocate: the weights sum to zero")
+    total_exact = _exact(to_money(total, "total", quantum))
+    return _largest_remainder(total_exact, [total_exact * w / sum(exact) for w in exact], quantum)
+
+
+def round_to_total(amounts: Sequence[Number], total: Number, quantum: Decimal = CENT) -> list[Decimal]:
+    """Round amounts that should sum to `total` (up to float error) so they do, exactly.
+
+    The discrepancy between the amounts' sum and the total is spread equally first, then
+    each part is rounded by largest remainder.
+    """
+    if not amounts:
+        raise BadInput("round_to_total: no amounts")
+    exact = [_exact(a) for a in amounts]
+    total_exact = _exact(to_money(total, "total", quantum))
+    spread = (total_exact - sum(exact)) / len(exact)
+    return _largest_remainder(total_exact, [a + spread for a in exact], quantum)
+
+
+def _largest_remainder(total: Fraction, shares: list[Fraction], quantum: Decimal) -> list[Decimal]:
+    unit = Fraction(quantum)
+    floors = [math.floor(s / unit) for s in shares]
+    leftover = int(total / unit) - sum(floors)
+    remainders = [s / unit - f for s, f in zip(shares, floors, strict=True)]
+    by_remainder = sorted(range(len(shares)), key=lambda i: (-remainders[i], i))
+    for i in by_remainder[:leftover]:
+        floors[i] += 1
+    return [(Decimal(f) * quantum).quantize(quantum) for f in floors]
