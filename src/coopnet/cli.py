@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from typer._click.exceptions import NoArgsIsHelpError, UsageError  # typer (pinned) vendors click
 from rich.console import Console
+from typer._click.exceptions import NoArgsIsHelpError, UsageError  # typer (pinned) vendors click
 
 from coopnet import __version__
 from coopnet.engine.errors import BadInput, EngineError
@@ -29,7 +29,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-game_app = typer.Typer(help="Cooperative (TU) games: solutions, core, added value.", no_args_is_help=True)
+game_app = typer.Typer(
+    help="Cooperative (TU) games: solutions, core, added value.", no_args_is_help=True
+)
 app.add_typer(game_app, name="game")
 
 out = Console()
@@ -68,13 +70,23 @@ def game_solve(
     file: Annotated[Path, typer.Argument(help="A game file (spec §1).")],
     solution: Annotated[
         str | None,
-        typer.Option(help=f"Comma-separated, from: {', '.join(SOLUTIONS)}. [default: shapley,nucleolus]"),
+        typer.Option(
+            help=f"Comma-separated, from: {', '.join(SOLUTIONS)}. [default: shapley,nucleolus]"
+        ),
     ] = None,
-    method: Annotated[Method, typer.Option(help="Shapley and Banzhaf: exact or sampled.")] = Method.exact,
-    samples: Annotated[int, typer.Option(help="Orderings (Shapley) or coalitions (Banzhaf) sampled.")] = 10_000,
+    method: Annotated[
+        Method, typer.Option(help="Shapley and Banzhaf: exact or sampled.")
+    ] = Method.exact,
+    samples: Annotated[
+        int, typer.Option(help="Orderings (Shapley) or coalitions (Banzhaf) sampled.")
+    ] = 10_000,
     seed: Annotated[int, typer.Option(help="Random seed for sampling.")] = 0,
-    scheme: Annotated[Scheme, typer.Option(help="Variance reduction for sampled Shapley.")] = Scheme.antithetic,
-    allocation: Annotated[Path | None, typer.Option(help="Check this allocation against the core.")] = None,
+    scheme: Annotated[
+        Scheme, typer.Option(help="Variance reduction for sampled Shapley.")
+    ] = Scheme.antithetic,
+    allocation: Annotated[
+        Path | None, typer.Option(help="Check this allocation against the core.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Solve a TU game: Shapley, nucleolus, core and each player's added value."""
@@ -150,8 +162,10 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a bug: one line for the user, the traceback on request
         if os.environ.get("COOPNET_DEBUG"):
             traceback.print_exc()
-        sys.stderr.write(f"error: internal error ({exc.__class__.__name__}: {exc}); "
-                         "set COOPNET_DEBUG=1 for the traceback\n")
+        sys.stderr.write(
+            f"error: internal error ({exc.__class__.__name__}: {exc}); "
+            "set COOPNET_DEBUG=1 for the traceback\n"
+        )
         return 1
     return 0
 

@@ -76,7 +76,9 @@ def allocation_check_json(
 
 def game_report_table(report: GameReport) -> Table:
     unit = "cost share" if report.kind == "cost" else "share"
-    table = Table(title=f"{report.kind} game, v(N) = {report.grand_value:,.4g}", title_justify="left")
+    table = Table(
+        title=f"{report.kind} game, v(N) = {report.grand_value:,.4g}", title_justify="left"
+    )
     table.add_column("player")
     names = [k for k, v in report.solutions.items() if v is not None]
     for name in names:

@@ -69,7 +69,9 @@ def allocate(total: Number, weights: Sequence[Number], quantum: Decimal = CENT) 
     return _largest_remainder(total_exact, [total_exact * w / sum(exact) for w in exact], quantum)
 
 
-def round_to_total(amounts: Sequence[Number], total: Number, quantum: Decimal = CENT) -> list[Decimal]:
+def round_to_total(
+    amounts: Sequence[Number], total: Number, quantum: Decimal = CENT
+) -> list[Decimal]:
     """Round amounts that should sum to `total` (up to float error) so they do, exactly.
 
     The discrepancy between the amounts' sum and the total is spread equally first, then

@@ -1,0 +1,62 @@
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from coopnet.engine.errors import BadInput
+from coopnet.engine.money import CENT, allocate, round_to_total, to_money
+
+cents = st.integers(min_value=-(10**9), max_value=10**9).map(lambda c: Decimal(c) * CENT)
+weights = st.lists(st.floats(0.001, 1e6, allow_nan=False), min_size=1, max_size=12)
+
+
+@given(total=cents, parts=weights)
+@settings(max_examples=300, deadline=None)
+def test_allocation_sums_to_the_cent(total, parts):
+    shares = allocate(total, parts)
+    assert sum(shares) == total
+    assert all(s == s.quantize(CENT) for s in shares)
+
+
+@given(total=cents, parts=weights)
+@settings(max_examples=300, deadline=None)
+def test_each_share_is_within_a_cent_of_its_exact_value(total, parts):
+    shares = allocate(total, parts)
+    exact = [Decimal(total) * Decimal(repr(w)) / Decimal(repr(sum(parts))) for w in parts]
+    for share, ideal in zip(shares, exact, strict=True):
+        assert abs(share - ideal) < CENT + Decimal("1e-12")
+
+
+@given(
+    total=cents, amounts=st.lists(st.floats(-1e6, 1e6, allow_nan=False), min_size=1, max_size=12)
+)
+@settings(max_examples=300, deadline=None)
+def test_round_to_total_preserves_the_total(total, amounts):
+    assert sum(round_to_total(amounts, total)) == total
+
+
+def test_allocation_is_deterministic_and_breaks_ties_by_order():
+    assert allocate("100", [1, 1, 1]) == [Decimal("33.34"), Decimal("33.33"), Decimal("33.33")]
+    assert allocate("0.02", [1, 1, 1]) == [Decimal("0.01"), Decimal("0.01"), Decimal("0.00")]
+
+
+def test_negative_weights_and_totals():
+    assert allocate("10", [3, -1]) == [Decimal("15.00"), Decimal("-5.00")]
+    assert allocate("-10", [1, 2]) == [Decimal("-3.33"), Decimal("-6.67")]
+
+
+def test_shapley_weights_round_to_the_cent():
+    shares = round_to_total([33.333333333, 33.333333333, 33.333333334], "100")
+    assert shares == [Decimal("33.33"), Decimal("33.33"), Decimal("33.34")]
+
+
+@pytest.mark.parametrize("bad", ["abc", "NaN", "Infinity", float("nan"), True])
+def test_bad_amounts_are_refused(bad):
+    with pytest.raises(BadInput):
+        to_money(bad)
+
+
+def test_weights_summing_to_zero_are_refused():
+    with pytest.raises(BadInput, match="sum to zero"):
+        allocate("10", [1, -1])
