@@ -9,7 +9,7 @@ import json
 import os
 import sys
 import traceback
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -38,12 +38,12 @@ out = Console()
 err = Console(stderr=True)
 
 
-class Method(str, Enum):
+class Method(StrEnum):
     exact = "exact"
     sample = "sample"
 
 
-class Scheme(str, Enum):
+class Scheme(StrEnum):
     antithetic = "antithetic"
     stratified = "stratified"
     plain = "plain"

@@ -74,7 +74,9 @@ def run_demo(console: Console) -> None:
     report = solve(game, SolveOptions(solutions=("shapley", "nucleolus", "equal")))
     shapley = report.solutions["shapley"]
     nucleolus = report.solutions["nucleolus"]
-    assert shapley is not None and nucleolus is not None and report.added_value is not None
+    assert shapley is not None
+    assert nucleolus is not None
+    assert report.added_value is not None
     surplus = round_to_total(shapley.tolist(), f"{game.grand_value:.2f}")
     own_costs = [_own_cost(i, plan) for i in range(len(ORGS))]
     payouts = [s + c for s, c in zip(surplus, own_costs, strict=True)]
@@ -97,11 +99,13 @@ def run_demo(console: Console) -> None:
         f"Payouts (Shapley share plus each organisation's own delivery cost) £{sum(payouts):,.2f}"
         f" + commission £{commission:,.2f} = £{sum(payouts) + commission:,.2f}, to the penny."
     )
-    stable = report.contains.get("shapley")
-    console.print(
-        f"Stability: the core is {'empty' if report.core_empty else 'non-empty'}; the Shapley "
-        f"split is {'in the core: no group of organisations would earn more alone' if stable else 'NOT in the core: the nucleolus split is offered instead'}.\n"
+    verdict = (
+        "in the core: no group of organisations would earn more alone"
+        if report.contains.get("shapley")
+        else "NOT in the core: some group would earn more alone, so the nucleolus is offered"
     )
+    core = "empty" if report.core_empty else "non-empty"
+    console.print(f"Stability: the core is {core}; the Shapley split is {verdict}.\n")
     best = int(np.argmax(report.added_value))
     console.print(
         f"Why: without {ORGS[best]} the consortium earns £{report.added_value[best]:,.2f} less. "

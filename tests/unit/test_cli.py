@@ -57,7 +57,7 @@ def test_undefined_nucleolus_is_null_with_a_reason(capsys, tmp_path):
 
 
 def test_cost_game_gives_cost_shares_and_cost_core(capsys):
-    code, out, _ = run(
+    _code, out, _ = run(
         capsys,
         "game",
         "solve",
@@ -117,7 +117,7 @@ def test_default_solutions_on_a_huge_game_give_null_nucleolus_with_reason(capsys
 
 
 def test_allocation_check_names_the_objecting_coalition(capsys):
-    code, out, _ = run(
+    _code, out, _ = run(
         capsys,
         "game",
         "solve",
@@ -139,7 +139,8 @@ def test_allocation_check_names_the_objecting_coalition(capsys):
 def test_a_readable_table_without_json(capsys):
     code, out, _ = run(capsys, "game", "solve", EXAMPLES / "un-security-council.json")
     assert code == 0
-    assert "China" in out and "0.1963" in out
+    assert "China" in out
+    assert "0.1963" in out
     assert "core: non-empty" in out
 
 
@@ -173,7 +174,8 @@ def test_bad_input_exits_2_with_one_error_line(capsys, tmp_path, text, message):
     code, out, err = run(capsys, "game", "solve", path, "--json")
     assert code == 2
     assert out == ""
-    assert err.startswith("error: ") and err.count("\n") == 1
+    assert err.startswith("error: ")
+    assert err.count("\n") == 1
     assert message in err
     assert "Traceback" not in err
 
@@ -205,7 +207,8 @@ def test_bad_command_lines_exit_2_with_one_error_line(capsys, args):
     args = [str(EXAMPLES / "majority.json") if a == "EXAMPLE" else a for a in args]
     code, _, err = run(capsys, *args)
     assert code == 2
-    assert err.startswith("error: ") and err.count("\n") == 1
+    assert err.startswith("error: ")
+    assert err.count("\n") == 1
 
 
 def test_demo_shows_a_split_that_adds_up_to_the_penny(capsys):

@@ -140,13 +140,14 @@ class BankruptcyGame(Game):
     claims: tuple[float, ...] = ()
 
     def evaluate(self, members: BoolMatrix) -> FloatVector:
-        claims = np.asarray(self.claims)
+        claims = np.asarray(self.claims, dtype=np.float64)
         outside = claims.sum() - members.astype(np.float64) @ claims
-        return np.maximum(0.0, self.estate - outside)
+        return np.maximum(0.0, self.estate - outside).astype(np.float64)
 
     def _dense(self) -> FloatVector:
-        claims = np.asarray(self.claims)
-        return np.maximum(0.0, self.estate - (claims.sum() - subset_sums(claims)))
+        claims = np.asarray(self.claims, dtype=np.float64)
+        outside = claims.sum() - subset_sums(claims)
+        return np.maximum(0.0, self.estate - outside).astype(np.float64)
 
 
 @dataclass(frozen=True)
@@ -157,7 +158,8 @@ class AirportGame(Game):
     kind: Kind = field(default="cost", kw_only=True)
 
     def evaluate(self, members: BoolMatrix) -> FloatVector:
-        return (members * np.asarray(self.costs)).max(axis=1, initial=0.0)
+        costs = np.asarray(self.costs, dtype=np.float64)
+        return (members * costs).max(axis=1, initial=0.0).astype(np.float64)
 
     def _dense(self) -> FloatVector:
         return subset_maxima(np.asarray(self.costs))

@@ -140,7 +140,8 @@ class _Solver:
         weights = self.stand_alone
         if np.any(weights < 0) or weights.sum() <= 0:
             raise Undefined("needs stand-alone values that are non-negative and not all zero")
-        return self.game.grand_value * weights / weights.sum()
+        shares: FloatVector = self.game.grand_value * weights / weights.sum()
+        return shares
 
 
 def solve(game: Game, options: SolveOptions | None = None) -> GameReport:
@@ -158,7 +159,9 @@ def solve(game: Game, options: SolveOptions | None = None) -> GameReport:
     return report
 
 
-def _attempt(compute: Callable[[], FloatVector], report: GameReport, name: str, lenient: bool):
+def _attempt(
+    compute: Callable[[], FloatVector], report: GameReport, name: str, lenient: bool
+) -> FloatVector | None:
     """Run one computation; one that cannot be done becomes a null with its reason.
 
     A size refusal stays an error when the caller asked for that solution by name.
