@@ -142,12 +142,14 @@ class BankruptcyGame(Game):
     def evaluate(self, members: BoolMatrix) -> FloatVector:
         claims = np.asarray(self.claims, dtype=np.float64)
         outside = claims.sum() - members.astype(np.float64) @ claims
-        return np.maximum(0.0, self.estate - outside).astype(np.float64)
+        worth: FloatVector = np.maximum(0.0, self.estate - outside)
+        return worth
 
     def _dense(self) -> FloatVector:
         claims = np.asarray(self.claims, dtype=np.float64)
         outside = claims.sum() - subset_sums(claims)
-        return np.maximum(0.0, self.estate - outside).astype(np.float64)
+        worth: FloatVector = np.maximum(0.0, self.estate - outside)
+        return worth
 
 
 @dataclass(frozen=True)
@@ -159,7 +161,8 @@ class AirportGame(Game):
 
     def evaluate(self, members: BoolMatrix) -> FloatVector:
         costs = np.asarray(self.costs, dtype=np.float64)
-        return (members * costs).max(axis=1, initial=0.0).astype(np.float64)
+        largest: FloatVector = (members * costs).max(axis=1, initial=0.0)
+        return largest
 
     def _dense(self) -> FloatVector:
         return subset_maxima(np.asarray(self.costs))
