@@ -93,7 +93,8 @@ def game_solve(
     game = parse_game(read_json(file))
     names, explicit = _solution_names(solution)
     options = SolveOptions(names, method.value, samples, seed, scheme.value, explicit)
-    report = solve(game, options)
+    with err.status(f"Solving a {game.n}-player game…"):  # shown only on a terminal
+        report = solve(game, options)
     document = game_report_json(report)
     if allocation is not None:
         x = parse_allocation(read_json(allocation), game.players)
