@@ -1,0 +1,104 @@
+"""Edge cases and the engine's refusals."""
+
+import numpy as np
+import pytest
+
+from coopnet.engine.errors import BadInput, TooLarge, Undefined
+from coopnet.engine.games import (
+    BankruptcyGame,
+    ExplicitGame,
+    SolveOptions,
+    WeightedVotingGame,
+    banzhaf_sample,
+    least_core_epsilon,
+    nucleolus,
+    prenucleolus,
+    shapley_exact,
+    shapley_sample,
+    solve,
+)
+
+
+def names(n):
+    return tuple(f"p{i}" for i in range(n))
+
+
+def test_one_player_games():
+    v = np.array([0, 7.0])
+    assert shapley_exact(v) == pytest.approx([7])
+    assert nucleolus(v) == pytest.approx([7])
+    assert prenucleolus(v) == pytest.approx([7])
+    assert least_core_epsilon(v) is None
+    report = solve(ExplicitGame(("solo",), values=v))
+    assert report.core_empty is False
+
+
+def test_zero_game():
+    v = np.zeros(16)
+    assert shapley_exact(v) == pytest.approx([0] * 4)
+    assert nucleolus(v) == pytest.approx([0] * 4, abs=1e-12)
+    assert least_core_epsilon(v) == pytest.approx(0)
+
+
+def test_nucleolus_is_undefined_without_imputations():
+    with pytest.raises(Undefined, match="imputation"):
+        nucleolus(np.array([0, 5, 5, 8.0]))
+    assert prenucleolus(np.array([0, 5, 5, 8.0])) == pytest.approx([4, 4])
+
+
+def test_dense_vectors_are_validated():
+    with pytest.raises(BadInput):
+        shapley_exact(np.array([0, 1, 2.0]))
+    with pytest.raises(BadInput):
+        shapley_exact(np.array([0, np.nan, 1, 2]))
+    with pytest.raises(BadInput, match="empty coalition"):
+        shapley_exact(np.array([1, 1, 1, 2.0]))
+
+
+def test_enumeration_beyond_the_limit_is_refused():
+    game = BankruptcyGame(names(30), estate=10, claims=(1.0,) * 30)
+    with pytest.raises(TooLarge, match="--method sample"):
+        game.dense()
+
+
+def test_named_solutions_too_large_raise_but_defaults_become_null():
+    game = WeightedVotingGame(names(100), quota=51, weights=(1,) * 100)
+    with pytest.raises(TooLarge):
+        solve(game, SolveOptions(solutions=("nucleolus",), explicit=True))
+    report = solve(game)
+    assert report.solutions["nucleolus"] is None
+    assert "26 players" in report.undefined["nucleolus"]
+    assert report.solutions["shapley"] == pytest.approx([0.01] * 100)
+
+
+def test_proportional_is_undefined_when_stand_alone_values_are_all_zero():
+    report = solve(
+        ExplicitGame(names(2), values=np.array([0, 0, 0, 1.0])),
+        SolveOptions(solutions=("proportional",)),
+    )
+    assert report.solutions["proportional"] is None
+    assert "stand-alone" in report.undefined["proportional"]
+
+
+def test_sampling_needs_two_samples():
+    game = ExplicitGame(names(2), values=np.array([0, 1, 1, 3.0]))
+    with pytest.raises(BadInput):
+        shapley_sample(game, 1)
+    with pytest.raises(BadInput):
+        banzhaf_sample(game, 1)
+
+
+def test_sampling_is_reproducible_with_a_seed():
+    game = BankruptcyGame(names(8), estate=50, claims=tuple(float(i + 1) * 5 for i in range(8)))
+    first = shapley_sample(game, 500, seed=3)
+    again = shapley_sample(game, 500, seed=3)
+    assert np.array_equal(first.values, again.values)
+    other = shapley_sample(game, 500, seed=4)
+    assert not np.array_equal(first.values, other.values)
+
+
+def test_unknown_solution_names_are_refused():
+    with pytest.raises(BadInput, match="unknown 'kernel'"):
+        solve(
+            ExplicitGame(names(1), values=np.array([0, 1.0])), SolveOptions(solutions=("kernel",))
+        )
