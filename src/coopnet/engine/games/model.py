@@ -102,10 +102,13 @@ class ExplicitGame(Game):
     values: FloatVector = field(default_factory=lambda: np.zeros(1))
 
     def __post_init__(self) -> None:
-        if len(self.values) != 1 << self.n:
+        object.__setattr__(self, "values", np.asarray(self.values, dtype=np.float64))
+        if self.values.ndim != 1 or len(self.values) != 1 << self.n:
             raise BadInput(f"values: expected 2^{self.n} = {1 << self.n} entries")
         if not np.all(np.isfinite(self.values)):
             raise BadInput("values: every value must be a finite number")
+        if self.values[0] != 0:
+            raise BadInput("values: the empty coalition must be worth 0")
 
     def evaluate(self, members: BoolMatrix) -> FloatVector:
         weights = np.left_shift(1, np.arange(self.n, dtype=np.int64))
