@@ -67,7 +67,7 @@ def test_named_solutions_too_large_raise_but_defaults_become_null():
         solve(game, SolveOptions(solutions=("nucleolus",), explicit=True))
     report = solve(game)
     assert report.solutions["nucleolus"] is None
-    assert "26 players" in report.undefined["nucleolus"]
+    assert "up to 26 players" in report.undefined["nucleolus"]
     assert report.solutions["shapley"] == pytest.approx([0.01] * 100)
 
 
@@ -102,3 +102,20 @@ def test_unknown_solution_names_are_refused():
         solve(
             ExplicitGame(names(1), values=np.array([0, 1.0])), SolveOptions(solutions=("kernel",))
         )
+
+
+def test_voting_game_with_a_huge_quota_falls_back_to_enumeration():
+    weights = (10**9, 2 * 10**9, 3 * 10**9)
+    report = solve(
+        WeightedVotingGame(names(3), quota=4 * 10**9, weights=weights),
+        SolveOptions(solutions=("shapley", "banzhaf")),
+    )
+    assert report.solutions["shapley"] == pytest.approx([1 / 6, 1 / 6, 2 / 3])
+    assert report.solutions["banzhaf"] == pytest.approx([1 / 4, 1 / 4, 3 / 4])
+
+
+def test_refusing_the_nucleolus_of_a_huge_game_does_not_suggest_sampling_it():
+    game = WeightedVotingGame(names(40), quota=21, weights=(1,) * 40)
+    with pytest.raises(TooLarge, match="exact only") as refused:
+        solve(game, SolveOptions(solutions=("nucleolus",), explicit=True))
+    assert "Shapley and Banzhaf values can be estimated" in str(refused.value)

@@ -106,16 +106,30 @@ class _Solver:
     def shapley(self) -> FloatVector:
         game = self.game
         if isinstance(game, WeightedVotingGame):
-            return structured.voting_shapley(game.weights, game.quota)
+            return self._voting(structured.voting_shapley, shapley_exact)
         if isinstance(game, AirportGame):
             return structured.airport_shapley(np.asarray(game.costs))
         return shapley_exact(self.dense)
 
     def banzhaf(self) -> FloatVector:
-        game = self.game
-        if isinstance(game, WeightedVotingGame):
-            return structured.voting_banzhaf(game.weights, game.quota)
+        if isinstance(self.game, WeightedVotingGame):
+            return self._voting(structured.voting_banzhaf, banzhaf_exact)
         return banzhaf_exact(self.dense)
+
+    def _voting(
+        self,
+        by_weights: Callable[[tuple[int, ...], int], FloatVector],
+        by_enumeration: Callable[[FloatVector], FloatVector],
+    ) -> FloatVector:
+        """The weights' dynamic programme, or enumeration when the quota is too large for it."""
+        game = self.game
+        assert isinstance(game, WeightedVotingGame)
+        try:
+            return by_weights(game.weights, game.quota)
+        except TooLarge:
+            if game.n > MAX_EXACT_PLAYERS:
+                raise
+            return by_enumeration(self.dense)
 
     def nucleolus(self) -> FloatVector:
         talmud = self._talmud()
@@ -170,9 +184,14 @@ def _attempt(
         return compute()
     except Undefined as exc:
         report.undefined[name] = str(exc)
-    except TooLarge as exc:
+    except TooLarge:
+        if name not in ("shapley", "banzhaf"):
+            exc = TooLarge(
+                f"the {name} needs all coalitions and is exact only, up to {MAX_EXACT_PLAYERS} "
+                "players; the Shapley and Banzhaf values can be estimated with --method sample"
+            )
         if not lenient:
-            raise
+            raise exc from None
         report.undefined[name] = str(exc)
     return None
 
