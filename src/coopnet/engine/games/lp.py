@@ -13,6 +13,18 @@ from coopnet.engine.errors import SolverError
 INF = highspy.kHighsInf
 
 
+Sparse = list[tuple[NDArray[np.int32], NDArray[np.float64]]]
+
+
+def _pack(vectors: Sparse) -> tuple[NDArray[np.int32], NDArray[np.int32], NDArray[np.float64]]:
+    """Sparse (indices, values) vectors as HiGHS wants them: starts, indices, values."""
+    starts = np.zeros(len(vectors), dtype=np.int32)
+    starts[1:] = np.cumsum([len(indices) for indices, _ in vectors])[:-1]
+    indices = np.concatenate([i for i, _ in vectors]).astype(np.int32)
+    values = np.concatenate([v for _, v in vectors]).astype(np.float64)
+    return starts, indices, values
+
+
 class LinearProgram:
     """min c.x subject to row bounds and column bounds, rows added and changed in place.
 
@@ -38,29 +50,16 @@ class LinearProgram:
         self.num_rows = 0
 
     def add_rows(
-        self,
-        lower: NDArray[np.float64],
-        upper: NDArray[np.float64],
-        rows: list[tuple[NDArray[np.int32], NDArray[np.float64]]],
+        self, lower: NDArray[np.float64], upper: NDArray[np.float64], rows: Sparse
     ) -> None:
-        starts = np.zeros(len(rows), dtype=np.int32)
-        lengths = [len(indices) for indices, _ in rows]
-        starts[1:] = np.cumsum(lengths)[:-1]
-        indices = np.concatenate([i for i, _ in rows]).astype(np.int32)
-        values = np.concatenate([v for _, v in rows]).astype(np.float64)
+        starts, indices, values = _pack(rows)
         self._highs.addRows(len(rows), lower, upper, len(indices), starts, indices, values)
         self.num_rows += len(rows)
 
     def add_columns(
-        self,
-        lower: NDArray[np.float64],
-        upper: NDArray[np.float64],
-        columns: list[tuple[NDArray[np.int32], NDArray[np.float64]]],
+        self, lower: NDArray[np.float64], upper: NDArray[np.float64], columns: Sparse
     ) -> None:
-        starts = np.zeros(len(columns), dtype=np.int32)
-        starts[1:] = np.cumsum([len(indices) for indices, _ in columns])[:-1]
-        indices = np.concatenate([i for i, _ in columns]).astype(np.int32)
-        values = np.concatenate([v for _, v in columns]).astype(np.float64)
+        starts, indices, values = _pack(columns)
         costs = np.zeros(len(columns))
         self._highs.addCols(
             len(columns), costs, lower, upper, len(indices), starts, indices, values
