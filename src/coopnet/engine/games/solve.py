@@ -184,15 +184,16 @@ def _attempt(
         return compute()
     except Undefined as exc:
         report.undefined[name] = str(exc)
-    except TooLarge:
+    except TooLarge as exc:
+        refusal = exc
         if name not in ("shapley", "banzhaf"):
-            exc = TooLarge(
+            refusal = TooLarge(
                 f"the {name} needs all coalitions and is exact only, up to {MAX_EXACT_PLAYERS} "
                 "players; the Shapley and Banzhaf values can be estimated with --method sample"
             )
         if not lenient:
-            raise exc from None
-        report.undefined[name] = str(exc)
+            raise refusal from None
+        report.undefined[name] = str(refusal)
     return None
 
 
