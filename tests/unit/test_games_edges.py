@@ -119,3 +119,12 @@ def test_refusing_the_nucleolus_of_a_huge_game_does_not_suggest_sampling_it():
     with pytest.raises(TooLarge, match="exact only") as refused:
         solve(game, SolveOptions(solutions=("nucleolus",), explicit=True))
     assert "Shapley and Banzhaf values can be estimated" in str(refused.value)
+
+
+def test_a_bankruptcy_generator_read_as_costs_is_not_given_the_talmud_rule():
+    game = BankruptcyGame(names(3), estate=200, claims=(100, 200, 300), kind="cost")
+    c = game.dense()
+    singles = c[1 << np.arange(3)]
+    savings = np.array([sum(singles[i] for i in range(3) if m >> i & 1) for m in range(8)]) - c
+    report = solve(game, SolveOptions(solutions=("nucleolus",)))
+    assert report.solutions["nucleolus"] == pytest.approx(singles - nucleolus(savings), abs=1e-9)

@@ -143,7 +143,11 @@ class _Solver:
 
     def _talmud(self) -> FloatVector | None:
         game = self.game
-        if isinstance(game, BankruptcyGame) and game.estate <= sum(game.claims):
+        if (
+            isinstance(game, BankruptcyGame)
+            and game.kind == "profit"
+            and game.estate <= sum(game.claims)
+        ):
             return structured.talmud(game.estate, np.asarray(game.claims))
         return None
 
@@ -252,15 +256,15 @@ def _fill_structured_core(
     game = solver.game
     tol = 1e-9 * max(1.0, abs(game.grand_value))
     check: Callable[[FloatVector], bool] | None = None
-    if isinstance(game, WeightedVotingGame):
+    if isinstance(game, WeightedVotingGame) and game.kind == "profit":
         report.core_empty, _ = structured.voting_core(game.weights, game.quota)
         weights, quota = game.weights, game.quota
         check = lambda x: structured.voting_in_core(weights, quota, x, tol)  # noqa: E731
-    elif isinstance(game, BankruptcyGame):
+    elif isinstance(game, BankruptcyGame) and game.kind == "profit":
         report.core_empty = False  # bankruptcy games are convex (Curiel, Maschler, Tijs 1987)
         estate, claims = game.estate, np.asarray(game.claims)
         check = lambda x: structured.bankruptcy_in_core(estate, claims, x, tol)  # noqa: E731
-    elif isinstance(game, AirportGame):
+    elif isinstance(game, AirportGame) and game.kind == "cost":
         report.core_empty = False  # airport games are concave
         costs = np.asarray(game.costs)
         check = lambda x: structured.airport_in_core(costs, x, tol)  # noqa: E731
