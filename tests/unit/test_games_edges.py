@@ -126,5 +126,9 @@ def test_a_bankruptcy_generator_read_as_costs_is_not_given_the_talmud_rule():
     c = game.dense()
     singles = c[1 << np.arange(3)]
     savings = np.array([sum(singles[i] for i in range(3) if m >> i & 1) for m in range(8)]) - c
-    report = solve(game, SolveOptions(solutions=("nucleolus",)))
-    assert report.solutions["nucleolus"] == pytest.approx(singles - nucleolus(savings), abs=1e-9)
+    report = solve(game, SolveOptions(solutions=("nucleolus", "prenucleolus")))
+    # superadditive values read as costs: c(N) exceeds the stand-alone costs, no imputation
+    assert report.solutions["nucleolus"] is None
+    expected = singles - prenucleolus(savings)
+    assert report.solutions["prenucleolus"] == pytest.approx(expected, abs=1e-9)
+    assert report.solutions["prenucleolus"] != pytest.approx([50, 75, 75])  # not the Talmud
