@@ -132,3 +132,31 @@ def test_a_bankruptcy_generator_read_as_costs_is_not_given_the_talmud_rule():
     expected = singles - prenucleolus(savings)
     assert report.solutions["prenucleolus"] == pytest.approx(expected, abs=1e-9)
     assert report.solutions["prenucleolus"] != pytest.approx([50, 75, 75])  # not the Talmud
+
+
+# A game on which HiGHS's primal simplex stopped undecided ("Unknown"); the LP wrapper must
+# retry with the robust defaults. Expected allocation from coopgame-py.
+HARD_FOR_PRIMAL_SIMPLEX = [
+    0.0,
+    -0.7781159376269777,
+    1.2842338320908386,
+    -0.935308980701393,
+    0.12345429914595014,
+    0.00018397284404464683,
+    -0.5971436048568801,
+    -0.4113102810532614,
+    -0.2046686208614062,
+    0.15085168094254123,
+    0.2300474309429317,
+    0.021859870617998264,
+    -0.03827973272410068,
+    -2.2533156767021416,
+    1.3567083929203925,
+    0.6598883731509613,
+]
+
+
+def test_nucleolus_survives_a_solver_stopping_undecided():
+    x = nucleolus(np.array(HARD_FOR_PRIMAL_SIMPLEX))
+    expected = [-0.5431311372244216, 1.2842338320908386, 0.1234542991459503, -0.20466862086140614]
+    assert x == pytest.approx(expected, abs=1e-9)

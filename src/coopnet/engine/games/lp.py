@@ -13,6 +13,11 @@ from coopnet.engine.errors import SolverError
 INF = highspy.kHighsInf
 
 
+_FAST_OPTIONS = {"presolve": "off", "solver": "simplex", "simplex_strategy": 4}
+_ROBUST_OPTIONS = {"presolve": "choose", "solver": "choose", "simplex_strategy": 1}
+
+_DECIDED = (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kInfeasible)
+
 Sparse = list[tuple[NDArray[np.int32], NDArray[np.float64]]]
 
 
@@ -34,6 +39,11 @@ class LinearProgram:
     def __init__(self, costs: Sequence[float], lower: Sequence[float], upper: Sequence[float]):
         self._highs = highspy.Highs()
         self._highs.setOptionValue("output_flag", False)
+        # The engine's LPs are small and re-solved many times: presolve costs more than it
+        # saves, and primal simplex re-solves fastest from the previous basis (measured).
+        # If that fails on a hard instance, `solve` retries once with HiGHS's defaults.
+        for option, value in _FAST_OPTIONS.items():
+            self._highs.setOptionValue(option, value)
         self._highs.setOptionValue("primal_feasibility_tolerance", 1e-10)
         self._highs.setOptionValue("dual_feasibility_tolerance", 1e-10)
         n = len(costs)
@@ -67,8 +77,24 @@ class LinearProgram:
 
     def feasible(self) -> bool:
         """Whether the constraints can be met (for LPs used as feasibility checks)."""
+        status = self._run()
+        if status not in _DECIDED:
+            reason = self._highs.modelStatusToString(status)
+            raise SolverError(f"the LP solver could not decide feasibility ({reason})")
+        return bool(status == highspy.HighsModelStatus.kOptimal)
+
+    def _run(self) -> highspy.HighsModelStatus:
+        """Run with the fast options; if that ends undecided, once more with HiGHS's defaults."""
         self._highs.run()
-        return bool(self._highs.getModelStatus() == highspy.HighsModelStatus.kOptimal)
+        status = self._highs.getModelStatus()
+        if status not in _DECIDED:
+            for option, value in _ROBUST_OPTIONS.items():
+                self._highs.setOptionValue(option, value)
+            self._highs.run()
+            status = self._highs.getModelStatus()
+            for option, value in _FAST_OPTIONS.items():
+                self._highs.setOptionValue(option, value)
+        return status
 
     def set_row_bounds(self, row: int, lower: float, upper: float) -> None:
         self._highs.changeRowBounds(row, lower, upper)
@@ -78,8 +104,7 @@ class LinearProgram:
 
     def solve(self) -> tuple[float, NDArray[np.float64], NDArray[np.float64]]:
         """Solve; return the objective, the column values and the row duals."""
-        self._highs.run()
-        status = self._highs.getModelStatus()
+        status = self._run()
         if status != highspy.HighsModelStatus.kOptimal:
             reason = self._highs.modelStatusToString(status)
             raise SolverError(f"the LP solver stopped with status {reason}")
