@@ -75,21 +75,32 @@ class Prepared:
 # --- inside the worker -------------------------------------------------------------------------
 
 
-def max_rss_mib() -> float:
-    """Peak resident set size of this process so far, in MiB (ru_maxrss is KiB on Linux)."""
+def _status_mib(field: str) -> float | None:
+    """A `Vm...` line of /proc/self/status in MiB (None without /proc)."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
+def ru_maxrss_mib() -> float:
+    """ru_maxrss in MiB (KiB on Linux). Beware: a child started by vfork + exec (as subprocess
+    does) inherits its parent's high-water mark in ru_maxrss, so it is only an upper bound."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def current_rss_mib() -> float:
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return math.nan
+def peak_rss_mib() -> float:
+    """Peak resident memory of this process's own address space (VmHWM), else ru_maxrss."""
+    peak = _status_mib("VmHWM")
+    return ru_maxrss_mib() if peak is None else peak
 
 
 def reset_peak_rss() -> bool:
-    """Reset the kernel's RSS high-water mark (Linux >= 4.0), so that the next ru_maxrss reading
+    """Reset the kernel's RSS high-water mark (VmHWM; Linux >= 4.0), so that the next reading
     covers only what follows. False when the kernel refuses."""
     try:
         with open("/proc/self/clear_refs", "w") as refs:
@@ -102,8 +113,8 @@ def reset_peak_rss() -> bool:
 def execute(prepared: Prepared) -> dict[str, Any]:
     """Run a prepared case: time every job and measure peak memory."""
     gc.collect()
-    process_peak = max_rss_mib()  # inputs and imports
-    inputs_rss = current_rss_mib()
+    startup_peak = peak_rss_mib()  # interpreter, imports, inputs
+    inputs_rss = _status_mib("VmRSS")
     reset = reset_peak_rss()
     times: list[list[float]] = []
     results: list[Any] = []
@@ -118,14 +129,15 @@ def execute(prepared: Prepared) -> dict[str, Any]:
             runs.append(time.perf_counter() - start)
         times.append(runs)
         results.append(result)
-    solve_peak = max_rss_mib()
+    solve_peak = peak_rss_mib()
     return {
         "times": times,
         "build_seconds": prepared.build_seconds,
         "summary": prepared.summarise(results),
-        "peak_rss_mib": max(process_peak, solve_peak),
+        "peak_rss_mib": max(startup_peak, solve_peak),
         "inputs_rss_mib": inputs_rss,
         "solve_peak_rss_mib": solve_peak if reset else None,
+        "ru_maxrss_mib": ru_maxrss_mib(),
     }
 
 
@@ -144,8 +156,9 @@ class Measured:
     build_seconds: float | None
     summary: dict[str, Any]
     peak_rss_mib: float
-    inputs_rss_mib: float
+    inputs_rss_mib: float | None
     solve_peak_rss_mib: float | None
+    ru_maxrss_mib: float
     wall_seconds: float
 
     @property
@@ -224,7 +237,7 @@ def render_table(table: Table) -> str:
 
 
 def render_section(section: Section) -> str:
-    parts = [f"## {section.title}", "", section.intro.strip()]
+    parts = [f"## {section.title}", section.intro.strip()]
     parts.extend(render_table(t) for t in section.tables)
     return "\n\n".join(parts)
 

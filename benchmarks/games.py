@@ -119,28 +119,34 @@ def function_shapley_reference(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 # --- worker cases ------------------------------------------------------------------------------
 
 
-def _timed_build(build: Callable[[], Any]) -> tuple[Any, float]:
+def _peer_games(values: list[np.ndarray]) -> tuple[list[Any], float]:
+    """coopgame Games built from dense vectors (without v[0], as a list), and the seconds it took.
+
+    The caller passes its only reference to the vectors, so they are freed on return."""
     import time
 
+    import coopgame
+
     start = time.perf_counter()
-    built = build()
-    return built, time.perf_counter() - start
+    games = [coopgame.Game(v[1:].tolist()) for v in values]
+    seconds = time.perf_counter() - start
+    values.clear()
+    return games, seconds
 
 
 def case_shapley_exact(side: str, params: dict[str, Any]) -> Prepared:
     n = params["n"]
-    v = explicit_game(n, params["seed"])
     summarise: Callable[[list[Any]], dict[str, Any]] = lambda results: {  # noqa: E731
         "values": [float(x) for x in results[0]]
     }
     if side == "ours":
         from coopnet.engine.games import shapley_exact
 
+        v = explicit_game(n, params["seed"])
         return Prepared([lambda: shapley_exact(v)], summarise, params["repeats"], params["warmup"])
     import coopgame
 
-    game, seconds = _timed_build(lambda: coopgame.Game(v[1:].tolist()))
-    del v
+    (game,), seconds = _peer_games([explicit_game(n, params["seed"])])
     return Prepared(
         [lambda: coopgame.shapley(game)], summarise, params["repeats"], params["warmup"], seconds
     )
@@ -160,8 +166,7 @@ def case_nucleolus(side: str, params: dict[str, Any]) -> Prepared:
         return Prepared(jobs, summarise, params["repeats"], params["warmup"])
     import coopgame
 
-    built, seconds = _timed_build(lambda: [coopgame.Game(v[1:].tolist()) for v in games])
-    del games
+    built, seconds = _peer_games(games)
     jobs = [lambda g=g: coopgame.nucleolus(g)["allocation"] for g in built]
     return Prepared(jobs, summarise, params["repeats"], params["warmup"], seconds)
 
@@ -287,11 +292,13 @@ class _Memory:
             ],
             notes=[
                 "Each case and side runs in a fresh `python -m benchmarks.worker` process. "
-                "*Peak* is `ru_maxrss` at the end (interpreter, imports, inputs and solve); "
-                "*during solve* is the high-water mark after resetting it "
-                "(`/proc/self/clear_refs`) once the inputs were built, so it counts the inputs "
-                "still resident plus what the solver allocates. The peer's peak includes the "
-                "Python list its `Game` is built from."
+                "*Peak* is the process's resident high-water mark at the end (interpreter, "
+                "imports, inputs and solve), read from `VmHWM` in /proc/self/status: "
+                "`ru_maxrss` is recorded too, but a child started by vfork + exec inherits the "
+                "runner's high-water mark in it. *During solve* is the high-water mark after "
+                "resetting it (`/proc/self/clear_refs`) once the inputs were built, so it counts "
+                "the inputs still resident plus what the solver allocates. The peer's peak "
+                "includes the Python list its `Game` is built from."
             ],
         )
 
@@ -338,9 +345,7 @@ def _shapley_exact(profile: Profile, section: Section, memory: _Memory) -> None:
         base = {"n": n, "seed": SHAPLEY_SEED}
         ours = run_worker(FAMILY, "shapley_exact", "ours", base | {"warmup": ow, "repeats": orep})
         peer = run_worker(FAMILY, "shapley_exact", "peer", base | {"warmup": pw, "repeats": prep})
-        diff = float(
-            np.max(np.abs(np.subtract(ours.summary["values"], peer.summary["values"])))
-        )
+        diff = float(np.max(np.abs(np.subtract(ours.summary["values"], peer.summary["values"]))))
         ratio = ours.median / peer.median
         checks = [verdict(ratio <= 1.0, "≤ peer")]
         if ratio <= 1.0:
@@ -407,9 +412,7 @@ def _nucleolus(profile: Profile, section: Section, memory: _Memory) -> None:
         peer = run_worker(FAMILY, "nucleolus", "peer", params)
         diff = max(
             float(np.max(np.abs(np.subtract(x, y))))
-            for x, y in zip(
-                ours.summary["allocations"], peer.summary["allocations"], strict=True
-            )
+            for x, y in zip(ours.summary["allocations"], peer.summary["allocations"], strict=True)
         )
         ratio = ours.median / peer.median
         ok = ratio <= NUCLEOLUS_TARGET_RATIO
