@@ -19,9 +19,26 @@ from typer._click.exceptions import NoArgsIsHelpError, UsageError  # typer (pinn
 
 from coopnet import __version__
 from coopnet.engine.errors import BadInput, EngineError
-from coopnet.engine.formats import parse_allocation, parse_game, read_json
+from coopnet.engine.fairshare import split
+from coopnet.engine.formation import form
+from coopnet.engine.formats import (
+    parse_allocation,
+    parse_game,
+    parse_network,
+    parse_opportunity,
+    read_json,
+)
 from coopnet.engine.games import SOLUTIONS, SolveOptions, check_allocation, solve
-from coopnet.report import allocation_check_json, game_report_json, game_report_table
+from coopnet.engine.network import Network, Opportunity
+from coopnet.report import (
+    allocation_check_json,
+    formation_json,
+    formation_table,
+    game_report_json,
+    game_report_table,
+    split_json,
+    split_table,
+)
 
 app = typer.Typer(
     help="coopnet: optimal consortia and fair, stable splits for co-operative networks.",
@@ -41,6 +58,11 @@ err = Console(stderr=True)
 class Method(StrEnum):
     exact = "exact"
     sample = "sample"
+
+
+class Objective(StrEnum):
+    cost = "cost"
+    organisations = "organisations"
 
 
 class Scheme(StrEnum):
@@ -120,6 +142,105 @@ def game_solve(
         out.print(f"allocation: {'in the core' if check_doc['in_core'] else 'NOT in the core'}")
         for objection in check_doc["objections"]:
             out.print(f"  {', '.join(objection['coalition'])} object by {objection['by']:,.4f}")
+
+
+def _ids(text: str | None) -> list[str] | None:
+    return None if text is None else [t.strip() for t in text.split(",") if t.strip()]
+
+
+NetworkOption = Annotated[Path, typer.Option("--network", help="A network file (spec §2).")]
+OpportunityOption = Annotated[
+    Path, typer.Option("--opportunity", help="An opportunity file (spec §2).")
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
+TimeLimit = Annotated[
+    float, typer.Option(help="Seconds before the solver reports its best so far.")
+]
+
+
+def _load(network: Path, opportunity: Path) -> tuple[Network, Opportunity]:
+    return parse_network(read_json(network)), parse_opportunity(read_json(opportunity))
+
+
+@app.command("form")
+def form_command(
+    network: NetworkOption,
+    opportunity: OpportunityOption,
+    include: Annotated[
+        str | None, typer.Option(help="Only these organisations (comma-separated ids).")
+    ] = None,
+    exclude: Annotated[
+        str | None, typer.Option(help="Never these organisations (comma-separated ids).")
+    ] = None,
+    objective: Annotated[
+        Objective, typer.Option(help="cost: cheapest; organisations: fewest, then cheapest.")
+    ] = Objective.cost,
+    time_limit: TimeLimit = 60.0,
+    as_json: JsonOption = False,
+) -> None:
+    """The optimal consortium: who works how many hours on what, at the least cost."""
+    net, opp = _load(network, opportunity)
+    with err.status(f"Forming a consortium from {len(net.people):,} people…"):
+        result = form(
+            net,
+            opp,
+            include=_ids(include),
+            exclude=_ids(exclude) or (),
+            objective=objective.value,
+            time_limit=time_limit,
+        )
+    if as_json:
+        emit_json(formation_json(result))
+        return
+    if result.status == "infeasible":
+        out.print("[bold]infeasible[/bold]: no consortium can deliver this opportunity")
+        for u in result.uncovered:
+            out.print(f"  {u.skill} (level {u.min_level}+, {u.hours:g} hours): {u.reason}")
+        return
+    out.print(formation_table(result))
+    out.print(
+        f"organisations: {', '.join(result.organisations)}; solved in {result.solve_seconds:.2f} s"
+    )
+
+
+@app.command("split")
+def split_command(
+    network: NetworkOption,
+    opportunity: OpportunityOption,
+    samples: Annotated[
+        int, typer.Option(help="Orderings sampled when the consortium is too large to enumerate.")
+    ] = 2000,
+    seed: Annotated[int, typer.Option(help="Random seed for sampling.")] = 0,
+    time_limit: TimeLimit = 60.0,
+    as_json: JsonOption = False,
+) -> None:
+    """Form the consortium and share the value fairly: Shapley, core check, nucleolus."""
+    net, opp = _load(network, opportunity)
+    with err.status("Forming the consortium and computing every coalition's worth…"):
+        result = split(net, opp, samples=samples, seed=seed, time_limit=time_limit)
+    if as_json:
+        emit_json(split_json(result))
+        return
+    if result.status == "infeasible":
+        out.print("[bold]infeasible[/bold]: no consortium can deliver this opportunity")
+        for u in result.formation.uncovered:
+            out.print(f"  {u.skill} (level {u.min_level}+): {u.reason}")
+        return
+    if result.status == "unprofitable":
+        out.print(
+            f"[bold]unprofitable[/bold]: the cheapest delivery costs {result.shortfall:,.2f} "
+            "more than the value after commission"
+        )
+        return
+    out.print(split_table(result))
+    stable = result.recommended == "shapley"
+    out.print(
+        "Stable: the Shapley split is in the core."
+        if stable
+        else "The Shapley split is NOT in the core; the nucleolus split is recommended."
+    )
+    for e in result.explanations:
+        out.print(f"• {e.text}")
 
 
 @app.command()

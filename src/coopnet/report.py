@@ -7,6 +7,8 @@ from typing import Any
 import numpy as np
 from rich.table import Table
 
+from coopnet.engine.fairshare import Split
+from coopnet.engine.formation import Formation
 from coopnet.engine.games import CoreCheck, GameReport
 from coopnet.engine.games.subsets import FloatVector
 
@@ -96,5 +98,107 @@ def game_report_table(report: GameReport) -> Table:
             row.append(cell)
         if report.added_value is not None:
             row.append(f"{report.added_value[i]:,.4f}")
+        table.add_row(*row)
+    return table
+
+
+def _money(amount: Any) -> float:
+    return float(amount)
+
+
+def formation_json(formation: Formation) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "status": formation.status,
+        "cost": None if formation.cost is None else round(formation.cost, 6),
+        "organisations": list(formation.organisations),
+        "assignments": [
+            {"person": a.person, "org": a.org, "skill": a.skill, "hours": _num(a.hours)}
+            for a in formation.assignments
+        ],
+        "solve_seconds": round(formation.solve_seconds, 4),
+    }
+    if formation.gap is not None:
+        out["gap"] = round(formation.gap, 6)
+    if formation.status == "infeasible":
+        out["uncovered"] = [
+            {
+                "skill": u.skill,
+                "min_level": u.min_level,
+                "hours": _num(u.hours),
+                "available_hours": _num(u.available),
+                "reason": u.reason,
+            }
+            for u in formation.uncovered
+        ]
+    return out
+
+
+def split_json(result: Split) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "status": result.status,
+        "organisations": list(result.organisations),
+        "value": _money(result.value),
+        "commission_amount": _money(result.commission_amount),
+    }
+    if result.status == "infeasible":
+        out["uncovered"] = formation_json(result.formation)["uncovered"]
+        return out
+    out["cost"] = round(result.formation.cost or 0.0, 6)
+    if result.status == "unprofitable":
+        out["shortfall"] = _money(result.shortfall)
+        return out
+    assert result.game is not None
+    game = game_report_json(result.game)
+    out["game"] = {
+        "players": game["players"],
+        "solutions": game["solutions"],
+        **({"standard_error": game["standard_error"]} if "standard_error" in game else {}),
+        **({"undefined": game["undefined"]} if "undefined" in game else {}),
+        "core": {
+            k: v for k, v in game["core"].items() if k != "least_core_epsilon" or v is not None
+        },
+        "added_value": game["added_value"],
+    }
+    out["payouts"] = {k: _money(v) for k, v in result.payouts.items()}
+    if result.nucleolus_payouts is not None:
+        out["nucleolus_payouts"] = {k: _money(v) for k, v in result.nucleolus_payouts.items()}
+        out["recommended"] = result.recommended
+    out["explanations"] = {e.org: e.text for e in result.explanations}
+    out["assignments"] = formation_json(result.formation)["assignments"]
+    return out
+
+
+def formation_table(formation: Formation) -> Table:
+    title = (
+        f"{formation.status}: cost {formation.cost:,.2f}"
+        if formation.cost is not None
+        else formation.status
+    )
+    table = Table(title=title, title_justify="left")
+    for column in ("organisation", "person", "skill", "hours"):
+        table.add_column(column, justify="right" if column == "hours" else "left")
+    for a in formation.assignments:
+        table.add_row(a.org, a.person, a.skill, f"{a.hours:,.2f}")
+    return table
+
+
+def split_table(result: Split) -> Table:
+    assert result.game is not None
+    table = Table(
+        title=f"Split of {result.value:,.2f} (commission {result.commission_amount:,.2f})",
+        title_justify="left",
+    )
+    for column in ("organisation", "added value", "Shapley share", "payout"):
+        table.add_column(column, justify="left" if column == "organisation" else "right")
+    if result.nucleolus_payouts is not None:
+        table.add_column("nucleolus payout", justify="right")
+    shapley = result.game.solutions["shapley"]
+    added = result.game.added_value
+    assert shapley is not None
+    assert added is not None
+    for i, org in enumerate(result.organisations):
+        row = [org, f"{added[i]:,.2f}", f"{shapley[i]:,.2f}", f"{result.payouts[org]:,.2f}"]
+        if result.nucleolus_payouts is not None:
+            row.append(f"{result.nucleolus_payouts[org]:,.2f}")
         table.add_row(*row)
     return table

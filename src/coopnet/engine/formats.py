@@ -26,6 +26,14 @@ from coopnet.engine.games.model import (
 )
 from coopnet.engine.games.subsets import FloatVector
 from coopnet.engine.money import to_decimal
+from coopnet.engine.network import (
+    Collaboration,
+    Network,
+    Opportunity,
+    Organisation,
+    Person,
+    Requirement,
+)
 
 _FORMS = ("values", "values_by_mask", "weighted_voting", "bankruptcy", "airport")
 
@@ -210,3 +218,119 @@ def parse_allocation(doc: Any, players: tuple[str, ...]) -> FloatVector:
     entries = doc.get("allocation", doc)
     raw = _per_player(entries, "allocation", players, minimum=None)
     return np.array([number(v, f"allocation.{p}") for p, v in zip(players, raw, strict=True)])
+
+
+def _identifier(value: Any, field: str) -> str:
+    if not isinstance(value, str) or not value:
+        raise BadInput(f"{field}: expected a non-empty string id")
+    return value
+
+
+def _decimal(value: Any, field: str, minimum: float | None = 0.0) -> Decimal:
+    number(value, field, minimum)
+    return to_decimal(value, field)
+
+
+def _level(value: Any, field: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | Decimal | str):
+        raise BadInput(f"{field}: {value!r} is not a level (an integer 1 to 5)")
+    exact = to_decimal(value, field)
+    if exact != exact.to_integral_value() or not 1 <= exact <= 5:
+        raise BadInput(f"{field}: {value} is not a level (an integer 1 to 5)")
+    return int(exact)
+
+
+def parse_network(doc: Any) -> Network:
+    """A Network from a spec §2 network document."""
+    doc = _object(doc, "network")
+    organisations = []
+    seen: set[str] = set()
+    for k, entry in enumerate(_list(doc.get("organisations"), "organisations")):
+        field = f"organisations[{k}]"
+        entry = _object(entry, field)
+        org_id = _identifier(entry.get("id"), f"{field}.id")
+        if org_id in seen:
+            raise BadInput(f"{field}.id: {org_id!r} is used twice")
+        seen.add(org_id)
+        name = entry.get("name", org_id)
+        if not isinstance(name, str):
+            raise BadInput(f"{field}.name: expected a string")
+        cost = _decimal(entry.get("coordination_cost", 0), f"{field}.coordination_cost")
+        organisations.append(Organisation(org_id, name, cost))
+    if not organisations:
+        raise BadInput("organisations: the list is empty")
+    return Network(
+        tuple(organisations),
+        _parse_people(doc.get("people"), seen),
+        _parse_collaborations(doc, seen),
+    )
+
+
+def _parse_people(entries: Any, orgs: set[str]) -> tuple[Person, ...]:
+    people = []
+    seen: set[str] = set()
+    for k, entry in enumerate(_list(entries, "people")):
+        field = f"people[{k}]"
+        entry = _object(entry, field)
+        person_id = _identifier(entry.get("id"), f"{field}.id")
+        if person_id in seen:
+            raise BadInput(f"{field}.id: {person_id!r} is used twice")
+        seen.add(person_id)
+        org = _identifier(entry.get("org"), f"{field}.org")
+        if org not in orgs:
+            raise BadInput(f"{field}.org: {org!r} is not one of the organisations")
+        skills = {
+            _identifier(skill, f"{field}.skills"): _level(level, f"{field}.skills.{skill}")
+            for skill, level in _object(entry.get("skills", {}), f"{field}.skills").items()
+        }
+        hours = _decimal(entry.get("hours"), f"{field}.hours")
+        rate = _decimal(entry.get("cost_rate"), f"{field}.cost_rate")
+        people.append(Person(person_id, org, skills, hours, rate))
+    return tuple(people)
+
+
+def _parse_collaborations(doc: dict[str, Any], orgs: set[str]) -> tuple[Collaboration, ...]:
+    result = []
+    for k, entry in enumerate(_list(doc.get("collaborations", []), "collaborations")):
+        field = f"collaborations[{k}]"
+        entry = _object(entry, field)
+        pair = _list(entry.get("orgs"), f"{field}.orgs")
+        if len(pair) != 2 or pair[0] == pair[1]:
+            raise BadInput(f"{field}.orgs: expected two different organisation ids")
+        for org in pair:
+            if org not in orgs:
+                raise BadInput(f"{field}.orgs: {org!r} is not one of the organisations")
+        projects = _decimal(entry.get("projects", 1), f"{field}.projects")
+        result.append(Collaboration((pair[0], pair[1]), int(projects)))
+    return tuple(result)
+
+
+def parse_opportunity(doc: Any) -> Opportunity:
+    """An Opportunity from a spec §2 opportunity document."""
+    doc = _object(doc, "opportunity")
+    opportunity_id = doc.get("id", "opportunity")
+    if not isinstance(opportunity_id, str):
+        raise BadInput("id: expected a string")
+    value = _decimal(doc.get("value"), "value")
+    requirements = []
+    for k, entry in enumerate(_list(doc.get("requirements"), "requirements")):
+        field = f"requirements[{k}]"
+        entry = _object(entry, field)
+        skill = _identifier(entry.get("skill"), f"{field}.skill")
+        level = _level(entry.get("min_level", 1), f"{field}.min_level")
+        hours = _decimal(entry.get("hours"), f"{field}.hours")
+        if hours <= 0:
+            raise BadInput(f"{field}.hours: must be more than 0")
+        requirements.append(Requirement(skill, level, hours))
+    if not requirements:
+        raise BadInput("requirements: the list is empty")
+    cap = doc.get("max_organisations")
+    if cap is not None:
+        cap_exact = _decimal(cap, "max_organisations", 1)
+        if cap_exact != cap_exact.to_integral_value():
+            raise BadInput(f"max_organisations: {cap} is not a whole number")
+        cap = int(cap_exact)
+    commission = _decimal(doc.get("commission", 0), "commission")
+    if commission >= 1:
+        raise BadInput(f"commission: {commission} is not a fraction below 1 (e.g. 0.05 for 5%)")
+    return Opportunity(opportunity_id, value, tuple(requirements), cap, commission)

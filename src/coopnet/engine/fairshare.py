@@ -1,0 +1,286 @@
+"""The consortium game and the fair split of a contract's value (spec §2).
+
+Players are the organisations of the formed consortium K. The worth of a coalition S is
+v(S) = max(0, value after commission - cost(S)), where cost(S) is the optimal cost of delivering
+with S's people alone. Rather than solving 2^|K| MILPs, the game is computed exactly from what a
+coalition's optimum is made of: the organisations T it actually uses pay their coordination
+costs plus the cheapest transport of hours among their people, F(T), an LP. So
+
+    cost(S) = min over T within S (and within the cap on organisations) of coord(T) + F(T),
+
+F is computed once per subset T of K (an LP re-solved from the previous basis, skipped when T's
+people lack the hours for some requirement), and the minimum over subsets for every S comes from
+one pass of a subset-minimum transform. Beyond `MAX_EXACT_PARTNERS` the Shapley value is sampled,
+each sampled coalition solved as a MILP and memoised.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Literal
+
+import numpy as np
+from numpy.typing import NDArray
+
+from coopnet.engine.formation import (
+    EligiblePairs,
+    Formation,
+    TransportModel,
+    eligible_pairs,
+    form,
+)
+from coopnet.engine.games import ExplicitGame, FunctionGame, GameReport, SolveOptions, solve
+from coopnet.engine.games.subsets import FloatVector, subset_sums
+from coopnet.engine.money import round_to_total
+from coopnet.engine.network import Network, Opportunity
+
+#: Exact coalition worths and Shapley values up to this many partner organisations.
+MAX_EXACT_PARTNERS = 12
+SplitStatus = Literal["optimal", "feasible", "infeasible", "unprofitable"]
+
+
+@dataclass(frozen=True)
+class Explanation:
+    org: str
+    name: str
+    added_value: Decimal
+    unique_skills: tuple[str, ...]
+    payout: Decimal
+    text: str
+
+
+@dataclass
+class Split:
+    status: SplitStatus
+    formation: Formation
+    value: Decimal
+    commission_amount: Decimal
+    organisations: tuple[str, ...] = ()
+    game: GameReport | None = None
+    payouts: dict[str, Decimal] = field(default_factory=dict)
+    nucleolus_payouts: dict[str, Decimal] | None = None
+    recommended: str = "shapley"
+    shortfall: Decimal | None = None
+    explanations: tuple[Explanation, ...] = ()
+    worths: FloatVector | None = None
+    costs: FloatVector | None = None
+
+
+def coalition_costs(network: Network, opportunity: Opportunity, members: list[int]) -> FloatVector:
+    """cost(S) for every subset S of the organisations `members` (bitmask over them), exactly;
+    infinity where S cannot deliver."""
+    k = len(members)
+    allowed = np.zeros(len(network.organisations), dtype=bool)
+    allowed[members] = True
+    pairs = eligible_pairs(network, opportunity, allowed)
+    transport = _transport_costs(network, opportunity, members, pairs)
+    coordination = subset_sums(network.coordination[members])
+    cost = coordination + transport
+    cap = opportunity.max_organisations
+    if cap is not None:
+        sizes = np.bitwise_count(np.arange(1 << k, dtype=np.uint32))
+        cost[sizes > cap] = np.inf
+    for i in range(k):  # subset-minimum transform: cost(S) = min over T within S
+        half = 1 << i
+        view = cost.reshape(-1, 2, half)
+        np.minimum(view[:, 1, :], view[:, 0, :], out=view[:, 1, :])
+    return cost
+
+
+def _transport_costs(
+    network: Network, opportunity: Opportunity, members: list[int], pairs: EligiblePairs
+) -> FloatVector:
+    """F(T): the cheapest hours among T's people alone, for every subset T of `members`."""
+    k = len(members)
+    position = np.full(len(network.organisations), -1)
+    position[members] = np.arange(k)
+    owner = position[network.person_org[pairs.person]]
+    hours_by_org = np.zeros((len(opportunity.requirements), k))
+    np.add.at(hours_by_org, (pairs.requirement, owner), pairs.upper)
+    needed = np.array([float(r.hours) for r in opportunity.requirements])
+    coverable = np.ones(1 << k, dtype=bool)
+    for r, row in enumerate(hours_by_org):
+        coverable &= subset_sums(row) >= needed[r] - 1e-9
+    result = np.full(1 << k, np.inf)
+    model = TransportModel(network, opportunity, pairs, mip=False)
+    allowed = np.zeros(len(network.organisations), dtype=bool)
+    for mask in np.flatnonzero(coverable).tolist():
+        allowed[:] = False
+        allowed[[members[i] for i in range(k) if mask >> i & 1]] = True
+        model.restrict(allowed)
+        status, hours, _ = model.run(time_limit=60.0)
+        if status == "optimal":
+            result[mask] = float(hours @ network.rates[pairs.person])
+    return result
+
+
+def consortium_worths(opportunity: Opportunity, costs: FloatVector) -> FloatVector:
+    """v(S) = max(0, value after commission - cost(S)); 0 where S cannot deliver."""
+    net = float(opportunity.value_after_commission)
+    worths = np.where(np.isfinite(costs), np.maximum(0.0, net - costs), 0.0)
+    worths[0] = 0.0
+    return worths
+
+
+def split(
+    network: Network,
+    opportunity: Opportunity,
+    *,
+    samples: int = 2_000,
+    seed: int = 0,
+    time_limit: float = 60.0,
+) -> Split:
+    """Form the consortium and share the opportunity's value among its organisations."""
+    formation = form(network, opportunity, time_limit=time_limit)
+    result = Split(formation.status, formation, opportunity.value, opportunity.commission_amount)
+    if formation.status == "infeasible" or formation.cost is None:
+        return result
+    result.organisations = formation.organisations
+    net = opportunity.value_after_commission
+    cost = Decimal(repr(formation.cost)).quantize(Decimal("0.01"))
+    if cost > net:
+        result.status, result.shortfall = "unprofitable", cost - net
+        return result
+    members = [network.org_index[o] for o in formation.organisations]
+    game: ExplicitGame | FunctionGame
+    if len(members) <= MAX_EXACT_PARTNERS:
+        result.costs = coalition_costs(network, opportunity, members)
+        worths = consortium_worths(opportunity, result.costs)
+        game = _explicit_game(formation.organisations, worths)
+        options = SolveOptions(solutions=("shapley",))
+    else:
+        worths = None
+        game = _sampled_game(network, opportunity, members)
+        options = SolveOptions(solutions=("shapley",), method="sample", samples=samples, seed=seed)
+    result.game = solve(game, options)
+    result.worths = worths
+    shapley = result.game.solutions["shapley"]
+    assert shapley is not None
+    own = _own_costs(network, formation, members)
+    result.payouts = _payouts(formation.organisations, shapley, own, net)
+    if result.game.contains.get("shapley") is False and worths is not None:
+        _offer_nucleolus(result, worths, own, net)
+    result.explanations = explain(network, opportunity, result, members)
+    return result
+
+
+def _explicit_game(players: tuple[str, ...], worths: FloatVector) -> ExplicitGame:
+    return ExplicitGame(players, values=worths)
+
+
+def _sampled_game(network: Network, opportunity: Opportunity, members: list[int]) -> FunctionGame:
+    """v(S) by a MILP per coalition, memoised: for consortia too large to enumerate."""
+    allowed_all = np.zeros(len(network.organisations), dtype=bool)
+    allowed_all[members] = True
+    pairs = eligible_pairs(network, opportunity, allowed_all)
+    model = TransportModel(network, opportunity, pairs, mip=True)
+    net = float(opportunity.value_after_commission)
+    memo: dict[bytes, float] = {}
+    n_x = len(pairs.person)
+    owner = network.person_org[pairs.person]
+
+    def worth(rows: NDArray[np.bool_]) -> FloatVector:
+        values = np.empty(len(rows))
+        for i, row in enumerate(rows):
+            key = np.packbits(row).tobytes()
+            if key not in memo:
+                allowed = np.zeros(len(network.organisations), dtype=bool)
+                allowed[np.asarray(members)[row]] = True
+                model.restrict(allowed)
+                status, hours, _ = model.run(time_limit=60.0)
+                cost = (
+                    float(hours @ network.rates[pairs.person]) if status != "infeasible" else np.inf
+                )
+                if np.isfinite(cost):
+                    used = np.unique(owner[:n_x][hours > 0])
+                    cost += float(network.coordination[used].sum())
+                memo[key] = max(0.0, net - cost) if np.isfinite(cost) else 0.0
+            values[i] = memo[key]
+        return values
+
+    players = tuple(network.organisations[m].id for m in members)
+    return FunctionGame(players, function=worth)
+
+
+def _own_costs(network: Network, formation: Formation, members: list[int]) -> FloatVector:
+    """Each partner's own cost: its people's assigned hours at their rates, plus coordination."""
+    rate = {p.id: float(p.cost_rate) for p in network.people}
+    position = {network.organisations[m].id: i for i, m in enumerate(members)}
+    own = network.coordination[members].copy()
+    for a in formation.assignments:
+        own[position[a.org]] += a.hours * rate[a.person]
+    return own
+
+
+def _payouts(
+    players: tuple[str, ...], shares: FloatVector, own: FloatVector, net: Decimal
+) -> dict[str, Decimal]:
+    """Share of the surplus plus own costs, rounded so that the payouts sum to `net` exactly."""
+    amounts = round_to_total((shares + own).tolist(), net)
+    return dict(zip(players, amounts, strict=True))
+
+
+def _offer_nucleolus(result: Split, worths: FloatVector, own: FloatVector, net: Decimal) -> None:
+    from coopnet.engine.errors import Undefined
+    from coopnet.engine.games import nucleolus
+
+    assert result.game is not None
+    try:
+        stable = nucleolus(worths)
+    except Undefined as exc:
+        result.game.undefined["nucleolus"] = str(exc)
+        result.game.solutions["nucleolus"] = None
+        return
+    result.game.solutions["nucleolus"] = stable
+    from coopnet.engine.games import core_check
+
+    result.game.contains["nucleolus"] = core_check(worths, stable).in_core
+    result.nucleolus_payouts = _payouts(result.organisations, stable, own, net)
+    result.recommended = "nucleolus"
+
+
+def _why(result: Split, i: int, k: int, unique: tuple[str, ...], added: Decimal) -> str:
+    """The reason an organisation matters, from the worth of the consortium without it."""
+    rest = ((1 << k) - 1) ^ (1 << i)
+    alone = f"nobody else in it has {', '.join(unique)}" if unique else ""
+    if result.costs is not None and not np.isfinite(result.costs[rest]):
+        return (alone or "the others lack the hours to deliver without it") + "."
+    if result.worths is not None and result.worths[rest] <= 0:
+        return (alone + "; " if alone else "") + "the others could not deliver at a profit."
+    if added > 0:
+        return "the others could cover its work, but at a higher cost."
+    return "the others could do its work at the same cost."
+
+
+def explain(
+    network: Network, opportunity: Opportunity, result: Split, members: list[int]
+) -> tuple[Explanation, ...]:
+    """Why each partner gets its share, in terms that reveal no partner's rates: what the
+    consortium would lose without it, and which required skills only it brings."""
+    assert result.game is not None
+    assert result.game.added_value is not None
+    allowed = np.zeros(len(network.organisations), dtype=bool)
+    allowed[members] = True
+    suppliers: list[set[int]] = []
+    for requirement in opportunity.requirements:
+        ids = network.eligible(requirement)
+        suppliers.append(set(network.person_org[ids[allowed[network.person_org[ids]]]].tolist()))
+    payouts = result.nucleolus_payouts if result.recommended == "nucleolus" else result.payouts
+    explanations = []
+    for i, m in enumerate(members):
+        org = network.organisations[m]
+        added = Decimal(repr(float(result.game.added_value[i]))).quantize(Decimal("0.01"))
+        unique = tuple(
+            dict.fromkeys(
+                f"{r.skill} (level {r.min_level}+)"
+                for r, who in zip(opportunity.requirements, suppliers, strict=True)
+                if who == {m}
+            )
+        )
+        assert payouts is not None
+        text = f"Without {org.name} the consortium would earn £{added:,.2f} less: "
+        text += _why(result, i, len(members), unique, added)
+        text += f" Its payout is £{payouts[org.id]:,.2f}."
+        explanations.append(Explanation(org.id, org.name, added, unique, payouts[org.id], text))
+    return tuple(explanations)

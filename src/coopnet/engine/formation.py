@@ -1,0 +1,321 @@
+"""Consortium formation: who works how many hours on what, at the least cost, proven optimal.
+
+The model (spec §2): x[p, r] >= 0 hours of person p on requirement r, for the eligible pairs
+only (p holds r's skill at r's minimum level or above). Every requirement gets exactly its
+hours; nobody works more than their hours. Cost = sum of hours x rate, plus the coordination
+cost of every organisation taking part, with at most `max_organisations` of them.
+
+Without coordination costs or a cap the model is a transportation problem: an LP. With them it
+is a fixed-charge MILP: a binary y[o] per organisation, x[p, r] <= min(hours_p, hours_r) y[o].
+Both are solved by HiGHS, the MILP with an explicit absolute gap of half a penny, so "optimal"
+means optimal to the cent (see docs/architecture.md for the measurements behind the choice).
+
+Pruning keeps optimality: for a requirement, a person whose cheaper (or equally cheap)
+colleagues in the same organisation, all eligible, already hold as many hours as the whole
+opportunity needs is never needed there (any hours of theirs could move to a colleague with
+spare time, at no extra cost and with the same organisations).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+import highspy
+import numpy as np
+from numpy.typing import NDArray
+
+from coopnet.engine.errors import BadInput, SolverError
+from coopnet.engine.network import Network, Opportunity
+
+Status = Literal["optimal", "feasible", "infeasible"]
+Objective = Literal["cost", "organisations"]
+#: Half a penny: a MILP reported optimal is optimal to the cent.
+MIP_ABSOLUTE_GAP = 0.005
+_HOURS_TOL = 1e-7
+
+
+@dataclass(frozen=True)
+class Assignment:
+    person: str
+    org: str
+    skill: str
+    hours: float
+    requirement: int
+
+
+@dataclass(frozen=True)
+class Uncovered:
+    requirement: int
+    skill: str
+    min_level: int
+    hours: float
+    available: float
+    reason: str
+
+
+@dataclass(frozen=True)
+class Formation:
+    status: Status
+    cost: float | None
+    organisations: tuple[str, ...]
+    assignments: tuple[Assignment, ...]
+    solve_seconds: float
+    gap: float | None = None
+    uncovered: tuple[Uncovered, ...] = ()
+
+
+@dataclass
+class EligiblePairs:
+    """The eligible (person, requirement) pairs that survive pruning."""
+
+    person: NDArray[np.int64]
+    requirement: NDArray[np.int64]
+    upper: NDArray[np.float64]
+
+
+def eligible_pairs(
+    network: Network, opportunity: Opportunity, allowed: NDArray[np.bool_]
+) -> EligiblePairs:
+    """Eligible pairs among the allowed organisations' people, pruned without losing optimality."""
+    total = float(sum(r.hours for r in opportunity.requirements))
+    persons: list[NDArray[np.int64]] = []
+    requirements: list[NDArray[np.int64]] = []
+    for r, needed in enumerate(opportunity.requirements):
+        ids = network.eligible(needed)
+        ids = ids[allowed[network.person_org[ids]] & (network.hours[ids] > 0)]
+        ids = _cheapest_sufficient(network, ids, total)
+        persons.append(ids)
+        requirements.append(np.full(len(ids), r, dtype=np.int64))
+    person = np.concatenate(persons)
+    requirement = np.concatenate(requirements)
+    hours_needed = np.array([float(r.hours) for r in opportunity.requirements])
+    upper = np.minimum(network.hours[person], hours_needed[requirement])
+    return EligiblePairs(person, requirement, upper)
+
+
+def _cheapest_sufficient(
+    network: Network, ids: NDArray[np.int64], total: float
+) -> NDArray[np.int64]:
+    """Per organisation, the cheapest people until their hours reach `total` (ties in order)."""
+    if len(ids) == 0:
+        return ids
+    orgs, rates, hours = network.person_org[ids], network.rates[ids], network.hours[ids]
+    order = np.lexsort((rates, orgs))
+    orgs, hours = orgs[order], hours[order]
+    cumulative = np.cumsum(hours)
+    starts = np.flatnonzero(np.r_[True, orgs[1:] != orgs[:-1]])
+    group_start = np.repeat(cumulative[starts] - hours[starts], np.diff(np.r_[starts, len(orgs)]))
+    before = cumulative - hours - group_start  # hours of cheaper colleagues
+    return np.sort(ids[order][before < total])
+
+
+class TransportModel:
+    """The formation model over a fixed set of eligible pairs, reusable across re-solves.
+
+    `solve(allowed_orgs)` restricts the people to some organisations by zeroing the other
+    columns' bounds, and re-solves from the previous basis.
+    """
+
+    def __init__(self, network: Network, opportunity: Opportunity, pairs: EligiblePairs, mip: bool):
+        self.network, self.opportunity, self.pairs, self.mip = network, opportunity, pairs, mip
+        self.orgs = np.unique(network.person_org[pairs.person])
+        self.highs = highspy.Highs()
+        for option, value in (
+            ("output_flag", False),
+            ("mip_abs_gap", MIP_ABSOLUTE_GAP),
+            ("mip_rel_gap", 0.0),
+            ("threads", 1),
+        ):
+            self.highs.setOptionValue(option, value)
+        self._build()
+
+    def _build(self) -> None:
+        pairs, network = self.pairs, self.network
+        n_x = len(pairs.person)
+        costs = network.rates[pairs.person]
+        self.highs.addVars(n_x, np.zeros(n_x), pairs.upper)
+        self.highs.changeColsCost(n_x, np.arange(n_x, dtype=np.int32), costs)
+        hours = np.array([float(r.hours) for r in self.opportunity.requirements])
+        rows: list[tuple[float, float, NDArray[np.int64], NDArray[np.float64]]] = []
+        for r, needed in enumerate(hours):
+            cols = np.flatnonzero(pairs.requirement == r)
+            rows.append((needed, needed, cols, np.ones(len(cols))))
+        order = np.argsort(pairs.person, kind="stable")
+        people, starts = np.unique(pairs.person[order], return_index=True)
+        bounds = np.r_[starts, len(order)]
+        for i, person in enumerate(people):
+            cols = order[bounds[i] : bounds[i + 1]]
+            if len(cols) > 1:
+                rows.append(
+                    (-highspy.kHighsInf, float(network.hours[person]), cols, np.ones(len(cols)))
+                )
+        if self.mip:
+            self._add_fixed_charges(rows)
+        self._add_rows(rows)
+
+    def _add_fixed_charges(
+        self, rows: list[tuple[float, float, NDArray[np.int64], NDArray[np.float64]]]
+    ) -> None:
+        """Binary y per organisation, x <= upper * y, and the cap on organisations."""
+        n_x, n_y = len(self.pairs.person), len(self.orgs)
+        self.highs.addVars(n_y, np.zeros(n_y), np.ones(n_y))
+        y_cols = np.arange(n_x, n_x + n_y, dtype=np.int32)
+        self.highs.changeColsCost(n_y, y_cols, self.network.coordination[self.orgs])
+        self.highs.changeColsIntegrality(n_y, y_cols, np.full(n_y, highspy.HighsVarType.kInteger))
+        y_of = n_x + np.searchsorted(self.orgs, self.network.person_org[self.pairs.person])
+        for k in range(n_x):
+            rows.append(
+                (
+                    -highspy.kHighsInf,
+                    0.0,
+                    np.array([k, y_of[k]]),
+                    np.array([1.0, -self.pairs.upper[k]]),
+                )
+            )
+        cap = self.opportunity.max_organisations
+        if cap is not None:
+            rows.append((-highspy.kHighsInf, float(cap), y_cols.astype(np.int64), np.ones(n_y)))
+
+    def _add_rows(
+        self, rows: list[tuple[float, float, NDArray[np.int64], NDArray[np.float64]]]
+    ) -> None:
+        lower = np.array([r[0] for r in rows])
+        upper = np.array([r[1] for r in rows])
+        lengths = np.array([len(r[2]) for r in rows])
+        starts = np.r_[0, np.cumsum(lengths)[:-1]].astype(np.int32)
+        indices = np.concatenate([r[2] for r in rows]).astype(np.int32)
+        values = np.concatenate([r[3] for r in rows]).astype(np.float64)
+        self.highs.addRows(len(rows), lower, upper, len(indices), starts, indices, values)
+
+    def restrict(self, allowed_orgs: NDArray[np.bool_]) -> None:
+        """Allow only the people of these organisations (a mask over all organisations)."""
+        upper = np.where(
+            allowed_orgs[self.network.person_org[self.pairs.person]], self.pairs.upper, 0.0
+        )
+        n_x = len(upper)
+        self.highs.changeColsBounds(n_x, np.arange(n_x, dtype=np.int32), np.zeros(n_x), upper)
+
+    def run(self, time_limit: float) -> tuple[Status, NDArray[np.float64], float | None]:
+        """Solve; the status, the hours per pair, and the absolute gap if not proven."""
+        self.highs.setOptionValue("time_limit", float(time_limit))
+        self.highs.run()
+        status = self.highs.getModelStatus()
+        model_status = highspy.HighsModelStatus
+        if status == model_status.kOptimal:
+            return "optimal", self._hours(), None
+        if status in (model_status.kInfeasible, model_status.kUnboundedOrInfeasible):
+            return "infeasible", np.zeros(0), None
+        info = self.highs.getInfo()
+        if status == model_status.kTimeLimit and info.primal_solution_status == 2:
+            gap = float(info.objective_function_value - info.mip_dual_bound)
+            return "feasible", self._hours(), max(gap, 0.0)
+        reason = self.highs.modelStatusToString(status)
+        raise SolverError(f"the formation solver stopped with status {reason}")
+
+    def _hours(self) -> NDArray[np.float64]:
+        values = np.array(self.highs.getSolution().col_value[: len(self.pairs.person)])
+        return np.where(values > _HOURS_TOL, values, 0.0)
+
+
+def needs_mip(network: Network, opportunity: Opportunity, orgs: NDArray[np.int64]) -> bool:
+    return opportunity.max_organisations is not None or bool(np.any(network.coordination[orgs] > 0))
+
+
+def form(
+    network: Network,
+    opportunity: Opportunity,
+    *,
+    include: Iterable[str] | None = None,
+    exclude: Iterable[str] = (),
+    objective: Objective = "cost",
+    time_limit: float = 60.0,
+) -> Formation:
+    """The cheapest consortium (or, with objective="organisations", the fewest organisations,
+    cheapest among those) that delivers the opportunity."""
+    started = time.perf_counter()
+    allowed = _allowed(network, include, exclude)
+    pairs = eligible_pairs(network, opportunity, allowed)
+    orgs = np.unique(network.person_org[pairs.person])
+    status: Status = "infeasible"
+    if len(pairs.person):
+        mip = needs_mip(network, opportunity, orgs) or objective == "organisations"
+        model = TransportModel(network, opportunity, pairs, mip)
+        if objective == "organisations":
+            _cap_at_fewest(model, time_limit)
+        status, hours, gap = model.run(time_limit)
+    if status == "infeasible":
+        from coopnet.engine.diagnosis import diagnose
+
+        uncovered = diagnose(network, opportunity, allowed)
+        return Formation(
+            "infeasible", None, (), (), time.perf_counter() - started, uncovered=uncovered
+        )
+    return _formation(network, opportunity, pairs, hours, status, gap, started)
+
+
+def _allowed(
+    network: Network, include: Iterable[str] | None, exclude: Iterable[str]
+) -> NDArray[np.bool_]:
+    index = network.org_index
+    for org in [*(include or ()), *exclude]:
+        if org not in index:
+            raise BadInput(f"organisation {org!r} is not in the network")
+    allowed = (
+        np.zeros(len(network.organisations), dtype=bool)
+        if include is not None
+        else np.ones(len(network.organisations), dtype=bool)
+    )
+    for org in include or ():
+        allowed[index[org]] = True
+    for org in exclude:
+        allowed[index[org]] = False
+    return allowed
+
+
+def _cap_at_fewest(model: TransportModel, time_limit: float) -> None:
+    """Find the fewest organisations that can deliver, then cap the model there."""
+    n_x, n_y = len(model.pairs.person), len(model.orgs)
+    y_cols = np.arange(n_x, n_x + n_y, dtype=np.int32)
+    real_costs = model.network.coordination[model.orgs]
+    model.highs.changeColsCost(n_x, np.arange(n_x, dtype=np.int32), np.zeros(n_x))
+    model.highs.changeColsCost(n_y, y_cols, np.ones(n_y))
+    status, _, _ = model.run(time_limit)
+    if status == "infeasible":
+        return
+    fewest = round(model.highs.getInfo().objective_function_value)
+    model.highs.changeColsCost(
+        n_x, np.arange(n_x, dtype=np.int32), model.network.rates[model.pairs.person]
+    )
+    model.highs.changeColsCost(n_y, y_cols, real_costs)
+    model.highs.addRow(-highspy.kHighsInf, float(fewest), n_y, y_cols, np.ones(n_y))
+
+
+def _formation(
+    network: Network,
+    opportunity: Opportunity,
+    pairs: EligiblePairs,
+    hours: NDArray[np.float64],
+    status: Status,
+    gap: float | None,
+    started: float,
+) -> Formation:
+    used = np.flatnonzero(hours > 0)
+    assignments = tuple(
+        Assignment(
+            person=network.people[pairs.person[k]].id,
+            org=network.people[pairs.person[k]].org,
+            skill=opportunity.requirements[pairs.requirement[k]].skill,
+            hours=float(hours[k]),
+            requirement=int(pairs.requirement[k]),
+        )
+        for k in used
+    )
+    org_ids = np.unique(network.person_org[pairs.person[used]])
+    cost = float(
+        hours[used] @ network.rates[pairs.person[used]] + network.coordination[org_ids].sum()
+    )
+    organisations = tuple(network.organisations[i].id for i in org_ids)
+    return Formation(status, cost, organisations, assignments, time.perf_counter() - started, gap)
