@@ -1,0 +1,207 @@
+"""Consortium formation against an independent brute force, and its feasibility."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from network_cases import brute_force_cost, small_case
+
+from coopnet.engine.errors import BadInput
+from coopnet.engine.formation import form
+from coopnet.engine.formats import parse_network, parse_opportunity
+
+
+def solve_case(network, opportunity, **options):
+    return form(parse_network(network), parse_opportunity(opportunity), **options)
+
+
+def assert_feasible(network, opportunity, result):
+    people = {p["id"]: p for p in network["people"]}
+    worked = dict.fromkeys(people, 0.0)
+    covered = [0.0] * len(opportunity["requirements"])
+    for a in result.assignments:
+        person = people[a.person]
+        requirement = opportunity["requirements"][a.requirement]
+        assert a.org == person["org"]
+        assert a.skill == requirement["skill"]
+        assert person["skills"].get(a.skill, 0) >= requirement["min_level"]
+        assert a.hours > 0
+        worked[a.person] += a.hours
+        covered[a.requirement] += a.hours
+    for pid, hours in worked.items():
+        assert hours <= people[pid]["hours"] + 1e-6
+    for r, requirement in enumerate(opportunity["requirements"]):
+        assert covered[r] == pytest.approx(requirement["hours"], abs=1e-6)
+    assert set(result.organisations) == {a.org for a in result.assignments}
+    cap = opportunity.get("max_organisations")
+    if cap is not None:
+        assert len(result.organisations) <= cap
+
+
+@pytest.mark.parametrize("seed", range(120))
+def test_optimal_cost_matches_brute_force(seed):
+    cap = [None, 1, 2][seed % 3]
+    network, opportunity = small_case(seed, cap=cap)
+    expected = brute_force_cost(network, opportunity)
+    result = solve_case(network, opportunity)
+    if expected is None:
+        assert result.status == "infeasible"
+        assert result.uncovered
+    else:
+        assert result.status == "optimal"
+        assert result.cost == pytest.approx(expected, abs=0.01)
+        assert_feasible(network, opportunity, result)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 10**6), st.sampled_from([None, 1, 2, 3]), st.booleans())
+def test_every_returned_assignment_is_feasible(seed, cap, coordination):
+    network, opportunity = small_case(seed, max_people=8, cap=cap, coordination=coordination)
+    result = solve_case(network, opportunity)
+    if result.status != "infeasible":
+        assert_feasible(network, opportunity, result)
+        people = {p["id"]: p for p in network["people"]}
+        coord = {o["id"]: o["coordination_cost"] for o in network["organisations"]}
+        recomputed = sum(a.hours * people[a.person]["cost_rate"] for a in result.assignments)
+        recomputed += sum(coord[o] for o in result.organisations)
+        assert result.cost == pytest.approx(recomputed, abs=1e-6)
+
+
+def test_fewest_organisations_then_cheapest():
+    network = {
+        "organisations": [{"id": "big", "coordination_cost": 0}, {"id": "a"}, {"id": "b"}],
+        "people": [
+            {"id": "p1", "org": "big", "skills": {"x": 3, "y": 3}, "hours": 100, "cost_rate": 90},
+            {"id": "p2", "org": "a", "skills": {"x": 3}, "hours": 100, "cost_rate": 20},
+            {"id": "p3", "org": "b", "skills": {"y": 3}, "hours": 100, "cost_rate": 20},
+        ],
+    }
+    opportunity = {
+        "value": 10000,
+        "requirements": [
+            {"skill": "x", "min_level": 2, "hours": 40},
+            {"skill": "y", "min_level": 2, "hours": 40},
+        ],
+    }
+    cheapest = solve_case(network, opportunity)
+    assert cheapest.organisations == ("a", "b")
+    assert cheapest.cost == pytest.approx(1600)
+    fewest = solve_case(network, opportunity, objective="organisations")
+    assert fewest.organisations == ("big",)
+    assert fewest.cost == pytest.approx(7200)
+
+
+def test_include_and_exclude_organisations():
+    network, opportunity = small_case(7, cap=None)
+    everyone = solve_case(network, opportunity)
+    assert everyone.status == "optimal"
+    dropped = everyone.organisations[0]
+    without = solve_case(network, opportunity, exclude=[dropped])
+    assert dropped not in without.organisations
+    with pytest.raises(BadInput, match="not in the network"):
+        solve_case(network, opportunity, include=["nobody"])
+
+
+def test_infeasible_opportunities_name_the_uncovered_requirements_and_why():
+    network = {
+        "organisations": [{"id": "o1"}],
+        "people": [
+            {
+                "id": "p1",
+                "org": "o1",
+                "skills": {"python": 4, "ux": 2},
+                "hours": 100,
+                "cost_rate": 50,
+            },
+            {"id": "p2", "org": "o1", "skills": {"devops": 3}, "hours": 30, "cost_rate": 50},
+        ],
+    }
+    opportunity = {
+        "value": 10000,
+        "requirements": [
+            {"skill": "elixir", "min_level": 3, "hours": 10},
+            {"skill": "ux", "min_level": 4, "hours": 10},
+            {"skill": "devops", "min_level": 3, "hours": 50},
+            {"skill": "python", "min_level": 3, "hours": 20},
+        ],
+    }
+    result = solve_case(network, opportunity)
+    assert result.status == "infeasible"
+    reasons = {u.skill: u.reason for u in result.uncovered}
+    assert set(reasons) == {"elixir", "ux", "devops"}
+    assert "no one has the skill" in reasons["elixir"]
+    assert "best level anyone has is 2" in reasons["ux"]
+    assert "only 30 hours" in reasons["devops"]
+
+
+def test_people_shared_between_requirements_are_diagnosed():
+    network = {
+        "organisations": [{"id": "o1"}],
+        "people": [
+            {"id": "p1", "org": "o1", "skills": {"a": 3, "b": 3}, "hours": 50, "cost_rate": 50},
+        ],
+    }
+    opportunity = {
+        "value": 10000,
+        "requirements": [
+            {"skill": "a", "min_level": 3, "hours": 40},
+            {"skill": "b", "min_level": 3, "hours": 40},
+        ],
+    }
+    result = solve_case(network, opportunity)
+    assert result.status == "infeasible"
+    assert any("also needed for other requirements" in u.reason for u in result.uncovered)
+
+
+def test_the_cap_on_organisations_is_diagnosed():
+    network = {
+        "organisations": [{"id": "o1"}, {"id": "o2"}],
+        "people": [
+            {"id": "p1", "org": "o1", "skills": {"a": 3}, "hours": 50, "cost_rate": 50},
+            {"id": "p2", "org": "o2", "skills": {"b": 3}, "hours": 50, "cost_rate": 50},
+        ],
+    }
+    opportunity = {
+        "value": 10000,
+        "max_organisations": 1,
+        "requirements": [
+            {"skill": "a", "min_level": 3, "hours": 40},
+            {"skill": "b", "min_level": 3, "hours": 40},
+        ],
+    }
+    result = solve_case(network, opportunity)
+    assert result.status == "infeasible"
+    assert any("at most 1 organisations" in u.reason for u in result.uncovered)
+
+
+def test_pruning_keeps_the_optimum_on_a_larger_network():
+    rng = np.random.default_rng(11)
+    orgs = [{"id": f"o{i}", "coordination_cost": int(rng.integers(0, 5)) * 100} for i in range(8)]
+    people = [
+        {
+            "id": f"p{j}",
+            "org": f"o{rng.integers(8)}",
+            "skills": {"a": int(rng.integers(1, 6)), "b": int(rng.integers(1, 6))},
+            "hours": int(rng.integers(1, 4)) * 10,
+            "cost_rate": int(rng.integers(20, 40)),
+        }
+        for j in range(80)
+    ]
+    opportunity = {
+        "value": 10000,
+        "requirements": [
+            {"skill": "a", "min_level": 2, "hours": 30},
+            {"skill": "b", "min_level": 3, "hours": 20},
+        ],
+    }
+    network = parse_network({"organisations": orgs, "people": people})
+    from coopnet.engine import formation
+
+    pruned = form(network, parse_opportunity(opportunity))
+    original = formation._cheapest_sufficient
+    formation._cheapest_sufficient = lambda network, ids, total: ids  # no pruning
+    try:
+        unpruned = form(network, parse_opportunity(opportunity))
+    finally:
+        formation._cheapest_sufficient = original
+    assert pruned.cost == pytest.approx(unpruned.cost, abs=0.01)
