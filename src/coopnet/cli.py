@@ -30,12 +30,14 @@ from coopnet.engine.formats import (
 )
 from coopnet.engine.games import SOLUTIONS, SolveOptions, check_allocation, solve
 from coopnet.engine.network import Network, Opportunity
+from coopnet.engine.skill_sharing import form_with_skill_sharing
 from coopnet.report import (
     allocation_check_json,
     formation_json,
     formation_table,
     game_report_json,
     game_report_table,
+    skill_sharing_json,
     split_json,
     split_table,
 )
@@ -175,6 +177,9 @@ def form_command(
     objective: Annotated[
         Objective, typer.Option(help="cost: cheapest; organisations: fewest, then cheapest.")
     ] = Objective.cost,
+    alternatives: Annotated[
+        bool, typer.Option(help="Also the fewest-organisations and skill-sharing alternatives.")
+    ] = False,
     time_limit: TimeLimit = 60.0,
     as_json: JsonOption = False,
 ) -> None:
@@ -189,8 +194,17 @@ def form_command(
             objective=objective.value,
             time_limit=time_limit,
         )
+    document = formation_json(result)
+    if alternatives and result.status != "infeasible":
+        with err.status("Forming the alternatives…"):
+            fewest = form(net, opp, objective="organisations", time_limit=time_limit)
+            sharing = form_with_skill_sharing(net, opp, time_limit=time_limit)
+        document["alternatives"] = {
+            "fewest_organisations": formation_json(fewest),
+            "skill_sharing": skill_sharing_json(sharing),
+        }
     if as_json:
-        emit_json(formation_json(result))
+        emit_json(document)
         return
     if result.status == "infeasible":
         out.print("[bold]infeasible[/bold]: no consortium can deliver this opportunity")
@@ -200,6 +214,22 @@ def form_command(
     out.print(formation_table(result))
     out.print(
         f"organisations: {', '.join(result.organisations)}; solved in {result.solve_seconds:.2f} s"
+    )
+    if "alternatives" in document:
+        _print_alternatives(document["alternatives"])
+
+
+def _print_alternatives(alternatives: dict[str, Any]) -> None:
+    fewest = alternatives["fewest_organisations"]
+    out.print(
+        f"Fewest organisations: {len(fewest['organisations'])} "
+        f"({', '.join(fewest['organisations'])}), cost {fewest['cost']:,.2f}"
+    )
+    sharing = alternatives["skill_sharing"]
+    out.print(
+        f"Skill-sharing: {sharing['learning_hours']:g} hours by juniors with "
+        f"{sharing['supervising_hours']:g} hours of expert supervision, "
+        f"extra cost {sharing['extra_cost'] or 0:,.2f}"
     )
 
 

@@ -11,6 +11,7 @@ from coopnet.engine.fairshare import Split
 from coopnet.engine.formation import Formation
 from coopnet.engine.games import CoreCheck, GameReport
 from coopnet.engine.games.subsets import FloatVector
+from coopnet.engine.skill_sharing import SkillSharing
 
 
 def _num(value: float) -> float:
@@ -202,3 +203,13 @@ def split_table(result: Split) -> Table:
             row.append(f"{result.nucleolus_payouts[org]:,.2f}")
         table.add_row(*row)
     return table
+
+
+def skill_sharing_json(result: SkillSharing) -> dict[str, Any]:
+    out = formation_json(result.formation)
+    for assignment, role in zip(out["assignments"], result.roles, strict=True):
+        assignment["role"] = role
+    out["learning_hours"] = _num(result.learning_hours)
+    out["supervising_hours"] = _num(result.supervising_hours)
+    out["extra_cost"] = None if result.extra_cost is None else round(result.extra_cost, 6)
+    return out
