@@ -48,6 +48,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+generate_app = typer.Typer(help="Synthetic data for demos and benchmarks.", no_args_is_help=True)
+app.add_typer(generate_app, name="generate")
 game_app = typer.Typer(
     help="Cooperative (TU) games: solutions, core, added value.", no_args_is_help=True
 )
@@ -271,6 +273,53 @@ def split_command(
     )
     for e in result.explanations:
         out.print(f"• {e.text}")
+
+
+@generate_app.command("network")
+def generate_network_command(
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Where to write the network (spec §2).")
+    ],
+    people: Annotated[int, typer.Option(help="How many people.")] = 10_000,
+    organisations: Annotated[int, typer.Option(help="How many organisations.")] = 1_000,
+    skills: Annotated[int, typer.Option(help="How many skills of the taxonomy to use.")] = 300,
+    opportunities: Annotated[int, typer.Option(help="Opportunities to write beside it.")] = 5,
+    requirements: Annotated[int, typer.Option(help="Requirements per opportunity.")] = 12,
+    seed: Annotated[
+        int, typer.Option(help="Random seed: the same seed gives the same network.")
+    ] = 0,
+) -> None:
+    """A realistic synthetic network, and opportunities for it, written as spec §2 files.
+
+    The opportunities go beside the network as <output stem>-opportunity-<k>.json.
+    """
+    from coopnet.engine.synthetic import generate_network, generate_opportunities
+
+    try:
+        with err.status(f"Generating {people:,} people in {organisations:,} organisations…"):
+            network = generate_network(
+                people=people, organisations=organisations, skills=skills, seed=seed
+            )
+            found = generate_opportunities(
+                network, count=opportunities, requirements=requirements, seed=seed
+            )
+    except (ValueError, TypeError) as exc:
+        raise BadInput(str(exc)) from None
+    _write_json(output, network)
+    written = [output]
+    for k, opportunity in enumerate(found, start=1):
+        path = output.with_name(f"{output.stem}-opportunity-{k}.json")
+        _write_json(path, opportunity)
+        written.append(path)
+    for path in written:
+        err.print(f"wrote {path}")
+
+
+def _write_json(path: Path, document: Any) -> None:
+    try:
+        path.write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise BadInput(f"{path}: cannot be written ({exc.strerror})") from None
 
 
 @app.command()
