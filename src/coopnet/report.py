@@ -197,8 +197,10 @@ def split_table(result: Split) -> Table:
     added = result.game.added_value
     assert shapley is not None
     assert added is not None
+    names = {e.org: e.name for e in result.explanations}
     for i, org in enumerate(result.organisations):
-        row = [org, f"{added[i]:,.2f}", f"{shapley[i]:,.2f}", f"{result.payouts[org]:,.2f}"]
+        label = f"{names[org]} ({org})" if names.get(org, org) != org else org
+        row = [label, f"{added[i]:,.2f}", f"{shapley[i]:,.2f}", f"{result.payouts[org]:,.2f}"]
         if result.nucleolus_payouts is not None:
             row.append(f"{result.nucleolus_payouts[org]:,.2f}")
         table.add_row(*row)
