@@ -127,3 +127,17 @@ def test_explanations_reveal_no_partner_rates():
     assert by_org["o2"].unique_skills == ("ux (level 3+)",)
     assert "nobody else in it has ux (level 3+)" in by_org["o2"].text
     assert "Without Agile Collective the consortium would earn" in by_org["o2"].text
+
+
+def test_large_consortia_are_sampled_with_standard_errors(monkeypatch):
+    from coopnet.engine import fairshare
+
+    network, opportunity = small_case(67, max_people=6)
+    exact = split(*parsed(network, opportunity))
+    monkeypatch.setattr(fairshare, "MAX_EXACT_PARTNERS", 1)
+    sampled = split(*parsed(network, opportunity), samples=400, seed=3)
+    errors = sampled.game.standard_error["shapley"]
+    difference = sampled.game.solutions["shapley"] - exact.game.solutions["shapley"]
+    assert np.all(np.abs(difference) <= 5 * errors + 1e-6)
+    value = Decimal(opportunity["value"])
+    assert sum(sampled.payouts.values()) + sampled.commission_amount == value
