@@ -11,7 +11,12 @@ import highspy
 import numpy as np
 from numpy.typing import NDArray
 
-from coopnet.engine.formation import EligiblePairs, Uncovered, eligible_pairs
+from coopnet.engine.formation import (
+    EligiblePairs,
+    Uncovered,
+    add_fixed_charges,
+    eligible_pairs,
+)
 from coopnet.engine.network import Network, Opportunity
 
 _TOL = 1e-7
@@ -91,21 +96,9 @@ def _max_cover(
         cols = np.flatnonzero(pairs.person == person).astype(np.int32)
         highs.addRow(0.0, float(network.hours[person]), len(cols), cols, np.ones(len(cols)))
     if cap is not None:
-        orgs = np.unique(network.person_org[pairs.person])
-        n_y = len(orgs)
-        highs.addVars(n_y, np.zeros(n_y), np.ones(n_y))
-        y_cols = np.arange(n_x, n_x + n_y, dtype=np.int32)
-        highs.changeColsIntegrality(n_y, y_cols, np.full(n_y, highspy.HighsVarType.kInteger))
-        y_of = n_x + np.searchsorted(orgs, network.person_org[pairs.person])
-        for k in range(n_x):
-            highs.addRow(
-                -highspy.kHighsInf,
-                0.0,
-                2,
-                np.array([k, y_of[k]], dtype=np.int32),
-                np.array([1.0, -pairs.upper[k]]),
-            )
-        highs.addRow(-highspy.kHighsInf, float(cap), n_y, y_cols, np.ones(n_y))
+        owner = network.person_org[pairs.person]
+        orgs = np.unique(owner)
+        add_fixed_charges(highs, owner, pairs.upper, orgs, np.zeros(len(orgs)), cap)
     highs.run()
     values = np.array(highs.getSolution().col_value[:n_x])
     covered = np.zeros(len(opportunity.requirements))

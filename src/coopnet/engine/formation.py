@@ -160,26 +160,12 @@ class TransportModel:
     def _add_fixed_charges(
         self, rows: list[tuple[float, float, NDArray[np.int64], NDArray[np.float64]]]
     ) -> None:
-        """Binary y per organisation, x <= upper * y, and the cap on organisations."""
-        n_x, n_y = len(self.pairs.person), len(self.orgs)
-        self.highs.addVars(n_y, np.zeros(n_y), np.ones(n_y))
-        y_cols = np.arange(n_x, n_x + n_y, dtype=np.int32)
-        self.highs.changeColsCost(n_y, y_cols, self.network.coordination[self.orgs])
-        self.highs.changeColsIntegrality(n_y, y_cols, np.full(n_y, highspy.HighsVarType.kInteger))
-        y_of = n_x + np.searchsorted(self.orgs, self.network.person_org[self.pairs.person])
-        for k in range(n_x):
-            rows.append(
-                (
-                    -highspy.kHighsInf,
-                    0.0,
-                    np.array([k, y_of[k]]),
-                    np.array([1.0, -self.pairs.upper[k]]),
-                )
-            )
-        self._add_organisation_cuts(rows, y_of)
+        """Binary y per organisation, x <= upper * y, the cap, and the organisation cuts."""
+        owner = self.network.person_org[self.pairs.person]
+        coordination = self.network.coordination[self.orgs]
         cap = self.opportunity.max_organisations
-        if cap is not None:
-            rows.append((-highspy.kHighsInf, float(cap), y_cols.astype(np.int64), np.ones(n_y)))
+        y_of = add_fixed_charges(self.highs, owner, self.pairs.upper, self.orgs, coordination, cap)
+        self._add_organisation_cuts(rows, y_of)
 
     def _add_organisation_cuts(
         self,
@@ -305,6 +291,37 @@ class TransportModel:
     def _hours(self) -> NDArray[np.float64]:
         values = np.array(self.highs.getSolution().col_value[: len(self.pairs.person)])
         return np.where(values > _HOURS_TOL, values, 0.0)
+
+
+def add_fixed_charges(
+    highs: highspy.Highs,
+    owner: NDArray[np.int64],
+    upper: NDArray[np.float64],
+    orgs: NDArray[np.int64],
+    coordination: NDArray[np.float64],
+    cap: int | None,
+) -> NDArray[np.int64]:
+    """Add a binary y per organisation in `orgs` (costing its coordination), link every hours
+    column k to its owner's y (x_k <= upper_k y), and cap the sum of y. The hours columns must
+    be the model's first len(owner) columns. Returns the y column of each hours column."""
+    n_x, n_y = len(owner), len(orgs)
+    first = highs.getNumCol()
+    highs.addVars(n_y, np.zeros(n_y), np.ones(n_y))
+    y_cols = np.arange(first, first + n_y, dtype=np.int32)
+    highs.changeColsCost(n_y, y_cols, coordination)
+    highs.changeColsIntegrality(n_y, y_cols, np.full(n_y, highspy.HighsVarType.kInteger))
+    y_of = y_cols[np.searchsorted(orgs, owner)].astype(np.int64)
+    indices = np.empty(2 * n_x, dtype=np.int32)
+    indices[0::2], indices[1::2] = np.arange(n_x), y_of
+    values = np.empty(2 * n_x)
+    values[0::2], values[1::2] = 1.0, -upper
+    starts = np.arange(0, 2 * n_x, 2, dtype=np.int32)
+    highs.addRows(
+        n_x, np.full(n_x, -highspy.kHighsInf), np.zeros(n_x), 2 * n_x, starts, indices, values
+    )
+    if cap is not None:
+        highs.addRow(-highspy.kHighsInf, float(cap), n_y, y_cols, np.ones(n_y))
+    return y_of
 
 
 def needs_mip(network: Network, opportunity: Opportunity, orgs: NDArray[np.int64]) -> bool:

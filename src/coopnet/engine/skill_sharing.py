@@ -20,6 +20,7 @@ from coopnet.engine.formation import (
     MIP_ABSOLUTE_GAP,
     Assignment,
     Formation,
+    add_fixed_charges,
     form,
     needs_mip,
 )
@@ -157,18 +158,10 @@ class _Model:
         self.highs.addRow(lower, upper, len(cols), cols.astype(np.int32), values.astype(np.float64))
 
     def _fixed_charges(self, upper: NDArray[np.float64], cap: int | None) -> None:
-        n_y = len(self.orgs)
-        self.highs.addVars(n_y, np.zeros(n_y), np.ones(n_y))
-        y = np.arange(self.n, self.n + n_y)
-        self.highs.changeColsIntegrality(
-            n_y, y.astype(np.int32), np.full(n_y, highspy.HighsVarType.kInteger)
-        )
-        y_of = self.n + np.searchsorted(self.orgs, self.network.person_org[self.person])
-        for k in range(self.n):
-            self._row(-highspy.kHighsInf, 0.0, np.array([k, y_of[k]]), np.array([1.0, -upper[k]]))
-        if cap is not None:
-            self._row(-highspy.kHighsInf, float(cap), y, np.ones(n_y))
-        self.y = y
+        owner = self.network.person_org[self.person]
+        coordination = self.network.coordination[self.orgs]
+        y_of = add_fixed_charges(self.highs, owner, upper, self.orgs, coordination, cap)
+        self.y = np.unique(y_of)
 
     def solve(self, time_limit: float) -> NDArray[np.float64] | None:
         """Most learning hours first, then the least cost among plans that reach them."""
@@ -176,6 +169,8 @@ class _Model:
         learn = np.flatnonzero(self.role == _LEARN).astype(np.int32)
         all_x = np.arange(self.n, dtype=np.int32)
         self.highs.changeColsCost(len(learn), learn, -np.ones(len(learn)))
+        if hasattr(self, "y"):  # learning first: coordination costs count only afterwards
+            self.highs.changeColsCost(len(self.y), self.y.astype(np.int32), np.zeros(len(self.y)))
         self.highs.run()
         if self.highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             return None
