@@ -216,3 +216,15 @@ def test_demo_shows_a_split_that_adds_up_to_the_penny(capsys):
     assert code == 0
     assert "Outlier Co-op" in out
     assert "£45,000.00, to the penny" in out
+
+
+def test_an_estate_beyond_the_claims_is_bad_input(capsys, tmp_path):
+    path = tmp_path / "game.json"
+    path.write_text(
+        json.dumps(
+            {"players": ["A", "B"], "bankruptcy": {"estate": 700, "claims": {"A": 100, "B": 200}}}
+        )
+    )
+    code, _, err = run(capsys, "game", "solve", path, "--json")
+    assert code == 2
+    assert "bankruptcy.estate: 700 exceeds the claims' total 300" in err

@@ -145,6 +145,12 @@ def parse_game(doc: Any) -> Game:
         spec = _object(doc[form], form)
         estate = number(spec.get("estate"), "bankruptcy.estate", 0.0)
         claims = _per_player(spec.get("claims"), "bankruptcy.claims", players)
+        total = sum(number(c, "claim") for c in claims)
+        if estate > total:
+            raise BadInput(
+                f"bankruptcy.estate: {estate:g} exceeds the claims' total {total:g}; "
+                "a bankruptcy game shares an estate that cannot meet every claim"
+            )
         return BankruptcyGame(
             players, estate=estate, claims=tuple(number(c, "claim") for c in claims), kind=kind
         )

@@ -32,7 +32,8 @@ def prenucleolus(values: ArrayLike) -> FloatVector:
     [3.0, 3.0, -4.0]
     """
     v, n = as_dense(values)
-    return _SequentialLP(v, n, imputation=False).solve()
+    unit = _unit(v)
+    return _SequentialLP(v / unit, n, imputation=False).solve() * unit
 
 
 def nucleolus(values: ArrayLike) -> FloatVector:
@@ -49,7 +50,8 @@ def nucleolus(values: ArrayLike) -> FloatVector:
         raise Undefined(
             "no imputation exists: the players' stand-alone values add up to more than v(N)"
         )
-    return _SequentialLP(v, n, imputation=True).solve()
+    unit = _unit(v)
+    return _SequentialLP(v / unit, n, imputation=True).solve() * unit
 
 
 def least_core_epsilon(values: ArrayLike) -> float | None:
@@ -60,7 +62,15 @@ def least_core_epsilon(values: ArrayLike) -> float | None:
     v, n = as_dense(values)
     if n == 1:
         return None
-    return _SequentialLP(v, n, imputation=False).first_level()
+    unit = _unit(v)
+    return _SequentialLP(v / unit, n, imputation=False).first_level() * unit
+
+
+def _unit(v: FloatVector) -> float:
+    """The LPs are solved on the game divided by its largest value, so that the solver's
+    absolute tolerances mean the same for a game in pennies as for one in millions."""
+    largest = float(np.abs(v).max())
+    return largest if largest > 0 else 1.0
 
 
 class _SequentialLP:

@@ -31,7 +31,10 @@ class Estimate:
 
 def _check_samples(samples: int, minimum: int) -> None:
     if samples < minimum:
-        raise BadInput(f"samples: need at least {minimum} for a standard error, got {samples}")
+        raise BadInput(
+            f"samples: need at least {minimum} for a standard error (samples are drawn in "
+            f"pairs), got {samples}"
+        )
 
 
 def _ordering_contributions(game: Game, orders: np.ndarray) -> np.ndarray:
@@ -57,7 +60,7 @@ def shapley_sample(
     game: Game, samples: int, seed: int | None = 0, scheme: Scheme = "antithetic"
 ) -> Estimate:
     """Estimate the Shapley value from `samples` orderings (marginal contributions per player)."""
-    _check_samples(samples, 2)
+    _check_samples(samples, 2 if scheme == "plain" else 4)
     rng = np.random.default_rng(seed)
     if scheme == "stratified":
         return _shapley_stratified(game, samples, rng)
@@ -95,7 +98,7 @@ def _shapley_stratified(game: Game, samples: int, rng: np.random.Generator) -> E
 
 def banzhaf_sample(game: Game, samples: int, seed: int | None = 0) -> Estimate:
     """Estimate the raw Banzhaf value from `samples` coalitions per player (complement pairs)."""
-    _check_samples(samples, 2)
+    _check_samples(samples, 4)
     rng = np.random.default_rng(seed)
     n, pairs = game.n, (samples + 1) // 2
     draws = np.empty((pairs, n))
