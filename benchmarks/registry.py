@@ -11,6 +11,7 @@ from types import ModuleType
 
 FAMILIES: dict[str, str] = {
     "games": "benchmarks.games",
+    "formation": "benchmarks.formation",
 }
 
 

@@ -35,7 +35,7 @@ seeds, times the solve with `time.perf_counter` (median of repeated runs, after 
 the small cases) and reads its peak resident memory. The *target* columns check the figures
 against the acceptance targets; `ours/peer` below 1 means we are faster.
 
-To reproduce: `make bench` (full run, about a minute here; rewrites this file), or
+To reproduce: `make bench` (full run, about three and a half minutes here; rewrites this file), or
 `.venv/bin/python -m benchmarks.run --quick` for a smoke test that prints the tables without
 writing them (`--write` to write anyway, `--only games` for one family).
 """

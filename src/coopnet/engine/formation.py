@@ -35,6 +35,8 @@ Objective = Literal["cost", "organisations"]
 #: Half a penny: a MILP reported optimal is optimal to the cent.
 MIP_ABSOLUTE_GAP = 0.005
 _HOURS_TOL = 1e-7
+#: Reduced-cost fixing is applied when it leaves at most this share of the organisations.
+FIXING_WORTHWHILE = 0.9
 
 
 @dataclass(frozen=True)
@@ -268,6 +270,10 @@ class TransportModel:
         upper = float(self.highs.getInfo().objective_function_value)
         start = self.highs.getSolution()
         keep = lower + reduced <= upper + MIP_ABSOLUTE_GAP
+        if keep.mean() > FIXING_WORTHWHILE:  # too few to fix: solve the model afresh
+            self.highs.changeColsBounds(n_y, y_cols, np.zeros(n_y), np.ones(n_y))
+            self.highs.clearSolver()
+            return
         self.highs.changeColsBounds(n_y, y_cols, np.zeros(n_y), keep.astype(np.float64))
         self.highs.setSolution(start)
 
