@@ -174,7 +174,7 @@ def _sampled_game(network: Network, opportunity: Opportunity, members: list[int]
     allowed_all = np.zeros(len(network.organisations), dtype=bool)
     allowed_all[members] = True
     pairs = eligible_pairs(network, opportunity, allowed_all)
-    model = TransportModel(network, opportunity, pairs, mip=True)
+    model = TransportModel(network, opportunity, pairs, mip=True, fixing=False)  # small MILPs
     net = float(opportunity.value_after_commission)
     memo: dict[bytes, float] = {}
     n_x = len(pairs.person)

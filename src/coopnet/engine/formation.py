@@ -121,8 +121,16 @@ class TransportModel:
     columns' bounds, and re-solves from the previous basis.
     """
 
-    def __init__(self, network: Network, opportunity: Opportunity, pairs: EligiblePairs, mip: bool):
+    def __init__(
+        self,
+        network: Network,
+        opportunity: Opportunity,
+        pairs: EligiblePairs,
+        mip: bool,
+        fixing: bool = True,
+    ):
         self.network, self.opportunity, self.pairs, self.mip = network, opportunity, pairs, mip
+        self.fixing = fixing
         self.orgs = np.unique(network.person_org[pairs.person])
         self.objective = float("nan")
         self.highs = highspy.Highs()
@@ -227,7 +235,7 @@ class TransportModel:
     def run(self, time_limit: float) -> tuple[Status, NDArray[np.float64], float | None]:
         """Solve; the status, the hours per pair, and the absolute gap if not proven."""
         deadline = time.perf_counter() + time_limit
-        if self.mip:
+        if self.mip and self.fixing:
             self._fix_by_reduced_costs(time_limit)
         status = self._solve(max(deadline - time.perf_counter(), 0.01))
         if self.mip:  # undo the fixing, so the model can be re-solved on other terms
