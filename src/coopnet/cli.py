@@ -116,14 +116,14 @@ def game_solve(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Solve a TU game: Shapley, nucleolus, core and each player's added value."""
-    game = parse_game(read_json(file))
+    game = parse_game(read_json(file, exact=False))
     names, explicit = _solution_names(solution)
     options = SolveOptions(names, method.value, samples, seed, scheme.value, explicit)
     with err.status(f"Solving a {game.n}-player game…"):  # shown only on a terminal
         report = solve(game, options)
     document = game_report_json(report)
     if allocation is not None:
-        x = parse_allocation(read_json(allocation), game.players)
+        x = parse_allocation(read_json(allocation, exact=False), game.players)
         check = check_allocation(game, x)
         document["allocation_check"] = allocation_check_json(
             game.players, check, game.value, x, game.kind
