@@ -228,3 +228,13 @@ def test_an_estate_beyond_the_claims_is_bad_input(capsys, tmp_path):
     code, _, err = run(capsys, "game", "solve", path, "--json")
     assert code == 2
     assert "bankruptcy.estate: 700 exceeds the claims' total 300" in err
+
+
+@pytest.mark.parametrize(("entry", "message"), [("1" * 400, "too large"), ("1e999", "finite")])
+def test_values_by_mask_out_of_float_range_names_the_entry(capsys, tmp_path, entry, message):
+    path = tmp_path / "game.json"
+    path.write_text('{"players": ["A"], "values_by_mask": [0, ' + entry + "]}")
+    code, _, err = run(capsys, "game", "solve", path, "--json")
+    assert code == 2
+    assert "values_by_mask[1]" in err
+    assert message in err
