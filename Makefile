@@ -4,7 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint format bench clean
+.PHONY: install demo test test-postgres lint format bench clean
+
+# The PostgreSQL run of the suite (CI runs it after `make test`); the server must be up.
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/coopnet
 
 install: $(STAMP)
 
@@ -29,6 +32,9 @@ format: install
 
 test: lint
 	$(BIN)/pytest -q
+
+test-postgres: install
+	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -q tests/integration
 
 bench: install
 	$(BIN)/python -m benchmarks.run

@@ -1,0 +1,1 @@
+"""The network's directory: organisations, their people and skills, and who may see what."""

@@ -1,0 +1,134 @@
+"""Organisations, memberships, people and skills.
+
+Public to the network: organisation names and profiles, people's names and skill levels.
+Private to an organisation (and never shown to another): cost rates, capacity, coordination
+cost. Selectors enforce this; models only store.
+"""
+
+from __future__ import annotations
+
+import secrets
+from hashlib import sha256
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+HOURS = {"max_digits": 8, "decimal_places": 2}
+
+
+class Organisation(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.TextField(blank=True)
+    #: private: the fixed cost of bringing this organisation into a consortium
+    coordination_cost = models.DecimalField(default=0, validators=[MinValueValidator(0)], **MONEY)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    ADMIN, MEMBER = "admin", "member"
+    ROLES = [(ADMIN, "Organisation admin"), (MEMBER, "Member")]
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=10, choices=ROLES, default=MEMBER)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="one_membership")
+        ]
+
+
+class Coordinator(models.Model):
+    """The network coordinator(s): run the deployment, set the commission, never see rates."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+
+
+class Skill(models.Model):
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=120)
+    family = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Person(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="people")
+    name = models.CharField(max_length=200)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    #: private: hours this person can give to new work
+    hours_available = models.DecimalField(default=0, validators=[MinValueValidator(0)], **HOURS)
+    #: private: what one hour costs the organisation
+    cost_rate = models.DecimalField(default=0, validators=[MinValueValidator(0)], **MONEY)
+
+    class Meta:
+        ordering = ["organisation__name", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PersonSkill(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="skills")
+    skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="holders")
+    level = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "skill"], name="one_level_per_skill"),
+            models.CheckConstraint(
+                condition=models.Q(level__gte=1) & models.Q(level__lte=5), name="level_1_to_5"
+            ),
+        ]
+
+
+class NetworkSettings(models.Model):
+    """One row: the network-wide settings the coordinator controls."""
+
+    commission = models.DecimalField(
+        max_digits=5,
+        decimal_places=4,
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(0.5)],
+    )
+
+
+class ApiToken(models.Model):
+    """A token for scripts; only its hash is stored."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tokens"
+    )
+    name = models.CharField(max_length=100)
+    digest = models.CharField(max_length=64, unique=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    @staticmethod
+    def hash(key: str) -> str:
+        return sha256(key.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user: object, name: str) -> tuple[ApiToken, str]:
+        key = secrets.token_urlsafe(32)
+        return cls.objects.create(user=user, name=name, digest=cls.hash(key)), key

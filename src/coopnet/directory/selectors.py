@@ -1,0 +1,85 @@
+"""Reads. Every read of private data takes the user and scopes to their organisations;
+anything outside gets Http404, never 403, so an outsider cannot even learn that it exists."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import QuerySet
+from django.http import Http404
+
+from coopnet.directory.models import Coordinator, Membership, Organisation, Person, PersonSkill
+
+User = AbstractBaseUser | AnonymousUser
+
+
+def memberships(user: User) -> QuerySet[Membership]:
+    if not user.is_authenticated:
+        return Membership.objects.none()
+    return Membership.objects.filter(user=user).select_related("organisation")
+
+
+def is_coordinator(user: User) -> bool:
+    return user.is_authenticated and Coordinator.objects.filter(user=user).exists()
+
+
+def organisation_public(slug: str) -> Organisation:
+    """An organisation's public profile (any signed-in person in the network may see it)."""
+    try:
+        return Organisation.objects.get(slug=slug)
+    except Organisation.DoesNotExist:
+        raise Http404("no such organisation") from None
+
+
+def organisation_for_member(user: User, slug: str) -> Organisation:
+    """The organisation, if `user` belongs to it; otherwise 404."""
+    membership = memberships(user).filter(organisation__slug=slug).first()
+    if membership is None:
+        raise Http404("no such organisation")
+    return membership.organisation
+
+
+def organisation_for_admin(user: User, slug: str) -> Organisation:
+    """The organisation, if `user` is one of its admins; 404 for outsiders and members."""
+    membership = memberships(user).filter(organisation__slug=slug, role=Membership.ADMIN).first()
+    if membership is None:
+        raise Http404("no such organisation")
+    return membership.organisation
+
+
+def people_private(user: User, slug: str) -> QuerySet[Person]:
+    """People of an organisation with their private fields, for its own members only."""
+    organisation = organisation_for_member(user, slug)
+    return organisation.people.prefetch_related("skills__skill")
+
+
+def person_for_member(user: User, person_id: int) -> Person:
+    person = Person.objects.filter(
+        pk=person_id, organisation__memberships__user_id=getattr(user, "pk", None)
+    ).first()
+    if person is None:
+        raise Http404("no such person")
+    return person
+
+
+def directory_search(
+    *,
+    skill: str | None = None,
+    min_level: int = 1,
+    min_hours: Decimal | None = None,
+    name: str | None = None,
+) -> QuerySet[Person]:
+    """Public search: who can do `skill` at `min_level` or above, with at least `min_hours`
+    free. Returns people; callers show only public fields (name, organisation, skills)."""
+    people = Person.objects.select_related("organisation").prefetch_related("skills__skill")
+    if skill:
+        holders = PersonSkill.objects.filter(skill__slug=skill, level__gte=min_level)
+        people = people.filter(pk__in=holders.values("person"))
+    if min_hours is not None:
+        people = people.filter(hours_available__gte=min_hours)
+    if name:
+        people = people.filter(name__icontains=name) | people.filter(
+            organisation__name__icontains=name
+        )
+    return people.distinct()

@@ -1,0 +1,120 @@
+"""Writes. Each takes the acting user, checks their right through a selector (404 outside the
+organisation), validates everything before saving anything, and runs in one transaction."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from coopnet.directory.models import Membership, Organisation, Person, PersonSkill, Skill
+from coopnet.directory.selectors import User, memberships, organisation_for_admin, person_for_member
+
+NOT_ADMIN = "Only an organisation admin can change its people."
+UNKNOWN_SKILL = "Unknown skill {slug!r}: choose one from the network's skill list."
+BAD_LEVEL = "Skill levels are whole numbers from 1 to 5 (got {level!r} for {slug})."
+NEGATIVE = "{field} must be a number of at least 0."
+
+
+@transaction.atomic
+def organisation_create(
+    *, name: str, slug: str, admin: Any, coordination_cost: Decimal = Decimal(0)
+) -> Organisation:
+    organisation = Organisation(name=name, slug=slug, coordination_cost=coordination_cost)
+    organisation.full_clean()
+    organisation.save()
+    Membership.objects.create(user=admin, organisation=organisation, role=Membership.ADMIN)
+    return organisation
+
+
+def _amount(value: Any, field: str) -> Decimal:
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise ValidationError({field: NEGATIVE.format(field=field)}) from None
+    if not amount.is_finite() or amount < 0:
+        raise ValidationError({field: NEGATIVE.format(field=field)})
+    return amount
+
+
+def _skill_levels(skills: dict[str, Any]) -> list[tuple[Skill, int]]:
+    known = {s.slug: s for s in Skill.objects.filter(slug__in=list(skills))}
+    result, errors = [], {}
+    for slug, level in skills.items():
+        if slug not in known:
+            errors[f"skills.{slug}"] = UNKNOWN_SKILL.format(slug=slug)
+        elif isinstance(level, bool) or not isinstance(level, int) or not 1 <= level <= 5:
+            errors[f"skills.{slug}"] = BAD_LEVEL.format(level=level, slug=slug)
+        else:
+            result.append((known[slug], level))
+    if errors:
+        raise ValidationError(errors)
+    return result
+
+
+@transaction.atomic
+def person_create(
+    *,
+    actor: User,
+    organisation_slug: str,
+    name: str,
+    hours_available: Any,
+    cost_rate: Any,
+    skills: dict[str, Any] | None = None,
+) -> Person:
+    organisation = organisation_for_admin(actor, organisation_slug)
+    levels = _skill_levels(skills or {})
+    person = Person(
+        organisation=organisation,
+        name=name,
+        hours_available=_amount(hours_available, "hours_available"),
+        cost_rate=_amount(cost_rate, "cost_rate"),
+    )
+    person.full_clean()
+    person.save()
+    PersonSkill.objects.bulk_create(
+        PersonSkill(person=person, skill=s, level=lv) for s, lv in levels
+    )
+    return person
+
+
+@transaction.atomic
+def person_update(*, actor: User, person_id: int, **changes: Any) -> Person:
+    person = person_for_member(actor, person_id)  # 404 for outsiders
+    is_admin = (
+        memberships(actor).filter(organisation=person.organisation, role=Membership.ADMIN).exists()
+    )
+    is_self = person.user_id is not None and person.user_id == getattr(actor, "pk", None)
+    if not is_admin and not (is_self and set(changes) <= {"hours_available", "skills"}):
+        raise PermissionDenied(NOT_ADMIN)
+    skills = changes.pop("skills", None)
+    levels = _skill_levels(skills) if skills is not None else None
+    for field in ("hours_available", "cost_rate"):
+        if field in changes:
+            setattr(person, field, _amount(changes.pop(field), field))
+    if "name" in changes:
+        person.name = changes.pop("name")
+    if changes:
+        raise ValidationError(dict.fromkeys(changes, "Unknown field."))
+    person.full_clean()
+    person.save()
+    if levels is not None:
+        person.skills.all().delete()
+        PersonSkill.objects.bulk_create(
+            PersonSkill(person=person, skill=s, level=lv) for s, lv in levels
+        )
+    return person
+
+
+@transaction.atomic
+def person_delete(*, actor: User, person_id: int) -> None:
+    person = person_for_member(actor, person_id)  # 404 for outsiders
+    if (
+        not memberships(actor)
+        .filter(organisation=person.organisation, role=Membership.ADMIN)
+        .exists()
+    ):
+        raise PermissionDenied(NOT_ADMIN)
+    person.delete()
