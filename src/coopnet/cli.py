@@ -331,6 +331,29 @@ def demo() -> None:
 
 
 @app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Web worker processes.")] = 2,
+    migrate: Annotated[bool, typer.Option(help="Apply database migrations first.")] = True,
+) -> None:
+    """Run the web app with gunicorn (settings from the environment: see docs/deployment.md)."""
+    from coopnet.web.serve import serve as run_server
+
+    run_server(host=host, port=port, workers=workers, migrate=migrate)
+
+
+@app.command()
+def worker(
+    batch: Annotated[bool, typer.Option(help="Run the queued jobs, then exit.")] = False,
+) -> None:
+    """Run background jobs (formation, splits) from the database queue."""
+    from coopnet.web.serve import worker as run_worker
+
+    run_worker(batch=batch)
+
+
+@app.command()
 def version() -> None:
     """Print the version."""
     out.print(f"coopnet {__version__}")

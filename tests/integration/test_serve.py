@@ -1,0 +1,53 @@
+"""`coopnet serve` really serves: migrations, static files and gunicorn, on a free port."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_serve_answers_on_its_port(tmp_path):
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}  # its own SQLite file
+    env["COOPNET_DATA_DIR"] = str(tmp_path)
+    coopnet = Path(sys.executable).with_name("coopnet")
+    server = subprocess.Popen(
+        [str(coopnet), "serve", "--port", str(port), "--workers", "1"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        status = None
+        while time.monotonic() < deadline:
+            try:
+                status = fetch(f"http://127.0.0.1:{port}/api/openapi.json")
+                break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                time.sleep(0.3)
+        assert status == 200
+        assert fetch(f"http://127.0.0.1:{port}/api/people") == 401
+        assert (tmp_path / "coopnet.sqlite3").exists()
+        assert (tmp_path / "coopnet.sqlite3-wal").exists()  # SQLite runs in WAL mode
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
