@@ -354,6 +354,26 @@ def worker(
 
 
 @app.command()
+def token(
+    username: Annotated[str, typer.Argument(help="The user the token acts for.")],
+    name: Annotated[str, typer.Option(help="What the token is for.")] = "script",
+) -> None:
+    """Issue an API token for a user; the key is shown once (only its hash is kept)."""
+    from coopnet.web.serve import setup_django
+
+    setup_django()
+    from django.contrib.auth import get_user_model
+
+    from coopnet.directory.models import ApiToken
+
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        raise BadInput(f"no user called {username!r}")
+    _, key = ApiToken.issue(user, name)
+    out.print(key)
+
+
+@app.command()
 def version() -> None:
     """Print the version."""
     out.print(f"coopnet {__version__}")

@@ -51,3 +51,15 @@ def test_serve_answers_on_its_port(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_token_command_issues_a_working_token(db, cast, capsys):
+    from django.test import Client
+
+    from coopnet.cli import main
+
+    assert main(["token", "alice", "--name", "ci"]) == 0
+    key = capsys.readouterr().out.strip()
+    response = Client().get("/api/organisations/outlier/people", HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert response.status_code == 200
+    assert main(["token", "nobody"]) == 2
