@@ -1,0 +1,86 @@
+"""A realistic demo network for `coopnet demo`: co-ops, firms and freelancers, their people and
+skills, an admin login per organisation and a network coordinator.
+
+The network comes from the synthetic generator (coopnet.engine.synthetic), so its sizes,
+skills and rates look like a real network's; the skill taxonomy is loaded whole.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils.text import slugify
+
+from coopnet.directory import services
+from coopnet.directory.models import Coordinator, Membership, NetworkSettings, Skill
+from coopnet.engine.synthetic import generate_network, load_skills
+
+DEMO_PASSWORD = "coopnet-demo"
+
+
+@dataclass(frozen=True)
+class Login:
+    username: str
+    role: str
+    organisation: str
+
+
+@transaction.atomic
+def seed_directory(*, people: int = 60, organisations: int = 9, seed: int = 7) -> list[Login]:
+    """Fill an empty database with the demo network; returns the logins created."""
+    User = get_user_model()
+    Skill.objects.bulk_create(
+        [Skill(slug=s.id, name=s.name, family=s.family) for s in load_skills()],
+        ignore_conflicts=True,
+    )
+    NetworkSettings.objects.get_or_create(pk=1, defaults={"commission": Decimal("0.05")})
+    coordinator = User.objects.create_user("coordinator", password=DEMO_PASSWORD)
+    Coordinator.objects.create(user=coordinator)
+    logins = [Login("coordinator", "network coordinator", "the network")]
+    network = generate_network(people=people, organisations=organisations, seed=seed)
+    admins = {}
+    for org in network["organisations"]:
+        username = slugify(org["name"]).replace("-", "")[:20] or org["id"]
+        admin = User.objects.create_user(username, password=DEMO_PASSWORD)
+        services.organisation_create(
+            name=org["name"],
+            slug=slugify(org["name"])[:80],
+            admin=admin,
+            coordination_cost=Decimal(str(org["coordination_cost"])),
+        )
+        admins[org["id"]] = (admin, slugify(org["name"])[:80])
+        logins.append(Login(username, "organisation admin", org["name"]))
+    for person in network["people"]:
+        admin, slug = admins[person["org"]]
+        services.person_create(
+            actor=admin,
+            organisation_slug=slug,
+            name=_person_name(person["id"]),
+            hours_available=person["hours"],
+            cost_rate=person["cost_rate"],
+            skills=person["skills"],
+        )
+    _add_a_member(logins)
+    return logins
+
+
+_FIRST = ("Ada", "Bola", "Chen", "Dara", "Eli", "Farah", "Gus", "Hana", "Ivo", "Jo", "Kofi", "Lena")
+_LAST = ("Okafor", "Smith", "Nguyen", "Patel", "Kowalski", "Garcia", "Murphy", "Haddad", "Berg")
+
+
+def _person_name(person_id: str) -> str:
+    k = int(person_id.lstrip("p"))
+    return f"{_FIRST[k % len(_FIRST)]} {_LAST[(k // len(_FIRST)) % len(_LAST)]} {k}"
+
+
+def _add_a_member(logins: list[Login]) -> None:
+    """A plain member login in the largest organisation, to show what members see."""
+    from coopnet.directory.models import Organisation
+
+    biggest = max(Organisation.objects.all(), key=lambda o: o.people.count())
+    member = get_user_model().objects.create_user("member", password=DEMO_PASSWORD)
+    Membership.objects.create(user=member, organisation=biggest, role=Membership.MEMBER)
+    logins.append(Login("member", "member", biggest.name))

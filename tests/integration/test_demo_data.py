@@ -1,0 +1,15 @@
+import pytest
+
+from coopnet.directory.models import Organisation, Person, Skill
+from coopnet.web.demo_data import seed_directory
+
+
+@pytest.mark.django_db
+def test_demo_network_is_realistic_and_has_logins():
+    logins = seed_directory(people=40, organisations=6, seed=3)
+    assert Organisation.objects.count() == 6
+    assert Person.objects.count() == 40
+    assert Skill.objects.count() > 300
+    roles = {login.role for login in logins}
+    assert roles == {"network coordinator", "organisation admin", "member"}
+    assert all(p.skills.exists() for p in Person.objects.all())
