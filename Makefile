@@ -31,6 +31,7 @@ format: install
 	$(BIN)/ruff format src tests benchmarks
 
 test: lint
+	scripts/ensure-chromium
 	$(BIN)/pytest -q
 
 test-postgres: install
