@@ -59,3 +59,79 @@ def send(client, method, url, body=None):
     if body is not None:
         kwargs["data"] = json.dumps(body)
     return getattr(client, method)(url, **kwargs)
+
+
+@pytest.fixture
+def immediate_tasks(settings):
+    """Background tasks run at once, inside the request that enqueues them."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def consortium_cast(cast):
+    """`cast` grown into a small network for opportunities. Outlier (Ada: Elixir 4) and
+    Partner Co-op (Grace: UX 4; Linus: UX 2, a junior who could learn) are the cheapest
+    consortium for Elixir 4 + UX 3. Rival (Charlie's) could deliver alone, at a loss; Distant
+    has too few Elixir hours. Pat administers Partner Co-op, Quinn is a member; Dee
+    administers Distant. `planted` holds private values no other organisation may read."""
+    from coopnet.directory.models import NetworkSettings
+
+    users = {
+        name: User.objects.create_user(name, password=f"pw-{name}-123")
+        for name in ("pat", "quinn", "dee")
+    }
+    partner = services.organisation_create(
+        name="Partner Co-op",
+        slug="partner",
+        admin=users["pat"],
+        coordination_cost=Decimal("211.13"),
+    )
+    Membership.objects.create(user=users["quinn"], organisation=partner, role=Membership.MEMBER)
+    services.organisation_create(name="Distant Co-op", slug="distant", admin=users["dee"])
+    people = [
+        ("pat", "partner", "Grace Hopper", "98.76", "61.37", {"ux-design": 4}),
+        ("pat", "partner", "Linus Torvalds", "87.65", "43.21", {"ux-design": 2, "python": 3}),
+        ("charlie", "rival", "Rita Levi", "456.78", "293.19", {"elixir": 5, "ux-design": 3}),
+        ("dee", "distant", "Dora Maar", "30.00", "151.17", {"elixir": 4}),
+    ]
+    everyone = {**cast, **users}
+    for admin, slug, name, hours, rate, skills in people:
+        services.person_create(
+            actor=everyone[admin],
+            organisation_slug=slug,
+            name=name,
+            hours_available=Decimal(hours),
+            cost_rate=Decimal(rate),
+            skills=skills,
+        )
+    NetworkSettings.objects.create(commission=Decimal("0.05"))
+    planted = ["77.71", "123.45", "98.76", "61.37", "87.65", "43.21", "211.13"]
+    planted += ["456.78", "293.19", "151.17", "cost_rate", "hours_available", "coordination"]
+    return {**everyone, "partner": partner, "planted": planted}
+
+
+@pytest.fixture
+def post_opportunity(consortium_cast):
+    """Post an opportunity through the service: by default Outlier's booking system, which
+    needs Elixir 4 for 40 hours and UX 3 for 20 and is worth £12,000."""
+    import datetime as dt
+
+    from coopnet.opportunities.services import opportunity_create
+
+    def post(actor="alice", organisation="outlier", **fields):
+        fields = {
+            "title": "Booking system",
+            "client": "Acme",
+            "value": "12000",
+            "deadline": dt.date.today() + dt.timedelta(days=90),
+            "requirements": [
+                {"skill": "elixir", "min_level": 4, "hours": "40"},
+                {"skill": "ux-design", "min_level": 3, "hours": "20"},
+            ],
+            **fields,
+        }
+        return opportunity_create(
+            actor=consortium_cast[actor], organisation_slug=organisation, **fields
+        )
+
+    return post

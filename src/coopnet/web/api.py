@@ -13,6 +13,7 @@ from ninja.security import HttpBearer, django_auth
 
 from coopnet.directory import selectors, services
 from coopnet.directory.models import ApiToken, Person
+from coopnet.opportunities.api import router as opportunities_router
 
 
 class TokenAuth(HttpBearer):
@@ -160,3 +161,6 @@ def update_person(request: HttpRequest, person_id: int, body: PersonPatch) -> di
 def delete_person(request: HttpRequest, person_id: int) -> Status:
     services.person_delete(actor=request.user, person_id=person_id)
     return Status(204, None)
+
+
+api.add_router("/opportunities", opportunities_router)

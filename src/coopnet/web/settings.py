@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "coopnet.directory",
+    "coopnet.opportunities",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,1 @@
+"""Client opportunities, the consortia coopnet proposes for them, and their fair splits."""

@@ -1,0 +1,234 @@
+"""The opportunities API, mounted at /api/opportunities. Entry points only: parse, call a
+selector or service, shape the answer. What a partner may see is decided by the selectors;
+what these schemas leave out (rates, capacity, a proposal's total cost) is never sent."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+
+from coopnet.opportunities import selectors, services
+from coopnet.opportunities.models import FormationRun, Opportunity, Proposal
+
+router = Router(tags=["opportunities"])
+
+
+class RequirementIn(Schema):
+    skill: str
+    min_level: int
+    hours: Decimal
+
+
+class OpportunityIn(Schema):
+    organisation: str
+    title: str
+    client: str = ""
+    description: str = ""
+    value: Decimal
+    deadline: dt.date
+    requirements: list[RequirementIn]
+
+
+class RequirementOut(RequirementIn):
+    pass
+
+
+class OpportunityOut(Schema):
+    id: int
+    organisation: str
+    organisation_name: str
+    title: str
+    client: str
+    description: str
+    value: Decimal
+    commission: Decimal
+    commission_amount: Decimal
+    deadline: dt.date
+    status: str
+    created: dt.datetime
+    requirements: list[RequirementOut]
+
+
+class RunOut(Schema):
+    id: int
+    opportunity: int
+    status: str
+    progress: int
+    message: str
+    created: dt.datetime
+    started: dt.datetime | None
+    finished: dt.datetime | None
+
+
+class PartnerOut(Schema):
+    organisation: str
+    name: str
+    payout: Decimal
+    shapley_share: Decimal
+    added_value: Decimal
+    unique_skills: list[str]
+    explanation: str
+    decision: str
+    decided_at: dt.datetime | None
+
+
+class AssignmentOut(Schema):
+    person: int
+    person_name: str
+    organisation: str
+    skill: str
+    hours: Decimal
+    role: str
+
+
+class ProposalOut(Schema):
+    id: int
+    opportunity: int
+    kind: str
+    status: str
+    recommended: str
+    in_core: bool | None
+    value: Decimal
+    commission_amount: Decimal
+    partners: list[PartnerOut]
+    assignments: list[AssignmentOut]
+    data: dict[str, Any]
+
+
+class DecisionIn(Schema):
+    accept: bool
+
+
+def _commission_amount(opportunity: Opportunity) -> Decimal:
+    return (opportunity.value * opportunity.commission).quantize(services.CENT)
+
+
+def _opportunity(opportunity: Opportunity) -> dict[str, Any]:
+    return {
+        "id": opportunity.pk,
+        "organisation": opportunity.posted_by.slug,
+        "organisation_name": opportunity.posted_by.name,
+        "title": opportunity.title,
+        "client": opportunity.client,
+        "description": opportunity.description,
+        "value": opportunity.value,
+        "commission": opportunity.commission,
+        "commission_amount": _commission_amount(opportunity),
+        "deadline": opportunity.deadline,
+        "status": opportunity.status,
+        "created": opportunity.created,
+        "requirements": [
+            {"skill": r.skill.slug, "min_level": r.min_level, "hours": r.hours}
+            for r in opportunity.requirements.all()
+        ],
+    }
+
+
+def _run(run: FormationRun) -> dict[str, Any]:
+    return {
+        "id": run.pk,
+        "opportunity": run.opportunity_id,
+        "status": run.status,
+        "progress": run.progress,
+        "message": run.message,
+        "created": run.created,
+        "started": run.started,
+        "finished": run.finished,
+    }
+
+
+def _proposal(proposal: Proposal) -> dict[str, Any]:
+    partners = [
+        {
+            "organisation": p.organisation.slug,
+            "name": p.organisation.name,
+            "payout": p.payout,
+            "shapley_share": p.shapley_share,
+            "added_value": p.added_value,
+            "unique_skills": p.unique_skills,
+            "explanation": p.explanation,
+            "decision": p.decision,
+            "decided_at": p.decided_at,
+        }
+        for p in proposal.partners.all()
+    ]
+    assignments = [
+        {
+            "person": a.person_id,
+            "person_name": a.person.name,
+            "organisation": a.organisation.slug,
+            "skill": a.skill.slug,
+            "hours": a.hours,
+            "role": a.role,
+        }
+        for a in proposal.assignments.all()
+    ]
+    return {
+        "id": proposal.pk,
+        "opportunity": proposal.opportunity_id,
+        "kind": proposal.kind,
+        "status": proposal.status,
+        "recommended": proposal.recommended,
+        "in_core": proposal.in_core,
+        "value": proposal.opportunity.value,
+        "commission_amount": _commission_amount(proposal.opportunity),
+        "partners": partners,
+        "assignments": assignments,
+        "data": proposal.data,
+    }
+
+
+@router.post("", response={201: OpportunityOut})
+def create_opportunity(request: HttpRequest, body: OpportunityIn) -> Status:
+    """Post a client opportunity for an organisation you administer."""
+    opportunity = services.opportunity_create(
+        actor=request.user,
+        organisation_slug=body.organisation,
+        title=body.title,
+        client=body.client,
+        description=body.description,
+        value=body.value,
+        deadline=body.deadline,
+        requirements=[r.dict() for r in body.requirements],
+    )
+    return Status(201, _opportunity(selectors.opportunity_for_user(request.user, opportunity.pk)))
+
+
+@router.get("", response=list[OpportunityOut])
+def list_opportunities(request: HttpRequest) -> list[dict[str, Any]]:
+    """Your organisations' opportunities, and those you are proposed as a partner in."""
+    return [_opportunity(o) for o in selectors.opportunity_list(request.user)]
+
+
+@router.get("/{int:opportunity_id}", response=OpportunityOut)
+def get_opportunity(request: HttpRequest, opportunity_id: int) -> dict[str, Any]:
+    return _opportunity(selectors.opportunity_for_user(request.user, opportunity_id))
+
+
+@router.post("/{int:opportunity_id}/formation", response={202: RunOut})
+def start_formation(request: HttpRequest, opportunity_id: int) -> Status:
+    """Start forming consortia in the background; poll the returned run for progress."""
+    run = services.formation_start(actor=request.user, opportunity_id=opportunity_id)
+    return Status(202, _run(run))
+
+
+@router.get("/runs/{int:run_id}", response=RunOut)
+def get_run(request: HttpRequest, run_id: int) -> dict[str, Any]:
+    return _run(selectors.run_for_user(request.user, run_id))
+
+
+@router.get("/{int:opportunity_id}/proposals", response=list[ProposalOut])
+def list_proposals(request: HttpRequest, opportunity_id: int) -> list[dict[str, Any]]:
+    """The consortia proposed for an opportunity that you may see, with their splits."""
+    return [_proposal(p) for p in selectors.proposal_list(request.user, opportunity_id)]
+
+
+@router.post("/proposals/{int:proposal_id}/decision", response=ProposalOut)
+def decide(request: HttpRequest, proposal_id: int, body: DecisionIn) -> dict[str, Any]:
+    """Accept or decline a proposal for the partner organisation you administer."""
+    services.proposal_decide(actor=request.user, proposal_id=proposal_id, accept=body.accept)
+    return _proposal(selectors.proposal_for_user(request.user, proposal_id))

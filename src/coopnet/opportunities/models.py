@@ -1,0 +1,182 @@
+"""Opportunities, formation runs, proposals and their partners and assignments.
+
+An opportunity is private to its posting organisation until coopnet proposes a consortium for
+it; then each partner of a proposal may see the opportunity and that proposal. Proposals never
+store a partner's rates or capacity; their total `cost` is kept for ranking and is never shown,
+since with one's own cost it would reveal the others'. Selectors enforce who sees what.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from coopnet.directory.models import HOURS, MONEY, Organisation, Person, Skill
+
+
+class Opportunity(models.Model):
+    DRAFT, FORMING, PROPOSED, FORMED = "draft", "forming", "proposed", "formed"
+    INFEASIBLE, UNPROFITABLE, FAILED = "infeasible", "unprofitable", "failed"
+    STATUSES = [
+        (DRAFT, "Draft"),
+        (FORMING, "Forming a consortium"),
+        (PROPOSED, "Consortium proposed"),
+        (FORMED, "Consortium formed"),
+        (INFEASIBLE, "No consortium can deliver it"),
+        (UNPROFITABLE, "No consortium can deliver it at a profit"),
+        (FAILED, "Formation failed"),
+    ]
+
+    posted_by = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="opportunities"
+    )
+    title = models.CharField(max_length=200)
+    client = models.CharField(max_length=200, blank=True)
+    description = models.TextField(blank=True)
+    value = models.DecimalField(validators=[MinValueValidator(0)], **MONEY)
+    #: the network's commission rate when the opportunity was posted (0.05 is 5%)
+    commission = models.DecimalField(
+        max_digits=5,
+        decimal_places=4,
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(0.5)],
+    )
+    deadline = models.DateField()
+    status = models.CharField(max_length=12, choices=STATUSES, default=DRAFT)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        verbose_name_plural = "opportunities"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Requirement(models.Model):
+    opportunity = models.ForeignKey(
+        Opportunity, on_delete=models.CASCADE, related_name="requirements"
+    )
+    skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="+")
+    min_level = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    hours = models.DecimalField(validators=[MinValueValidator(0)], **HOURS)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(min_level__gte=1) & models.Q(min_level__lte=5),
+                name="requirement_level_1_to_5",
+            ),
+            models.CheckConstraint(condition=models.Q(hours__gt=0), name="requirement_hours"),
+        ]
+
+
+class FormationRun(models.Model):
+    QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+    STATUSES = [(QUEUED, "Queued"), (RUNNING, "Running"), (DONE, "Done"), (FAILED, "Failed")]
+
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="runs")
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    task_id = models.CharField(max_length=64, blank=True)
+    status = models.CharField(max_length=8, choices=STATUSES, default=QUEUED)
+    progress = models.PositiveSmallIntegerField(
+        default=0, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    #: what a user may read: never a rate, a capacity or a cost
+    message = models.CharField(max_length=500, blank=True)
+    #: for operators only (the traceback of a failure); never shown through the API
+    error = models.TextField(blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    started = models.DateTimeField(null=True, blank=True)
+    finished = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+
+
+class Proposal(models.Model):
+    CHEAPEST, FEWEST, SKILL_SHARING = "cheapest", "fewest_organisations", "skill_sharing"
+    KINDS = [
+        (CHEAPEST, "Cheapest"),
+        (FEWEST, "Fewest organisations"),
+        (SKILL_SHARING, "Most skill-sharing"),
+    ]
+    PROPOSED, DECLINED, FORMED = "proposed", "declined", "formed"
+    STATUSES = [(PROPOSED, "Proposed"), (DECLINED, "Declined"), (FORMED, "Formed")]
+    SHAPLEY, NUCLEOLUS = "shapley", "nucleolus"
+    SOLUTIONS = [(SHAPLEY, "Shapley value"), (NUCLEOLUS, "Nucleolus")]
+
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="proposals")
+    run = models.ForeignKey(FormationRun, on_delete=models.CASCADE, related_name="proposals")
+    kind = models.CharField(max_length=24, choices=KINDS)
+    #: private to the platform: the consortium's total cost (never shown to anyone)
+    cost = models.DecimalField(**MONEY)
+    status = models.CharField(max_length=10, choices=STATUSES, default=PROPOSED)
+    recommended = models.CharField(max_length=10, choices=SOLUTIONS, default=SHAPLEY)
+    #: is the recommended split in the core? None when it could not be checked
+    in_core = models.BooleanField(null=True)
+    #: what else the engine said about the plan (skill-sharing hours, solver status)
+    data = models.JSONField(default=dict, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+
+class ProposalPartner(models.Model):
+    PENDING, ACCEPTED, DECLINED = "pending", "accepted", "declined"
+    DECISIONS = [(PENDING, "Pending"), (ACCEPTED, "Accepted"), (DECLINED, "Declined")]
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="partners")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="partnerships"
+    )
+    #: the recommended split's payout (Shapley, or the nucleolus when Shapley is unstable)
+    payout = models.DecimalField(**MONEY)
+    #: the payout the Shapley value alone would give
+    shapley_share = models.DecimalField(**MONEY)
+    #: what the consortium would earn less without this organisation
+    added_value = models.DecimalField(**MONEY)
+    unique_skills = models.JSONField(default=list, blank=True)
+    explanation = models.TextField(blank=True)
+    decision = models.CharField(max_length=8, choices=DECISIONS, default=PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "organisation"], name="one_partner_row_per_organisation"
+            )
+        ]
+
+
+class Assignment(models.Model):
+    WORK, LEARNING, SUPERVISING = "work", "learning", "supervising"
+    ROLES = [(WORK, "Work"), (LEARNING, "Learning"), (SUPERVISING, "Supervising")]
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="assignments")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="assignments")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="+")
+    requirement = models.ForeignKey(
+        Requirement, null=True, on_delete=models.SET_NULL, related_name="assignments"
+    )
+    hours = models.DecimalField(**HOURS)
+    role = models.CharField(max_length=12, choices=ROLES, default=WORK)
+
+    class Meta:
+        ordering = ["organisation__name", "person__name", "pk"]

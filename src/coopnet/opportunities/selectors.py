@@ -1,0 +1,121 @@
+"""Reads. Who may see an opportunity is decided here, in `visible_proposals` and
+`visible_opportunities`: the posting organisation's members, and the members of each partner
+organisation of a proposal for it. A declined proposal stays visible to the posting
+organisation and to the partner that declined it only. Anything else gets Http404."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+
+from coopnet.directory.models import Membership, Organisation, PersonSkill
+from coopnet.directory.selectors import User, memberships
+from coopnet.engine import network as engine
+from coopnet.opportunities.models import (
+    Assignment,
+    FormationRun,
+    Opportunity,
+    Proposal,
+    ProposalPartner,
+)
+
+
+def _organisations(user: User) -> QuerySet[Membership]:
+    return memberships(user).values("organisation")
+
+
+def visible_proposals(user: User) -> QuerySet[Proposal]:
+    mine = ProposalPartner.objects.filter(organisation__in=_organisations(user))
+    as_partner = mine.exclude(proposal__status=Proposal.DECLINED) | mine.filter(
+        decision=ProposalPartner.DECLINED
+    )
+    return Proposal.objects.filter(
+        Q(opportunity__posted_by__in=_organisations(user)) | Q(pk__in=as_partner.values("proposal"))
+    )
+
+
+def visible_opportunities(user: User) -> QuerySet[Opportunity]:
+    return Opportunity.objects.filter(
+        Q(posted_by__in=_organisations(user))
+        | Q(pk__in=visible_proposals(user).values("opportunity"))
+    )
+
+
+def opportunity_list(user: User) -> QuerySet[Opportunity]:
+    """The opportunities `user`'s organisations posted or are proposed partners in."""
+    return (
+        visible_opportunities(user)
+        .select_related("posted_by")
+        .prefetch_related("requirements__skill")
+    )
+
+
+def opportunity_for_user(user: User, opportunity_id: int) -> Opportunity:
+    opportunity = opportunity_list(user).filter(pk=opportunity_id).first()
+    if opportunity is None:
+        raise Http404("no such opportunity")
+    return opportunity
+
+
+def run_for_user(user: User, run_id: int) -> FormationRun:
+    visible = visible_opportunities(user)
+    run = FormationRun.objects.filter(pk=run_id, opportunity__in=visible).first()
+    if run is None:
+        raise Http404("no such formation run")
+    return run
+
+
+def _proposals(user: User) -> QuerySet[Proposal]:
+    partners = ProposalPartner.objects.select_related("organisation", "decided_by")
+    assignments = Assignment.objects.select_related("person", "organisation", "skill")
+    return visible_proposals(user).prefetch_related(
+        Prefetch("partners", queryset=partners), Prefetch("assignments", queryset=assignments)
+    )
+
+
+def proposal_list(user: User, opportunity_id: int) -> QuerySet[Proposal]:
+    opportunity = opportunity_for_user(user, opportunity_id)
+    return _proposals(user).filter(opportunity=opportunity).select_related("opportunity")
+
+
+def proposal_for_user(user: User, proposal_id: int) -> Proposal:
+    proposal = _proposals(user).filter(pk=proposal_id).select_related("opportunity").first()
+    if proposal is None:
+        raise Http404("no such proposal")
+    return proposal
+
+
+def is_admin(user: User, organisation: Organisation) -> bool:
+    return memberships(user).filter(organisation=organisation, role=Membership.ADMIN).exists()
+
+
+def engine_inputs(opportunity: Opportunity) -> tuple[engine.Network, engine.Opportunity]:
+    """The engine's view of the network for `opportunity`: every person holding at least one
+    required skill, with their private hours and rates. For the formation task only: what it
+    returns must never be shown to a user."""
+    requirements = list(opportunity.requirements.select_related("skill"))
+    slugs = {r.skill.slug for r in requirements}
+    holdings = PersonSkill.objects.filter(skill__slug__in=slugs).select_related(
+        "skill", "person__organisation"
+    )
+    skills: dict[int, dict[str, int]] = {}
+    people, organisations = {}, {}
+    for holding in holdings.order_by("person__organisation__slug", "person_id"):
+        person = holding.person
+        skills.setdefault(person.pk, {})[holding.skill.slug] = holding.level
+        people[person.pk] = person
+        organisations[person.organisation.slug] = person.organisation
+    network = engine.Network(
+        tuple(
+            engine.Organisation(slug, org.name, org.coordination_cost)
+            for slug, org in organisations.items()
+        ),
+        tuple(
+            engine.Person(str(pk), p.organisation.slug, skills[pk], p.hours_available, p.cost_rate)
+            for pk, p in people.items()
+        ),
+    )
+    wanted = tuple(engine.Requirement(r.skill.slug, r.min_level, r.hours) for r in requirements)
+    return network, engine.Opportunity(
+        str(opportunity.pk), opportunity.value, wanted, commission=opportunity.commission
+    )
