@@ -16,7 +16,7 @@ from django.utils.text import slugify
 
 from coopnet.directory import services
 from coopnet.directory.models import Coordinator, Membership, NetworkSettings, Skill
-from coopnet.engine.synthetic import generate_network, load_skills
+from coopnet.engine.synthetic import generate_network, generate_opportunities, load_skills
 
 DEMO_PASSWORD = "coopnet-demo"
 
@@ -64,7 +64,49 @@ def seed_directory(*, people: int = 60, organisations: int = 9, seed: int = 7) -
             skills=person["skills"],
         )
     _add_a_member(logins)
+    _seed_opportunities(network, admins)
     return logins
+
+
+def _seed_opportunities(network: dict[str, object], admins: dict[str, tuple[object, str]]) -> None:
+    """Three opportunities in different states: posted, proposed (partners to decide) and
+    formed (every partner accepted), each posted by a different organisation."""
+    import datetime as dt
+
+    from coopnet.opportunities import services as opportunity_services
+    from coopnet.opportunities.models import Opportunity, ProposalPartner
+
+    found = generate_opportunities(network, count=3, requirements=5, seed=11)
+    posters = list(admins.values())
+    deadline = dt.date.today() + dt.timedelta(days=45)
+    states = ("draft", "proposed", "formed")
+    for k, (spec, state) in enumerate(zip(found, states, strict=False)):
+        admin, slug = posters[k % len(posters)]
+        opportunity = opportunity_services.opportunity_create(
+            actor=admin,
+            organisation_slug=slug,
+            title=spec["id"].replace("-", " ").capitalize(),
+            value=spec["value"],
+            deadline=deadline,
+            requirements=[
+                {"skill": r["skill"], "min_level": r["min_level"], "hours": r["hours"]}
+                for r in spec["requirements"]
+            ],
+            client="Demo client",
+        )
+        if state == "draft":
+            continue
+        run = opportunity_services.formation_start(actor=admin, opportunity_id=opportunity.pk)
+        opportunity_services.formation_execute(run_id=run.pk)
+        opportunity.refresh_from_db()
+        if state != "formed" or opportunity.status != Opportunity.PROPOSED:
+            continue
+        proposal = opportunity.proposals.order_by("pk").first()
+        for partner in ProposalPartner.objects.filter(proposal=proposal):
+            partner_admin = partner.organisation.memberships.filter(role=Membership.ADMIN).first()
+            opportunity_services.proposal_decide(
+                actor=partner_admin.user, proposal_id=proposal.pk, accept=True
+            )
 
 
 _FIRST = ("Ada", "Bola", "Chen", "Dara", "Eli", "Farah", "Gus", "Hana", "Ivo", "Jo", "Kofi", "Lena")
