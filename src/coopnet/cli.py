@@ -323,11 +323,24 @@ def _write_json(path: Path, document: Any) -> None:
 
 
 @app.command()
-def demo() -> None:
-    """A guided example: a real-looking consortium game and its fair shares."""
-    from coopnet.demo import run_demo
+def demo(
+    engine: Annotated[
+        bool, typer.Option("--engine", help="Print the engine demo instead of serving the app.")
+    ] = False,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    data_dir: Annotated[str, typer.Option(help="Where the demo database lives.")] = ".coopnet-demo",
+    fresh: Annotated[bool, typer.Option(help="Start again from a new demo database.")] = False,
+) -> None:
+    """The demo network in the web app (its logins are printed), or --engine for the engine."""
+    if engine:
+        from coopnet.demo import run_demo
 
-    run_demo(out)
+        run_demo(out)
+        return
+    from coopnet.web.serve import demo as run_web_demo
+
+    run_web_demo(host=host, port=port, data_dir=data_dir, fresh=fresh)
 
 
 @app.command()
@@ -416,3 +429,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def run() -> None:
     sys.exit(main())
+
+
+if __name__ == "__main__":
+    run()

@@ -212,7 +212,7 @@ def test_bad_command_lines_exit_2_with_one_error_line(capsys, args):
 
 
 def test_demo_shows_a_split_that_adds_up_to_the_penny(capsys):
-    code, out, _ = run(capsys, "demo")
+    code, out, _ = run(capsys, "demo", "--engine")
     assert code == 0
     assert "Outlier Co-op" in out
     assert "£45,000.00, to the penny" in out

@@ -58,3 +58,52 @@ def worker(*, batch: bool = False) -> None:
     from django.core.management import call_command
 
     call_command("db_worker", batch=batch, interval=1.0)
+
+
+def demo(*, host: str, port: int, data_dir: str, fresh: bool) -> None:
+    """The demo network in a SQLite database under `data_dir`, a job worker, and the web app.
+
+    The database is created and seeded on first run (or with `fresh`); its logins are printed.
+    """
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    directory = Path(data_dir).resolve()
+    if fresh and directory.exists():
+        shutil.rmtree(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    os.environ["COOPNET_DATA_DIR"] = str(directory)
+    os.environ.pop("DATABASE_URL", None)  # the demo is always its own SQLite file
+    prepare(migrate=True)
+    _seed_once()
+    worker_process = subprocess.Popen(
+        [sys.executable, "-m", "coopnet.cli", "worker"], env=dict(os.environ)
+    )
+    try:
+        serve(host=host, port=port, workers=2, migrate=False)
+    finally:
+        worker_process.terminate()
+        worker_process.wait(timeout=10)
+
+
+def _seed_once() -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from coopnet.directory.models import Organisation
+    from coopnet.web.demo_data import DEMO_PASSWORD, seed_directory
+
+    console = Console(stderr=True)
+    if Organisation.objects.exists():
+        console.print("Using the existing demo database (--fresh starts again).")
+        return
+    with console.status("Seeding the demo network…"):
+        logins = seed_directory()
+    table = Table(title=f"Demo logins (password for all: {DEMO_PASSWORD})", title_justify="left")
+    for column in ("username", "role", "organisation"):
+        table.add_column(column)
+    for login in logins:
+        table.add_row(login.username, login.role, login.organisation)
+    console.print(table)
