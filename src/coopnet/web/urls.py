@@ -1,9 +1,13 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
+from coopnet.web import views
 from coopnet.web.api import api
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("", include("coopnet.directory.urls")),
+    path("", views.home, name="home"),
 ]
