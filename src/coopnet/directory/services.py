@@ -6,9 +6,11 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from coopnet.directory import selectors
 from coopnet.directory.models import Membership, Organisation, Person, PersonSkill, Skill
 from coopnet.directory.selectors import User, memberships, organisation_for_admin, person_for_member
 
@@ -16,6 +18,7 @@ NOT_ADMIN = "Only an organisation admin can change its people."
 UNKNOWN_SKILL = "Unknown skill {slug!r}: choose one from the network's skill list."
 BAD_LEVEL = "Skill levels are whole numbers from 1 to 5 (got {level!r} for {slug})."
 NEGATIVE = "{field} must be a number of at least 0."
+ALREADY_MEMBER = "{email} is already a member of {organisation}."
 
 
 @transaction.atomic
@@ -118,3 +121,37 @@ def person_delete(*, actor: User, person_id: int) -> None:
     ):
         raise PermissionDenied(NOT_ADMIN)
     person.delete()
+
+
+def _free_username(email: str) -> str:
+    User = get_user_model()
+    base = email.lower()[:140]
+    username, n = base, 1
+    while User.objects.filter(username__iexact=username).exists():
+        n += 1
+        username = f"{base}-{n}"
+    return username
+
+
+@transaction.atomic
+def member_invite(*, actor: Any, organisation_slug: str, email: str, role: str) -> Any:
+    """Make the person with `email` a member of the organisation, creating their account
+    (without a usable password: they choose one from the email) if they have none. Inviting
+    again someone who never chose a password sends them a fresh link (the reset-password page
+    ignores accounts without a password, so this is their way back in).
+    """
+    organisation = selectors.organisation_for_admin(actor, organisation_slug)
+    User = get_user_model()
+    user = User.objects.filter(email__iexact=email).order_by("pk").first()
+    if user is not None and Membership.objects.filter(user=user, organisation=organisation):
+        if not user.has_usable_password():
+            return user  # invited before, never signed in: send the link again
+        message = ALREADY_MEMBER.format(email=email, organisation=organisation.name)
+        raise ValidationError({"email": message})
+    if user is None:
+        user = User(username=_free_username(email), email=email)
+        user.set_unusable_password()
+        user.full_clean()
+        user.save()
+    Membership.objects.create(user=user, organisation=organisation, role=role)
+    return user

@@ -9,12 +9,10 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
@@ -38,7 +36,6 @@ from coopnet.directory.forms import (
 from coopnet.directory.models import Membership, Organisation, Person, Skill
 
 SEARCH_LIMIT = 200
-ALREADY_MEMBER = "{email} is already a member of {organisation}."
 
 
 # -- access ---------------------------------------------------------------------------------
@@ -229,42 +226,6 @@ def person_delete(request: HttpRequest, person_id: int) -> HttpResponse:
 # -- invitations ----------------------------------------------------------------------------
 
 
-def _free_username(email: str) -> str:
-    User = get_user_model()
-    base = email.lower()[:140]
-    username, n = base, 1
-    while User.objects.filter(username__iexact=username).exists():
-        n += 1
-        username = f"{base}-{n}"
-    return username
-
-
-@transaction.atomic
-def member_invite(*, actor: Any, organisation_slug: str, email: str, role: str) -> Any:
-    """Make the person with `email` a member of the organisation, creating their account
-    (without a usable password: they choose one from the email) if they have none. Inviting
-    again someone who never chose a password sends them a fresh link (the reset-password page
-    ignores accounts without a password, so this is their way back in).
-
-    A service: it belongs in directory/services.py, and lives here until that file is free.
-    """
-    organisation = selectors.organisation_for_admin(actor, organisation_slug)
-    User = get_user_model()
-    user = User.objects.filter(email__iexact=email).order_by("pk").first()
-    if user is not None and Membership.objects.filter(user=user, organisation=organisation):
-        if not user.has_usable_password():
-            return user  # invited before, never signed in: send the link again
-        message = ALREADY_MEMBER.format(email=email, organisation=organisation.name)
-        raise ValidationError({"email": message})
-    if user is None:
-        user = User(username=_free_username(email), email=email)
-        user.set_unusable_password()
-        user.full_clean()
-        user.save()
-    Membership.objects.create(user=user, organisation=organisation, role=role)
-    return user
-
-
 def _send_invitation(request: HttpRequest, user: Any, organisation: Organisation) -> None:
     link = request.build_absolute_uri(reverse("login"))
     if not user.has_usable_password():
@@ -293,7 +254,9 @@ def invite(request: HttpRequest, slug: str) -> HttpResponse:
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user = member_invite(actor=request.user, organisation_slug=slug, **form.cleaned_data)
+            user = services.member_invite(
+                actor=request.user, organisation_slug=slug, **form.cleaned_data
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
