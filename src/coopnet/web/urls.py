@@ -8,6 +8,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("opportunities/", include("coopnet.opportunities.urls")),
     path("", include("coopnet.directory.urls")),
     path("", views.home, name="home"),
 ]

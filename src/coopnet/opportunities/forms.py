@@ -1,0 +1,94 @@
+"""Forms for the opportunity pages: they check the shape of what a person typed (numbers are
+numbers, levels are 1 to 5, a skill comes from the taxonomy) and name the field at fault; the
+services decide what is allowed (a deadline in the past, an amount of nothing)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms import formset_factory
+
+from coopnet.directory.forms import skill_choices
+from coopnet.directory.models import Organisation
+from coopnet.opportunities.services import NO_REQUIREMENTS
+
+LEVEL_CHOICES = [("", "—"), *((n, str(n)) for n in range(1, 6))]
+DECISIONS = [("accept", "Accept"), ("decline", "Decline")]
+
+
+class OpportunityForm(forms.Form):
+    organisation = forms.ChoiceField(
+        label="Organisation", help_text="The organisation posting it: one you administer."
+    )
+    title = forms.CharField(max_length=200)
+    client = forms.CharField(max_length=200, required=False)
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    value = forms.DecimalField(
+        label="Value (£)",
+        max_digits=12,
+        decimal_places=2,
+        help_text="What the client pays for the whole piece of work.",
+    )
+    deadline = forms.DateField(
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args: Any, organisations: list[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].choices = [(o.slug, o.name) for o in organisations]
+        if organisations:
+            self.fields["organisation"].initial = organisations[0].slug
+
+
+class RequirementForm(forms.Form):
+    skill = forms.ChoiceField()
+    min_level = forms.TypedChoiceField(
+        label="Minimum level", choices=LEVEL_CHOICES, coerce=int, empty_value=None
+    )
+    hours = forms.DecimalField(max_digits=8, decimal_places=2)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = skill_choices()
+        self.fields["skill"].choices = [("", "Choose a skill"), *choices[1:]]
+
+
+class BaseRequirementFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
+    """Rows left blank are ignored; at least one row must be filled in."""
+
+    def clean(self) -> None:
+        if not any(self.errors) and not self.filled():
+            raise ValidationError(NO_REQUIREMENTS)
+
+    def filled(self) -> list[RequirementForm]:
+        """The rows that were filled in, in order: the service numbers them the same way."""
+        return [form for form in self.forms if form.has_changed() and form.cleaned_data]
+
+    def requirements(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "skill": form.cleaned_data["skill"],
+                "min_level": form.cleaned_data["min_level"],
+                "hours": str(form.cleaned_data["hours"]),  # as typed, for its error message
+            }
+            for form in self.filled()
+        ]
+
+
+RequirementFormSet = formset_factory(
+    RequirementForm, formset=BaseRequirementFormSet, extra=4, max_num=40, validate_max=True
+)
+
+
+def requirement_formset(data: Any = None) -> BaseRequirementFormSet:
+    return RequirementFormSet(data, prefix="requirements")
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=DECISIONS)
+
+    def accept(self) -> bool:
+        return bool(self.cleaned_data["decision"] == "accept")

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from coopnet.opportunities import views
+
+app_name = "opportunities"
+
+urlpatterns = [
+    path("", views.opportunity_list, name="list"),
+    path("new/", views.opportunity_create, name="create"),
+    path("<int:opportunity_id>/", views.opportunity_detail, name="detail"),
+    path("<int:opportunity_id>/formation/", views.formation_start, name="formation"),
+    path("runs/<int:run_id>/progress/", views.run_progress, name="progress"),
+    path("proposals/<int:proposal_id>/decision/", views.proposal_decide, name="decide"),
+]

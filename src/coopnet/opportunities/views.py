@@ -1,0 +1,289 @@
+"""The opportunity pages. Each view starts from a selector that 404s for anyone who may not see
+the opportunity (so outsiders cannot learn what exists); the services check roles (403 for a
+member who is not an admin) and do the work. What a partner may see is what the selectors
+return: proposals carry payouts and assignments, never a rate, a capacity or a cost."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+
+from coopnet.directory.models import Membership, Organisation
+from coopnet.directory.selectors import User, memberships, organisation_for_member
+from coopnet.opportunities import selectors, services
+from coopnet.opportunities.forms import (
+    BaseRequirementFormSet,
+    DecisionForm,
+    OpportunityForm,
+    requirement_formset,
+)
+from coopnet.opportunities.models import (
+    Assignment,
+    FormationRun,
+    Opportunity,
+    Proposal,
+    ProposalPartner,
+)
+
+BAD_DECISION = "Choose Accept or Decline."
+POSTED = "“{title}” was posted. Find the consortium when you are ready."
+ACCEPTED = "You accepted your organisation's share of this consortium."
+DECLINED = "You declined this consortium."
+#: statuses from which the poster's admin may look for a consortium (again)
+RESTARTABLE = (
+    Opportunity.DRAFT,
+    Opportunity.INFEASIBLE,
+    Opportunity.UNPROFITABLE,
+    Opportunity.FAILED,
+)
+
+
+# -- access ---------------------------------------------------------------------------------
+
+
+def _not_allowed(request: HttpRequest, *methods: str) -> HttpResponse | None:
+    """405 for a method the view does not take; called after the access checks, so that an
+    outsider gets 404 whatever the method."""
+    allowed = {*methods, "HEAD"} if "GET" in methods else set(methods)
+    return None if request.method in allowed else HttpResponseNotAllowed(sorted(allowed))
+
+
+def _admin_memberships(user: User) -> Any:
+    return memberships(user).filter(role=Membership.ADMIN).order_by("organisation__name")
+
+
+def _admin_organisations(user: User) -> list[Organisation]:
+    return [m.organisation for m in _admin_memberships(user)]
+
+
+def _check_posting_for(request: HttpRequest, organisations: list[Organisation]) -> None:
+    """404 for posting as an organisation the user is not in, 403 for one they are a member
+    but not an admin of: the same answers the service gives."""
+    slug = request.POST.get("organisation")
+    if slug and slug not in {o.slug for o in organisations}:
+        organisation_for_member(request.user, slug)
+        raise PermissionDenied(services.NOT_ADMIN)
+    if not organisations:
+        raise PermissionDenied(services.NOT_ADMIN)
+
+
+# -- the list and the form ------------------------------------------------------------------
+
+
+@login_required
+def opportunity_list(request: HttpRequest) -> HttpResponse:
+    if refused := _not_allowed(request, "GET"):
+        return refused
+    context = {
+        "opportunities": selectors.opportunity_list(request.user),
+        "own": set(memberships(request.user).values_list("organisation_id", flat=True)),
+        "can_post": _admin_memberships(request.user).exists(),
+    }
+    return render(request, "opportunities/list.html", context)
+
+
+def _apply_errors(error: ValidationError, form: Form, formset: BaseRequirementFormSet) -> None:
+    """Show a service's ValidationError on the fields it names: `requirements[2].hours` is
+    the hours of the third requirement row that was filled in."""
+    items = error.message_dict.items() if hasattr(error, "error_dict") else [(None, error.messages)]
+    rows = formset.filled()
+    for name, field_messages in items:
+        for message in field_messages:
+            if name and name.startswith("requirements["):
+                index, _, row_field = name.removeprefix("requirements[").partition("].")
+                rows[int(index)].add_error(row_field or None, message)
+            elif name == "requirements":
+                formset._non_form_errors.append(message)  # type: ignore[union-attr]
+            else:
+                form.add_error(name if name in form.fields else None, message)
+
+
+@login_required
+def opportunity_create(request: HttpRequest) -> HttpResponse:
+    organisations = _admin_organisations(request.user)
+    _check_posting_for(request, organisations)
+    if refused := _not_allowed(request, "GET", "POST"):
+        return refused
+    form = OpportunityForm(request.POST or None, organisations=organisations)
+    formset = requirement_formset(request.POST or None)
+    # all([...]) validates both, so that every field's error shows at once
+    if request.method == "POST" and all([form.is_valid(), formset.is_valid()]):
+        data = form.cleaned_data
+        try:
+            opportunity = services.opportunity_create(
+                actor=request.user,
+                organisation_slug=data["organisation"],
+                title=data["title"],
+                client=data["client"],
+                description=data["description"],
+                value=str(data["value"]),  # as typed, for its error message
+                deadline=data["deadline"],
+                requirements=formset.requirements(),
+            )
+        except ValidationError as error:
+            _apply_errors(error, form, formset)
+        else:
+            messages.success(request, POSTED.format(title=opportunity.title))
+            return redirect("opportunities:detail", opportunity_id=opportunity.pk)
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "formset": formset}
+    return render(request, "opportunities/form.html", context, status=status)
+
+
+# -- an opportunity and its proposals -------------------------------------------------------
+
+
+@dataclass
+class Bar:
+    label: str
+    amount: Decimal
+    kind: str
+    x: int = 0
+    y: int = 0
+    width: int = 0
+
+
+@dataclass
+class Chart:
+    """A waterfall of the split, from the client's value through the commission to each
+    partner's payout; drawn as inline SVG by the template."""
+
+    bars: list[Bar]
+    width: int = 680
+    label_width: int = 190
+    bar_area: int = 380
+    row: int = 34
+    bar_height: int = 22
+    height: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.height = self.row * len(self.bars) + 8
+        top = max((bar.amount for bar in self.bars if bar.kind == "total"), default=Decimal(0))
+        scale = Decimal(self.bar_area) / top if top > 0 else Decimal(0)
+        remaining = top
+        for n, bar in enumerate(self.bars):
+            start = Decimal(0) if bar.kind == "total" else remaining - bar.amount
+            remaining = top if bar.kind == "total" else start
+            bar.x = self.label_width + round(start * scale)
+            bar.width = max(1, round(bar.amount * scale))
+            bar.y = 4 + n * self.row
+
+
+def _commission_amount(opportunity: Opportunity) -> Decimal:
+    return (opportunity.value * opportunity.commission).quantize(services.CENT)
+
+
+def _chart(opportunity: Opportunity, partners: list[ProposalPartner]) -> Chart:
+    bars = [Bar("Client value", opportunity.value, "total")]
+    if commission := _commission_amount(opportunity):
+        bars.append(Bar("Network commission", commission, "commission"))
+    bars += [Bar(p.organisation.name, p.payout, "payout") for p in partners]
+    return Chart(bars)
+
+
+@dataclass
+class ProposalView:
+    proposal: Proposal
+    partners: list[ProposalPartner]
+    assignments: list[Assignment]
+    #: the partner rows of the organisations the user administers
+    mine: list[ProposalPartner]
+    can_decide: bool
+    chart: Chart
+
+
+def _proposal_view(proposal: Proposal, admin_of: set[int]) -> ProposalView:
+    partners = list(proposal.partners.all())
+    mine = [p for p in partners if p.organisation_id in admin_of]
+    open_ = proposal.status == Proposal.PROPOSED
+    open_ = open_ and proposal.opportunity.status == Opportunity.PROPOSED
+    return ProposalView(
+        proposal=proposal,
+        partners=partners,
+        assignments=list(proposal.assignments.all()),
+        mine=mine,
+        can_decide=open_ and any(p.decision == ProposalPartner.PENDING for p in mine),
+        chart=_chart(proposal.opportunity, partners),
+    )
+
+
+def _may_start(opportunity: Opportunity, proposals: list[Proposal]) -> bool:
+    """Whether to offer "Find the consortium"; the service has the last word."""
+    if opportunity.status == Opportunity.PROPOSED:
+        return all(p.status == Proposal.DECLINED for p in proposals)
+    return opportunity.status in RESTARTABLE
+
+
+@login_required
+def opportunity_detail(request: HttpRequest, opportunity_id: int) -> HttpResponse:
+    opportunity = selectors.opportunity_for_user(request.user, opportunity_id)
+    if refused := _not_allowed(request, "GET"):
+        return refused
+    proposals = list(selectors.proposal_list(request.user, opportunity_id))
+    admin_of = set(_admin_memberships(request.user).values_list("organisation_id", flat=True))
+    is_poster_admin = opportunity.posted_by_id in admin_of
+    views = [_proposal_view(p, admin_of) for p in proposals]
+    context = {
+        "opportunity": opportunity,
+        "commission_amount": _commission_amount(opportunity),
+        "run": opportunity.runs.first(),
+        "is_poster_admin": is_poster_admin,
+        "may_start": is_poster_admin and _may_start(opportunity, proposals),
+        "proposals": views,
+        "formed": next((v for v in views if v.proposal.status == Proposal.FORMED), None),
+    }
+    return render(request, "opportunities/detail.html", context)
+
+
+@login_required
+def formation_start(request: HttpRequest, opportunity_id: int) -> HttpResponse:
+    selectors.opportunity_for_user(request.user, opportunity_id)
+    if refused := _not_allowed(request, "POST"):
+        return refused
+    try:
+        services.formation_start(actor=request.user, opportunity_id=opportunity_id)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("opportunities:detail", opportunity_id=opportunity_id)
+
+
+@login_required
+def run_progress(request: HttpRequest, run_id: int) -> HttpResponse:
+    """The progress bar alone, for htmx to poll; once the run has finished, htmx reloads the
+    page so that the proposals (or the reason there are none) show."""
+    run = selectors.run_for_user(request.user, run_id)
+    if refused := _not_allowed(request, "GET"):
+        return refused
+    response = render(request, "opportunities/_progress.html", {"run": run})
+    if run.status in (FormationRun.DONE, FormationRun.FAILED) and request.headers.get("HX-Request"):
+        response["HX-Refresh"] = "true"
+    add_never_cache_headers(response)
+    return response
+
+
+@login_required
+def proposal_decide(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    proposal = selectors.proposal_for_user(request.user, proposal_id)
+    if refused := _not_allowed(request, "POST"):
+        return refused
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(BAD_DECISION)
+    try:
+        services.proposal_decide(actor=request.user, proposal_id=proposal.pk, accept=form.accept())
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, ACCEPTED if form.accept() else DECLINED)
+    url = reverse("opportunities:detail", kwargs={"opportunity_id": proposal.opportunity_id})
+    return redirect(f"{url}#proposal-{proposal.pk}")

@@ -1,0 +1,152 @@
+"""The core loop in a real browser: search the directory, post an opportunity, find the
+consortium, and have every partner accept it; nothing is loaded from other hosts."""
+
+import datetime as dt
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from coopnet.opportunities.models import FormationRun, Opportunity
+from coopnet.opportunities.services import formation_execute
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+
+
+def _integration_fixtures():
+    """The integration tests' conftest, loaded under its own name: its builders seed the cast
+    here too, and a plain `import conftest` would find this directory's conftest instead."""
+    path = ROOT / "tests" / "integration" / "conftest.py"
+    spec = importlib.util.spec_from_file_location("integration_conftest", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_builders = _integration_fixtures()
+# pytest finds fixtures by the names of a test module's attributes
+fast_passwords = _builders.fast_passwords
+skills = _builders.skills
+cast = _builders.cast
+consortium_cast = _builders.consortium_cast
+immediate_tasks = _builders.immediate_tasks
+
+
+@pytest.fixture
+def requests_elsewhere(page, live_server):
+    """The URLs of every request the page makes to a host other than the live server."""
+    outside = []
+
+    def record(request):
+        if not request.url.startswith(live_server.url):
+            outside.append(request.url)
+
+    page.on("request", record)
+    return outside
+
+
+def sign_in(page, base, username):
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", f"pw-{username}-123")
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{base}/")
+
+
+def sign_out(page):
+    page.click("header button:has-text('Sign out')")
+    page.wait_for_load_state()
+
+
+def search_directory(page, base):
+    page.goto(f"{base}/directory/")
+    page.select_option("#id_skill", "elixir")
+    page.select_option("#id_min_level", "4")
+    page.click("form[role=search] button[type=submit]")
+    page.wait_for_selector("#results table >> text=Ada Lovelace")
+    assert page.locator("#results").get_by_text("Rita Levi").count() == 1
+    page.screenshot(path=str(SCREENSHOTS / "directory.png"), full_page=True)
+
+
+def post_opportunity(page, base):
+    page.goto(f"{base}/opportunities/")
+    page.click("text=Post an opportunity")
+    page.select_option("#id_organisation", "outlier")
+    page.fill("#id_title", "Booking system")
+    page.fill("#id_client", "Acme Climbing")
+    page.fill("#id_description", "Online bookings, with a security review.")
+    page.fill("#id_value", "12000")
+    page.fill("#id_deadline", str(dt.date.today() + dt.timedelta(days=90)))
+    for n, (skill, level, hours) in enumerate([("elixir", "4", "40"), ("ux-design", "3", "20")]):
+        page.select_option(f"#id_requirements-{n}-skill", skill)
+        page.select_option(f"#id_requirements-{n}-min_level", level)
+        page.fill(f"#id_requirements-{n}-hours", hours)
+    page.click("text=Post the opportunity")
+    page.wait_for_selector("button:has-text('Find the consortium')")
+
+
+def find_the_consortium(page):
+    page.click("button:has-text('Find the consortium')")
+    page.wait_for_selector("#proposals-heading", timeout=30_000)
+    consortium = page.locator("article.proposal").first
+    for shown in ("Ada Lovelace", "Grace Hopper", "Outlier Co-op", "Partner Co-op"):
+        assert consortium.get_by_text(shown).count() >= 1, shown
+    assert consortium.locator("table.split tbody tr").count() == 4  # 2 partners + explanations
+    assert consortium.locator("svg rect").count() == 4  # value, commission, 2 payouts
+    assert "Without Partner Co-op" in consortium.inner_text()
+    page.screenshot(path=str(SCREENSHOTS / "proposal.png"), full_page=True)
+
+
+def accept(page, base, opportunity_url):
+    page.goto(opportunity_url)
+    page.locator("article.proposal").first.locator("button:has-text('Accept')").click()
+    page.wait_for_selector("text=You accepted")
+
+
+def test_post_find_and_form_a_consortium(
+    consortium_cast, immediate_tasks, live_server, page, requests_elsewhere
+):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    base = live_server.url
+    sign_in(page, base, "alice")
+    search_directory(page, base)
+    post_opportunity(page, base)
+    opportunity_url = page.url
+    find_the_consortium(page)
+    sign_out(page)
+
+    sign_in(page, base, "pat")
+    accept(page, base, opportunity_url)
+    assert page.get_by_text("Consortium formed").count() == 0
+    sign_out(page)
+
+    sign_in(page, base, "alice")
+    accept(page, base, opportunity_url)
+    assert page.locator(".formed").get_by_text("Consortium formed").count() == 1
+    assert Opportunity.objects.get().status == Opportunity.FORMED
+    assert requests_elsewhere == []
+
+
+def test_progress_bar_polls_until_the_proposals_are_ready(
+    consortium_cast, live_server, page, requests_elsewhere
+):
+    """With the database queue and no worker, the run waits; the page polls its progress bar
+    until a worker (here, the test) has run it, then shows the proposals and stops polling."""
+    base = live_server.url
+    sign_in(page, base, "alice")
+    post_opportunity(page, base)
+    page.click("button:has-text('Find the consortium')")
+    bar = page.locator(".run-progress progress")
+    bar.wait_for()
+    assert bar.get_attribute("value") == "0"
+    with page.expect_request("**/opportunities/runs/*/progress/"):
+        pass  # htmx polls every second
+    formation_execute(run_id=FormationRun.objects.get().pk)
+    page.wait_for_selector("#proposals-heading", timeout=15_000)
+    assert page.locator("[hx-trigger]").count() == 0
+    assert requests_elsewhere == []
