@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -83,6 +84,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+    # Tests use a file too, not shared-cache memory: its locks fail at once instead of waiting,
+    # which a live server's threads and a job worker would run into.
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.environ.get(
+            "COOPNET_TEST_DATABASE", str(Path(tempfile.gettempdir()) / "coopnet-test.sqlite3")
+        )
     }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
