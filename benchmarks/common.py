@@ -82,8 +82,8 @@ def _status_mib(field: str) -> float | None:
             for line in status:
                 if line.startswith(field + ":"):
                     return int(line.split()[1]) / 1024
-    except OSError:
-        pass
+    except OSError:  # no /proc on this system
+        ...
     return None
 
 

@@ -47,8 +47,8 @@ def _cpu_model() -> str:
             for line in info:
                 if line.startswith("model name"):
                     return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
+    except OSError:  # no /proc on this system
+        ...
     return platform.processor() or platform.machine()
 
 
@@ -58,8 +58,8 @@ def _ram_gib() -> str:
             for line in info:
                 if line.startswith("MemTotal:"):
                     return f"{int(line.split()[1]) / 1024**2:.1f} GiB"
-    except OSError:
-        pass
+    except OSError:  # no /proc on this system
+        ...
     return "unknown"
 
 

@@ -34,7 +34,7 @@ class OpportunityIn(Schema):
 
 
 class RequirementOut(RequirementIn):
-    pass
+    """A requirement as stored: the same fields as posted."""
 
 
 class OpportunityOut(Schema):
