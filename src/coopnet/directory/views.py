@@ -34,6 +34,7 @@ from coopnet.directory.forms import (
     skill_formset,
 )
 from coopnet.directory.models import Membership, Organisation, Person, Skill
+from coopnet.network.selectors import past_consortia
 
 SEARCH_LIMIT = 200
 
@@ -103,15 +104,18 @@ def search(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def profile(request: HttpRequest, slug: str) -> HttpResponse:
-    """An organisation's public profile: its people and their skills, nothing private."""
+    """An organisation's public profile: its people and their skills, and the consortia it
+    formed (who with and when, never for how much); nothing private."""
     organisation = selectors.organisation_public(slug)
     people = organisation.people.prefetch_related("skills__skill")
     is_member = selectors.memberships(request.user).filter(organisation=organisation).exists()
-    return render(
-        request,
-        "directory/profile.html",
-        {"organisation": organisation, "people": people, "is_member": is_member},
-    )
+    context = {
+        "organisation": organisation,
+        "people": people,
+        "is_member": is_member,
+        "past_consortia": past_consortia(organisation),
+    }
+    return render(request, "directory/profile.html", context)
 
 
 # -- an organisation's own pages ------------------------------------------------------------

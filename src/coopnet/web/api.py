@@ -13,6 +13,7 @@ from ninja.security import HttpBearer, django_auth
 
 from coopnet.directory import selectors, services
 from coopnet.directory.models import ApiToken, Person
+from coopnet.network.api import router as network_router
 from coopnet.opportunities.api import router as opportunities_router
 
 
@@ -164,3 +165,4 @@ def delete_person(request: HttpRequest, person_id: int) -> Status:
 
 
 api.add_router("/opportunities", opportunities_router)
+api.add_router("/network", network_router)

@@ -8,6 +8,7 @@
 | COOPNET_ALLOWED_HOSTS | comma-separated host names | localhost,127.0.0.1 |
 | DATABASE_URL | e.g. postgres://user@host:5432/coopnet | sqlite:///coopnet.sqlite3 |
 | COOPNET_DATA_DIR | where the SQLite database lives | the working directory |
+| COOPNET_NETWORK_NAME | the network's name, shown in every page's header | coopnet |
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("COOPNET_DATA_DIR", Path.cwd()))
 
 DEBUG = os.environ.get("COOPNET_DEBUG", "0") == "1"
+COOPNET_NETWORK_NAME = os.environ.get("COOPNET_NETWORK_NAME", "coopnet")
 SECRET_KEY = os.environ.get("COOPNET_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG and os.environ.get("COOPNET_REQUIRE_SECRET") == "1":
@@ -41,6 +43,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "coopnet.directory",
     "coopnet.opportunities",
+    "coopnet.network",
 ]
 
 MIDDLEWARE = [
@@ -65,6 +68,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "coopnet.network.context.network",
             ]
         },
     }

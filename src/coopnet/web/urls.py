@@ -9,6 +9,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("opportunities/", include("coopnet.opportunities.urls")),
+    path("network/", include("coopnet.network.urls")),
     path("", include("coopnet.directory.urls")),
     path("", views.home, name="home"),
 ]

@@ -1,0 +1,152 @@
+"""The network coordinator's pages. Each view starts with `coordinator_or_404`, so that anyone
+else gets 404 whatever the method (the pages are not theirs to see, nor to know of); the
+selectors and services do the work."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+
+from coopnet.directory.views import _send_invitation
+from coopnet.network import selectors, services
+from coopnet.network.forms import AdmitForm, CommissionForm
+from coopnet.network.selectors import SkillCoverage
+
+CHART_SKILLS = 15
+COMMISSION_SET = "The commission is now {percent}% for opportunities posted from now on."
+ADMITTED = "{organisation} was admitted; an invitation was sent to {email}."
+
+
+def _not_allowed(request: HttpRequest, *methods: str) -> HttpResponse | None:
+    """405 for a method the view does not take; called after the access check, so that
+    anyone but a coordinator gets 404 whatever the method."""
+    allowed = {*methods, "HEAD"} if "GET" in methods else set(methods)
+    return None if request.method in allowed else HttpResponseNotAllowed(sorted(allowed))
+
+
+# -- the skills chart -----------------------------------------------------------------------
+
+
+@dataclass
+class SkillBar:
+    label: str
+    people: int
+    experts: int
+    y: int = 0
+    width: int = 0
+    experts_width: int = 0
+
+
+@dataclass
+class CoverageChart:
+    """The most-held skills as horizontal bars: everyone who holds the skill, and over it the
+    people at level 3 or above (the bus factor). Drawn as inline SVG by the template."""
+
+    bars: list[SkillBar]
+    width: int = 680
+    label_width: int = 190
+    bar_area: int = 400
+    row: int = 26
+    bar_height: int = 18
+    height: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.height = self.row * len(self.bars) + 8
+        top = max((bar.people for bar in self.bars), default=0)
+        for n, bar in enumerate(self.bars):
+            bar.width = max(1, round(bar.people * self.bar_area / top)) if top else 0
+            bar.experts_width = round(bar.experts * self.bar_area / top) if top else 0
+            bar.y = 4 + n * self.row
+
+
+def _chart(coverage: list[SkillCoverage]) -> CoverageChart:
+    return CoverageChart([SkillBar(s.name, s.people, s.experts) for s in coverage[:CHART_SKILLS]])
+
+
+# -- the pages ------------------------------------------------------------------------------
+
+
+def _percent(rate: Decimal) -> str:
+    """0.05 as "5", 0.125 as "12.5": the rate as a percentage, without trailing zeros."""
+    return f"{(rate * 100).normalize():f}"
+
+
+def _dashboard(
+    request: HttpRequest,
+    commission_form: CommissionForm | None = None,
+    admit_form: AdmitForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    summary = selectors.network_summary(request.user)
+    percent = _percent(summary.commission)
+    context = {
+        "summary": summary,
+        "commission_percent": percent,
+        "chart": _chart(summary.coverage),
+        "commission_form": commission_form or CommissionForm(initial={"percent": percent}),
+        "admit_form": admit_form or AdmitForm(),
+    }
+    return render(request, "network/dashboard.html", context, status=status)
+
+
+def _apply_errors(error: ValidationError, form: Form, renamed: dict[str, str]) -> None:
+    """Show a service's ValidationError on the fields it names (`renamed`: service field
+    name to form field name)."""
+    items = error.message_dict.items() if hasattr(error, "error_dict") else [(None, error.messages)]
+    for name, field_messages in items:
+        name = renamed.get(name or "", name)
+        for message in field_messages:
+            form.add_error(name if name in form.fields else None, message)
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The network as a whole, the commission and admitting organisations."""
+    selectors.coordinator_or_404(request.user)
+    if refused := _not_allowed(request, "GET"):
+        return refused
+    return _dashboard(request)
+
+
+@login_required
+def commission(request: HttpRequest) -> HttpResponse:
+    selectors.coordinator_or_404(request.user)
+    if refused := _not_allowed(request, "POST"):
+        return refused
+    form = CommissionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.network_commission_set(actor=request.user, commission=form.fraction())
+        except ValidationError as error:
+            _apply_errors(error, form, {"commission": "percent"})
+        else:
+            percent = _percent(form.fraction())
+            messages.success(request, COMMISSION_SET.format(percent=percent))
+            return redirect("network:dashboard")
+    return _dashboard(request, commission_form=form, status=400)
+
+
+@login_required
+def admit(request: HttpRequest) -> HttpResponse:
+    selectors.coordinator_or_404(request.user)
+    if refused := _not_allowed(request, "POST"):
+        return refused
+    form = AdmitForm(request.POST)
+    if form.is_valid():
+        try:
+            admission = services.organisation_admit(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(error, form, {})
+        else:
+            _send_invitation(request, admission.admin, admission.organisation)
+            name, email = admission.organisation.name, admission.admin.email
+            messages.success(request, ADMITTED.format(organisation=name, email=email))
+            return redirect("network:dashboard")
+    return _dashboard(request, admit_form=form, status=400)
