@@ -12,6 +12,8 @@ from types import ModuleType
 FAMILIES: dict[str, str] = {
     "games": "benchmarks.games",
     "formation": "benchmarks.formation",
+    "resilience": "benchmarks.resilience",
+    "pooling": "benchmarks.pooling",
 }
 
 

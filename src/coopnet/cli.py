@@ -275,6 +275,106 @@ def split_command(
         out.print(f"• {e.text}")
 
 
+@app.command("pool")
+def pool_command(
+    file: Annotated[Path, typer.Argument(help="A pooling file (docs/pooling-format.md).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Pool a shared service: fees to the cent, savings, hours recovered, and the core."""
+    from rich.table import Table
+
+    from coopnet.engine.pooling import parse_pool, pool, pool_json
+
+    problem = parse_pool(read_json(file))
+    with err.status(f"Allocating a pool of {len(problem.members)} members…"):
+        result = pool(problem)
+    document = pool_json(result)
+    if as_json:
+        emit_json(document)
+        return
+    table = Table(
+        title=f"{document['service']}: pooled cost {result.pooled_cost:,.2f} "
+        f"(fees from {result.recommended})",
+        title_justify="left",
+    )
+    for column in ("member", "alone cost", "fee", "saving", "hours recovered", ""):
+        table.add_column(column, justify="left" if column in ("member", "") else "right")
+    for member, fee, saving in zip(problem.members, result.fees, result.savings, strict=True):
+        label = f"{member.name} ({member.id})" if member.name != member.id else member.id
+        flag = "" if saving >= 0 else "would pay more than alone"
+        table.add_row(
+            label,
+            f"{member.alone_cost:,.2f}",
+            f"{fee:,.2f}",
+            f"{saving:,.2f}",
+            f"{member.hours_alone:,}",
+            flag,
+        )
+    out.print(table)
+    verdict = "empty" if result.core_empty else "non-empty"
+    eps = result.least_core_epsilon
+    out.print(f"core: {verdict}" + (f" (least-core ε = {eps:,.4f})" if eps is not None else ""))
+    for name, x in result.solutions.items():
+        if x is None:
+            out.print(f"  {name}: not available ({result.undefined.get(name, 'undefined')})")
+            continue
+        inside = result.contains.get(name)
+        shares = ", ".join(f"{p} {v:,.2f}" for p, v in zip(problem.ids, x, strict=True))
+        out.print(f"  {name}: {'in the core' if inside else 'NOT in the core'} — {shares}")
+
+
+@app.command("resilience")
+def resilience_command(
+    network: NetworkOption,
+    opportunities: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--opportunities",
+            "--opportunity",
+            help="Opportunity files (spec §2) whose hours make the demand; repeat for several.",
+        ),
+    ] = None,
+    session_hours: Annotated[float, typer.Option(help="Mentor hours one pairing takes.")] = 10.0,
+    as_json: JsonOption = False,
+) -> None:
+    """Skills resilience: bus factors, the at-risk share of demand and a mentoring plan."""
+    from rich.table import Table
+
+    from coopnet.engine.resilience import parse_mentoring, resilience, resilience_json
+
+    raw = read_json(network)
+    net = parse_network(raw)
+    options = parse_mentoring(raw, net)
+    opps = [parse_opportunity(read_json(path)) for path in opportunities or []]
+    if not session_hours > 0 or session_hours == float("inf"):
+        raise BadInput(f"--session-hours: {session_hours} must be a positive number")
+    with err.status(f"Mapping the skills of {len(net.people):,} people…"):
+        result = resilience(net, opps, options, session_hours=session_hours)
+    document = resilience_json(result)
+    if as_json:
+        emit_json(document)
+        return
+    table = Table(title="Demanded skills")
+    for column in ("skill", "bus factor", "free hours", "demand"):
+        table.add_column(column, justify="left" if column == "skill" else "right")
+    for s in sorted(result.map.skills, key=lambda s: (-s.demand, s.skill)):
+        if s.demand > 0:
+            table.add_row(s.skill, str(s.bus_factor), f"{s.free_hours:,.0f}", f"{s.demand:,.0f}")
+    out.print(table)
+    out.print(f"at-risk share of demand (bus factor ≤ 1): {result.map.score:.1%}")
+    if result.map.at_risk:
+        out.print("at risk: " + ", ".join(s.skill for s in result.map.at_risk))
+    plan = result.plan
+    out.print(
+        f"mentoring plan: {len(plan.pairings)} pairings, at-risk share "
+        f"{plan.score_before:.1%} → {plan.score_after:.1%} (coverage gain {plan.gain:,.1f})"
+    )
+    for p in plan.pairings[:20]:
+        out.print(f"  {p.mentor} mentors {p.learner} in {p.skill} ({p.hours:g} hours)")
+    if len(plan.pairings) > 20:
+        out.print(f"  … and {len(plan.pairings) - 20} more (use --json for all)")
+
+
 @generate_app.command("network")
 def generate_network_command(
     output: Annotated[
