@@ -214,13 +214,57 @@ def kohlberg_certified(v: FloatVector, x: FloatVector, imputation: bool) -> bool
     if n == 1:
         return True
     bound = np.flatnonzero(x - singles <= group_tol) if imputation else np.zeros(0, dtype=int)
+    levels = _levels_until_spanning(excess, group_tol, n)
+    cumulative = np.cumsum([len(level) for level in levels]).sum()
+    if cumulative <= _ONE_LP_COLUMNS:
+        return _all_balanced(levels, n, bound)
     check = _BalancedCheck(n, bound)
-    for level in _levels(excess, group_tol):
-        if not check.add_level(level):
-            return False
-        if check.rank == n:
-            return True
-    return True
+    return all(check.add_level(level) for level in levels)
+
+
+#: Up to this many columns, every level's balancedness is decided by one LP (one solver run
+#: instead of one per level); beyond, level by level in a growing LP.
+_ONE_LP_COLUMNS = 20_000
+
+
+def _levels_until_spanning(excess: FloatVector, tol: float, n: int) -> list[NDArray[np.int64]]:
+    """The levels, highest excess first, up to the one where they and N span R^n."""
+    tracker = _BalancedCheck.__new__(_BalancedCheck)
+    tracker.n, tracker.basis, tracker.rank = n, np.ones((1, n)) / np.sqrt(n), 1
+    levels = []
+    for level in _levels(excess, tol):
+        levels.append(level)
+        tracker._extend_basis(masks_to_matrix(level, n))
+        if tracker.rank == n:
+            break
+    return levels
+
+
+def _all_balanced(levels: list[NDArray[np.int64]], n: int, bound: NDArray[np.int64]) -> bool:
+    """One LP with a block per level k: weights lambda >= 1 on the coalitions of levels 1..k,
+    mu >= 0 on the bound singletons, and t free, with sum lambda_S 1_S + sum mu_i e_i = t 1_N.
+    Feasible exactly when every cumulative collection is (weakly) balanced."""
+    program = LinearProgram(costs=[], lower=[], upper=[])
+    rows = n * len(levels)
+    empty = (np.zeros(0, dtype=np.int32), np.zeros(0))
+    program.add_rows(np.zeros(rows), np.zeros(rows), [empty] * rows)
+    lower: list[float] = []
+    columns: list[tuple[NDArray[np.int32], NDArray[np.float64]]] = []
+    collection = np.zeros(0, dtype=np.int64)
+    for k, level in enumerate(levels):
+        collection = np.concatenate([collection, level])
+        offset = k * n
+        members = masks_to_matrix(collection, n)
+        for row in members:
+            columns.append((np.flatnonzero(row).astype(np.int32) + offset, row[row != 0]))
+            lower.append(1.0)
+        for i in bound:
+            columns.append((np.array([offset + i], dtype=np.int32), np.ones(1)))
+            lower.append(0.0)
+        columns.append((np.arange(offset, offset + n, dtype=np.int32), -np.ones(n)))
+        lower.append(-INF)
+    program.add_columns(np.array(lower), np.full(len(lower), INF), columns)
+    return program.feasible()
 
 
 def _levels(excess: FloatVector, tol: float) -> Iterator[NDArray[np.int64]]:
