@@ -85,7 +85,7 @@ class CommissionIn(Schema):
 
 
 class CommissionOut(CommissionIn):
-    pass
+    """The commission as stored: the same field as sent."""
 
 
 def _summary(summary: selectors.NetworkSummary) -> dict[str, Any]:
