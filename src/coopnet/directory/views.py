@@ -14,7 +14,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -35,6 +35,7 @@ from coopnet.directory.forms import (
 )
 from coopnet.directory.models import Membership, Organisation, Person, Skill
 from coopnet.network.selectors import past_consortia
+from coopnet.web.http import not_allowed
 
 SEARCH_LIMIT = 200
 
@@ -65,13 +66,6 @@ def _person_to_edit(request: HttpRequest, person_id: int) -> tuple[Person, bool]
     if not (is_admin or is_self):
         raise PermissionDenied(services.NOT_ADMIN)
     return person, is_admin
-
-
-def _not_allowed(request: HttpRequest, *methods: str) -> HttpResponse | None:
-    """405 for a method the view does not take; called after the access checks, so that an
-    outsider gets 404 whatever the method."""
-    allowed = {*methods, "HEAD"} if "GET" in methods else set(methods)
-    return None if request.method in allowed else HttpResponseNotAllowed(sorted(allowed))
 
 
 # -- the public directory -------------------------------------------------------------------
@@ -124,7 +118,7 @@ def profile(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def manage(request: HttpRequest, slug: str) -> HttpResponse:
     membership = _membership(request, slug)
-    if refused := _not_allowed(request, "GET"):
+    if refused := not_allowed(request, "GET"):
         return refused
     organisation = membership.organisation
     context = {
@@ -163,7 +157,7 @@ def _person_page(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
 def person_create(request: HttpRequest, slug: str) -> HttpResponse:
     membership = _membership(request, slug)
     _require_admin(membership)
-    if refused := _not_allowed(request, "GET", "POST"):
+    if refused := not_allowed(request, "GET", "POST"):
         return refused
     form = PersonForm(request.POST or None)
     formset = skill_formset(request.POST or None)
@@ -188,7 +182,7 @@ def person_create(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
     person, is_admin = _person_to_edit(request, person_id)
-    if refused := _not_allowed(request, "GET", "POST"):
+    if refused := not_allowed(request, "GET", "POST"):
         return refused
     form_class = PersonForm if is_admin else OwnHoursForm
     initial = {"name": person.name, "hours_available": person.hours_available}
@@ -218,7 +212,7 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
 def person_delete(request: HttpRequest, person_id: int) -> HttpResponse:
     person = selectors.person_for_member(request.user, person_id)
     _require_admin(_membership(request, person.organisation.slug))
-    if refused := _not_allowed(request, "GET", "POST"):
+    if refused := not_allowed(request, "GET", "POST"):
         return refused
     if request.method == "POST":
         services.person_delete(actor=request.user, person_id=person.pk)
@@ -253,7 +247,7 @@ def _send_invitation(request: HttpRequest, user: Any, organisation: Organisation
 def invite(request: HttpRequest, slug: str) -> HttpResponse:
     membership = _membership(request, slug)
     _require_admin(membership)
-    if refused := _not_allowed(request, "GET", "POST"):
+    if refused := not_allowed(request, "GET", "POST"):
         return refused
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -285,7 +279,7 @@ def _download(content: str, content_type: str, filename: str) -> HttpResponse:
 @login_required
 def export_csv(request: HttpRequest, slug: str) -> HttpResponse:
     _membership(request, slug)
-    if refused := _not_allowed(request, "GET"):
+    if refused := not_allowed(request, "GET"):
         return refused
     text = csv_io.export_csv(selectors.people_private(request.user, slug))
     return _download(text, "text/csv; charset=utf-8", f"{slug}-people.csv")
@@ -294,7 +288,7 @@ def export_csv(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def export_json(request: HttpRequest, slug: str) -> HttpResponse:
     membership = _membership(request, slug)
-    if refused := _not_allowed(request, "GET"):
+    if refused := not_allowed(request, "GET"):
         return refused
     people = selectors.people_private(request.user, slug)
     document = csv_io.export_network(membership.organisation, people)
@@ -306,7 +300,7 @@ def export_json(request: HttpRequest, slug: str) -> HttpResponse:
 def import_people(request: HttpRequest, slug: str) -> HttpResponse:
     membership = _membership(request, slug)
     _require_admin(membership)
-    if refused := _not_allowed(request, "GET", "POST"):
+    if refused := not_allowed(request, "GET", "POST"):
         return refused
     form = ImportForm(request.POST or None, request.FILES or None)
     errors: list[csv_io.RowError] = []

@@ -11,24 +11,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from coopnet.directory.views import _send_invitation
 from coopnet.network import selectors, services
 from coopnet.network.forms import AdmitForm, CommissionForm
 from coopnet.network.selectors import SkillCoverage
+from coopnet.web.http import not_allowed
 
 CHART_SKILLS = 15
 COMMISSION_SET = "The commission is now {percent}% for opportunities posted from now on."
 ADMITTED = "{organisation} was admitted; an invitation was sent to {email}."
-
-
-def _not_allowed(request: HttpRequest, *methods: str) -> HttpResponse | None:
-    """405 for a method the view does not take; called after the access check, so that
-    anyone but a coordinator gets 404 whatever the method."""
-    allowed = {*methods, "HEAD"} if "GET" in methods else set(methods)
-    return None if request.method in allowed else HttpResponseNotAllowed(sorted(allowed))
 
 
 # -- the skills chart -----------------------------------------------------------------------
@@ -110,7 +104,7 @@ def _apply_errors(error: ValidationError, form: Form, renamed: dict[str, str]) -
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The network as a whole, the commission and admitting organisations."""
     selectors.coordinator_or_404(request.user)
-    if refused := _not_allowed(request, "GET"):
+    if refused := not_allowed(request, "GET"):
         return refused
     return _dashboard(request)
 
@@ -118,7 +112,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 def commission(request: HttpRequest) -> HttpResponse:
     selectors.coordinator_or_404(request.user)
-    if refused := _not_allowed(request, "POST"):
+    if refused := not_allowed(request, "POST"):
         return refused
     form = CommissionForm(request.POST)
     if form.is_valid():
@@ -136,7 +130,7 @@ def commission(request: HttpRequest) -> HttpResponse:
 @login_required
 def admit(request: HttpRequest) -> HttpResponse:
     selectors.coordinator_or_404(request.user)
-    if refused := _not_allowed(request, "POST"):
+    if refused := not_allowed(request, "POST"):
         return refused
     form = AdmitForm(request.POST)
     if form.is_valid():

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
@@ -34,6 +34,7 @@ from coopnet.opportunities.models import (
     Proposal,
     ProposalPartner,
 )
+from coopnet.web.http import not_allowed
 
 BAD_DECISION = "Choose Accept or Decline."
 POSTED = "“{title}” was posted. Find the consortium when you are ready."
@@ -49,13 +50,6 @@ RESTARTABLE = (
 
 
 # -- access ---------------------------------------------------------------------------------
-
-
-def _not_allowed(request: HttpRequest, *methods: str) -> HttpResponse | None:
-    """405 for a method the view does not take; called after the access checks, so that an
-    outsider gets 404 whatever the method."""
-    allowed = {*methods, "HEAD"} if "GET" in methods else set(methods)
-    return None if request.method in allowed else HttpResponseNotAllowed(sorted(allowed))
 
 
 def _admin_memberships(user: User) -> Any:
@@ -82,7 +76,7 @@ def _check_posting_for(request: HttpRequest, organisations: list[Organisation]) 
 
 @login_required
 def opportunity_list(request: HttpRequest) -> HttpResponse:
-    if refused := _not_allowed(request, "GET"):
+    if refused := not_allowed(request, "GET"):
         return refused
     context = {
         "opportunities": selectors.opportunity_list(request.user),
@@ -112,7 +106,7 @@ def _apply_errors(error: ValidationError, form: Form, formset: BaseRequirementFo
 def opportunity_create(request: HttpRequest) -> HttpResponse:
     organisations = _admin_organisations(request.user)
     _check_posting_for(request, organisations)
-    if refused := _not_allowed(request, "GET", "POST"):
+    if refused := not_allowed(request, "GET", "POST"):
         return refused
     form = OpportunityForm(request.POST or None, organisations=organisations)
     formset = requirement_formset(request.POST or None)
@@ -227,7 +221,7 @@ def _may_start(opportunity: Opportunity, proposals: list[Proposal]) -> bool:
 @login_required
 def opportunity_detail(request: HttpRequest, opportunity_id: int) -> HttpResponse:
     opportunity = selectors.opportunity_for_user(request.user, opportunity_id)
-    if refused := _not_allowed(request, "GET"):
+    if refused := not_allowed(request, "GET"):
         return refused
     proposals = list(selectors.proposal_list(request.user, opportunity_id))
     admin_of = set(_admin_memberships(request.user).values_list("organisation_id", flat=True))
@@ -248,7 +242,7 @@ def opportunity_detail(request: HttpRequest, opportunity_id: int) -> HttpRespons
 @login_required
 def formation_start(request: HttpRequest, opportunity_id: int) -> HttpResponse:
     selectors.opportunity_for_user(request.user, opportunity_id)
-    if refused := _not_allowed(request, "POST"):
+    if refused := not_allowed(request, "POST"):
         return refused
     try:
         services.formation_start(actor=request.user, opportunity_id=opportunity_id)
@@ -262,7 +256,7 @@ def run_progress(request: HttpRequest, run_id: int) -> HttpResponse:
     """The progress bar alone, for htmx to poll; once the run has finished, htmx reloads the
     page so that the proposals (or the reason there are none) show."""
     run = selectors.run_for_user(request.user, run_id)
-    if refused := _not_allowed(request, "GET"):
+    if refused := not_allowed(request, "GET"):
         return refused
     response = render(request, "opportunities/_progress.html", {"run": run})
     if run.status in (FormationRun.DONE, FormationRun.FAILED) and request.headers.get("HX-Request"):
@@ -274,7 +268,7 @@ def run_progress(request: HttpRequest, run_id: int) -> HttpResponse:
 @login_required
 def proposal_decide(request: HttpRequest, proposal_id: int) -> HttpResponse:
     proposal = selectors.proposal_for_user(request.user, proposal_id)
-    if refused := _not_allowed(request, "POST"):
+    if refused := not_allowed(request, "POST"):
         return refused
     form = DecisionForm(request.POST)
     if not form.is_valid():
