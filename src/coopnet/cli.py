@@ -297,19 +297,22 @@ def pool_command(
         f"(fees from {result.recommended})",
         title_justify="left",
     )
-    for column in ("member", "alone cost", "fee", "saving", "hours recovered", ""):
-        table.add_column(column, justify="left" if column in ("member", "") else "right")
+    flagged = any(saving < 0 for saving in result.savings)
+    columns = ("member", "alone cost", "fee", "saving", "hours recovered")
+    for column in (*columns, "note") if flagged else columns:
+        table.add_column(column, justify="left" if column in ("member", "note") else "right")
     for member, fee, saving in zip(problem.members, result.fees, result.savings, strict=True):
         label = f"{member.name} ({member.id})" if member.name != member.id else member.id
-        flag = "" if saving >= 0 else "would pay more than alone"
-        table.add_row(
+        row = [
             label,
             f"{member.alone_cost:,.2f}",
             f"{fee:,.2f}",
             f"{saving:,.2f}",
             f"{member.hours_alone:,}",
-            flag,
-        )
+        ]
+        if flagged:
+            row.append("" if saving >= 0 else "would pay more than alone")
+        table.add_row(*row)
     out.print(table)
     verdict = "empty" if result.core_empty else "non-empty"
     eps = result.least_core_epsilon

@@ -176,8 +176,18 @@ def test_cli_table(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     text = capsys.readouterr().out
     assert "pooled cost 1,500.00" in text
     assert "-100.00" in text
-    assert "would" in text
+    assert "would" in text  # "would pay more than alone", wrapped by the table
+    assert "note" in text
     assert "core: empty" in text
+
+
+def test_cli_table_has_no_note_column_when_everyone_gains(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["pool", str(EXAMPLE)]) == 0
+    text = capsys.readouterr().out
+    assert "hours recovered" in text
+    assert "note" not in text
 
 
 @pytest.mark.parametrize(
