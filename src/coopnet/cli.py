@@ -334,8 +334,13 @@ def resilience_command(
         typer.Option(
             "--opportunities",
             "--opportunity",
-            help="Opportunity files (spec §2) whose hours make the demand; repeat for several.",
+            help="Opportunity files (spec §2) whose hours make the demand: "
+            "--opportunities A.json B.json, or the option repeated.",
         ),
+    ] = None,
+    more: Annotated[
+        list[Path] | None,
+        typer.Argument(hidden=True, help="More opportunity files, after --opportunities."),
     ] = None,
     session_hours: Annotated[float, typer.Option(help="Mentor hours one pairing takes.")] = 10.0,
     as_json: JsonOption = False,
@@ -345,10 +350,14 @@ def resilience_command(
 
     from coopnet.engine.resilience import parse_mentoring, resilience, resilience_json
 
+    if more and not opportunities:
+        raise BadInput(
+            f"unexpected argument {str(more[0])!r}: opportunity files follow --opportunities"
+        )
     raw = read_json(network)
     net = parse_network(raw)
     options = parse_mentoring(raw, net)
-    opps = [parse_opportunity(read_json(path)) for path in opportunities or []]
+    opps = [parse_opportunity(read_json(path)) for path in [*(opportunities or []), *(more or [])]]
     if not session_hours > 0 or session_hours == float("inf"):
         raise BadInput(f"--session-hours: {session_hours} must be a positive number")
     with err.status(f"Mapping the skills of {len(net.people):,} people…"):

@@ -320,6 +320,33 @@ def test_cli_json(capsys, tmp_path):
     assert plan["score_after"] == pytest.approx(50 / 200)
 
 
+def test_cli_takes_several_files_after_one_option(capsys, tmp_path):
+    network = write(tmp_path, "net.json", tiny_doc(["o1", "o2"]))
+    one = write(tmp_path, "one.json", OPPORTUNITIES[0])
+    two = write(tmp_path, "two.json", OPPORTUNITIES[1])
+    code, listed, _ = run(
+        capsys, "resilience", "--network", network, "--opportunities", one, two, "--json"
+    )
+    assert code == 0
+    code, repeated, _ = run(
+        capsys, "resilience", "--network", network, "--opportunities", one,
+        "--opportunities", two, "--json",
+    )  # fmt: skip
+    assert code == 0
+    assert json.loads(listed) == json.loads(repeated)
+    assert json.loads(listed)["score"]["network"] == pytest.approx(0.5)
+
+
+def test_cli_refuses_files_without_the_option(capsys, tmp_path):
+    network = write(tmp_path, "net.json", tiny_doc())
+    one = write(tmp_path, "one.json", OPPORTUNITIES[0])
+    code, out, err = run(capsys, "resilience", "--network", network, one)
+    assert code == 2
+    assert out == ""
+    assert err.strip().startswith("error: unexpected argument")
+    assert len(err.strip().splitlines()) == 1
+
+
 def test_cli_json_matches_the_engine(capsys, tmp_path):
     network = write(tmp_path, "net.json", tiny_doc())
     one = write(tmp_path, "one.json", OPPORTUNITIES[0])
