@@ -60,3 +60,14 @@ def test_bad_amounts_are_refused(bad):
 def test_weights_summing_to_zero_are_refused():
     with pytest.raises(BadInput, match="sum to zero"):
         allocate("10", [1, -1])
+
+
+def test_round_to_total_treats_float_noise_as_a_tie() -> None:
+    # seven equal shares of 5,550 as a solver returns them, differing in the last bits: the
+    # extra cents go to the earliest parts, as for exactly equal shares
+    noisy = [792.857142857143, 792.8571428571428] * 3 + [792.857142857143]
+    exact = [5550 / 7] * 7
+    expected = [Decimal("792.86")] * 5 + [Decimal("792.85")] * 2
+    assert round_to_total(noisy, 5550) == expected
+    assert round_to_total(exact, 5550) == expected
+    assert round_to_total(list(reversed(noisy)), 5550) == expected

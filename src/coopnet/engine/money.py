@@ -69,6 +69,10 @@ def allocate(total: Number, weights: Sequence[Number], quantum: Decimal = CENT) 
     return _largest_remainder(total_exact, [total_exact * w / sum(exact) for w in exact], quantum)
 
 
+#: remainders (in quanta) equal to this many decimal places count as a tie
+TIE_DIGITS = 9
+
+
 def round_to_total(
     amounts: Sequence[Number], total: Number, quantum: Decimal = CENT
 ) -> list[Decimal]:
@@ -90,7 +94,9 @@ def _largest_remainder(total: Fraction, shares: list[Fraction], quantum: Decimal
     floors = [math.floor(s / unit) for s in shares]
     leftover = int(total / unit) - sum(floors)
     remainders = [s / unit - f for s, f in zip(shares, floors, strict=True)]
-    by_remainder = sorted(range(len(shares)), key=lambda i: (-remainders[i], i))
+    # Remainders within float noise of each other tie (to the earlier part), so that amounts
+    # a solver returns as "equal" up to 1e-12 are rounded alike.
+    by_remainder = sorted(range(len(shares)), key=lambda i: (-round(remainders[i], TIE_DIGITS), i))
     for i in by_remainder[:leftover]:
         floors[i] += 1
     return [(Decimal(f) * quantum).quantize(quantum) for f in floors]
