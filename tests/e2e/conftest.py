@@ -3,12 +3,35 @@
 Never `playwright install`: the browser is /usr/bin/chromium (scripts/ensure-chromium).
 """
 
+import importlib.util
 import os
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
+
+
+def _integration_fixtures():
+    """The integration tests' conftest, loaded under its own name: its builders seed the casts
+    here too, and a plain `import conftest` would find this directory's conftest instead."""
+    path = Path(__file__).resolve().parents[1] / "integration" / "conftest.py"
+    spec = importlib.util.spec_from_file_location("integration_conftest", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_builders = _integration_fixtures()
+# pytest finds fixtures by the names of a conftest's attributes
+fast_passwords = _builders.fast_passwords
+skills = _builders.skills
+cast = _builders.cast
+consortium_cast = _builders.consortium_cast
+immediate_tasks = _builders.immediate_tasks
 
 # Playwright runs an event loop in this thread; Django's async-safety check would refuse the
 # ORM calls the tests make between browser steps.

@@ -2,7 +2,6 @@
 consortium, and have every partner accept it; nothing is loaded from other hosts."""
 
 import datetime as dt
-import importlib.util
 from pathlib import Path
 
 import pytest
@@ -14,27 +13,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "docs" / "screenshots"
-
-
-def _integration_fixtures():
-    """The integration tests' conftest, loaded under its own name: its builders seed the cast
-    here too, and a plain `import conftest` would find this directory's conftest instead."""
-    path = ROOT / "tests" / "integration" / "conftest.py"
-    spec = importlib.util.spec_from_file_location("integration_conftest", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_builders = _integration_fixtures()
-# pytest finds fixtures by the names of a test module's attributes
-fast_passwords = _builders.fast_passwords
-skills = _builders.skills
-cast = _builders.cast
-consortium_cast = _builders.consortium_cast
-immediate_tasks = _builders.immediate_tasks
 
 
 @pytest.fixture
