@@ -15,6 +15,7 @@ from coopnet.directory import selectors, services
 from coopnet.directory.models import ApiToken, Person
 from coopnet.network.api import router as network_router
 from coopnet.opportunities.api import router as opportunities_router
+from coopnet.sharedservices.api import router as services_router
 
 
 class TokenAuth(HttpBearer):
@@ -166,3 +167,4 @@ def delete_person(request: HttpRequest, person_id: int) -> Status:
 
 api.add_router("/opportunities", opportunities_router)
 api.add_router("/network", network_router)
+api.add_router("/services", services_router)

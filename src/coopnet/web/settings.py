@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "coopnet.directory",
     "coopnet.opportunities",
     "coopnet.network",
+    "coopnet.sharedservices",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("opportunities/", include("coopnet.opportunities.urls")),
     path("network/", include("coopnet.network.urls")),
+    path("services/", include("coopnet.sharedservices.urls")),
     path("", include("coopnet.directory.urls")),
     path("", views.home, name="home"),
 ]

@@ -1,0 +1,92 @@
+"""Demo shared services: IT support and accounts, shared by the demo organisations since
+earlier months, with this month's fees stored and one organisation joining next month, so
+that the pages show a stored month, a forecast and a change between them. Deterministic."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import transaction
+
+from coopnet.directory.models import Membership, Organisation
+from coopnet.sharedservices import pricing, services
+from coopnet.sharedservices.models import Enrolment, SharedService
+
+#: (going alone a month, billable hours a month), in the organisations' name order
+IT_COSTS = [
+    ("1180.00", "14"),
+    ("1460.00", "18"),
+    ("960.00", "11"),
+    ("1325.00", "16"),
+    ("1090.00", "12.5"),
+    ("1610.00", "20"),
+    ("880.00", "9"),
+]
+IT_JOINER = ("1240.00", "15")
+ACCOUNTS_COSTS = [("520.00", "7"), ("640.00", "9"), ("345.00", "4"), ("590.00", "8")]
+
+
+def _months_before(period: dt.date, months: int) -> dt.date:
+    for _ in range(months):
+        period = (period - dt.timedelta(days=1)).replace(day=1)
+    return period
+
+
+def _enrol(
+    service: SharedService, organisations: list[Organisation], costs: list[tuple[str, str]]
+) -> None:
+    now = pricing.current_period()
+    for k, (organisation, (cost, hours)) in enumerate(zip(organisations, costs, strict=False)):
+        Enrolment.objects.create(
+            service=service,
+            organisation=organisation,
+            alone_cost=Decimal(cost),
+            hours_alone=Decimal(hours),
+            # the first members since four months ago, the last since last month
+            joins=_months_before(now, max(1, 4 - k // 2)),
+        )
+    services.period_freeze(service, today=_months_before(now, 1))
+    services.period_freeze(service)
+
+
+@transaction.atomic
+def seed_demo() -> None:
+    """Add the demo services to the seeded demo network."""
+    organisations = list(Organisation.objects.order_by("name"))
+    if not organisations:
+        return
+    it = SharedService.objects.create(
+        name="IT support",
+        slug="it-support",
+        kind=SharedService.IT_SUPPORT,
+        description="A shared IT specialist for laptops, accounts, backups and the office "
+        "network; one specialist looks after up to four organisations.",
+        fixed_cost=Decimal("400.00"),
+        per_member_cost=Decimal("50.00"),
+        unit_cost=Decimal("2400.00"),
+        members_per_unit=4,
+    )
+    accounts = SharedService.objects.create(
+        name="Accounts",
+        slug="accounts",
+        kind=SharedService.ACCOUNTS,
+        description="A shared bookkeeper for month-end accounts, VAT returns and payroll.",
+        fixed_cost=Decimal("150.00"),
+        per_member_cost=Decimal("120.00"),
+        unit_cost=Decimal("900.00"),
+        members_per_unit=6,
+    )
+    _enrol(it, organisations[: len(IT_COSTS)], IT_COSTS)
+    _enrol(accounts, organisations[::2][: len(ACCOUNTS_COSTS)], ACCOUNTS_COSTS)
+    if len(organisations) > len(IT_COSTS):
+        joiner = organisations[len(IT_COSTS)]
+        admin = joiner.memberships.filter(role=Membership.ADMIN).order_by("pk").first()
+        if admin is not None:
+            services.enrolment_set(
+                actor=admin.user,
+                service_slug=it.slug,
+                organisation_slug=joiner.slug,
+                alone_cost=IT_JOINER[0],
+                hours_alone=IT_JOINER[1],
+            )

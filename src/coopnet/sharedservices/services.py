@@ -1,0 +1,299 @@
+"""Writes. Each takes the acting user, finds what it changes through a selector (404 for whoever
+may not see it), checks the actor's role (403), validates all its input before saving anything,
+and runs in one transaction.
+
+Every change (joining, leaving, restating a going-alone cost, editing a cost model) takes effect
+from the next period: first the current period's schedule is stored as it stands, if it is not
+stored yet (so that what members owe this month never changes), then the change is made, then
+the next period's schedule is computed again and stored."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+
+from coopnet.directory.models import Membership
+from coopnet.directory.selectors import User, is_coordinator, organisation_for_member
+from coopnet.engine.pooling import MAX_POOL_MEMBERS
+from coopnet.sharedservices import pricing, selectors
+from coopnet.sharedservices.models import Enrolment, Fee, FeeSchedule, SharedService
+from coopnet.sharedservices.pricing import SOLUTIONS, TOO_MANY
+
+NOT_COORDINATOR = "Only the network's coordinator can create or change a shared service."
+NOT_ADMIN = "Only an admin of the organisation can join, leave or restate its costs."
+NOT_ENROLLED = "{organisation} is not enrolled in {service} from next month."
+REQUIRED = "This field is required."
+TOO_LONG = "At most {limit} characters."
+NAME_TAKEN = "There is already a shared service called {name!r}."
+BAD_MONEY = "An amount in pounds and pence, 0 or more (got {value!r})."
+BAD_HOURS = "A number of hours, 0 or more, in hundredths at most (got {value!r})."
+BAD_UNITS = "A whole number of members, at least 1 (got {value!r})."
+BAD_KIND = "Choose one of: {kinds}."
+
+CENT = Decimal("0.01")
+MAX_MONEY = Decimal("9999999999.99")
+MAX_HOURS = Decimal("999999.99")
+MAX_UNITS = 1000
+COST_FIELDS = ("fixed_cost", "per_member_cost", "unit_cost", "members_per_unit")
+RESERVED_SLUGS = {"new"}
+
+
+# -- validation -------------------------------------------------------------------------------
+
+
+def _decimal(value: Any, limit: Decimal) -> Decimal | None:
+    """`value` as an amount from 0 to `limit`, in hundredths at most; else None."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
+        return None
+    try:
+        amount = Decimal(str(value).strip())
+    except InvalidOperation:
+        return None
+    if not amount.is_finite() or not 0 <= amount <= limit or amount != amount.quantize(CENT):
+        return None
+    return amount.quantize(CENT)
+
+
+def _money(errors: dict[str, str], field: str, value: Any) -> Decimal:
+    amount = _decimal(value, MAX_MONEY)
+    if amount is None:
+        errors[field] = BAD_MONEY.format(value=value)
+    return amount or Decimal(0)
+
+
+def _hours(errors: dict[str, str], field: str, value: Any) -> Decimal:
+    hours = _decimal(value, MAX_HOURS)
+    if hours is None:
+        errors[field] = BAD_HOURS.format(value=value)
+    return hours or Decimal(0)
+
+
+def _units(errors: dict[str, str], value: Any) -> int:
+    ok = isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_UNITS
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+        ok = 1 <= value <= MAX_UNITS
+    if not ok:
+        errors["members_per_unit"] = BAD_UNITS.format(value=value)
+        return 1
+    return int(value)
+
+
+def _text(errors: dict[str, str], field: str, value: Any, limit: int, required: bool) -> str:
+    text = value.strip() if isinstance(value, str) else ""
+    if required and not text:
+        errors[field] = REQUIRED
+    elif len(text) > limit:
+        errors[field] = TOO_LONG.format(limit=limit)
+    return text
+
+
+def _service_fields(errors: dict[str, str], fields: dict[str, Any]) -> dict[str, Any]:
+    """The fields given, validated; errors named by field."""
+    clean: dict[str, Any] = {}
+    for name, value in fields.items():
+        if name == "name":
+            clean[name] = _text(errors, name, value, 200, required=True)
+        elif name == "description":
+            clean[name] = _text(errors, name, value or "", 5000, required=False)
+        elif name == "kind":
+            kinds = [k for k, _ in SharedService.KINDS]
+            if value not in kinds:
+                errors[name] = BAD_KIND.format(kinds=", ".join(kinds))
+            clean[name] = value
+        elif name == "members_per_unit":
+            clean[name] = _units(errors, value)
+        elif name in COST_FIELDS:
+            clean[name] = _money(errors, name, value)
+    return clean
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:70] or "service"
+    slug, n = base, 2
+    while slug in RESERVED_SLUGS or SharedService.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _coordinator(actor: User) -> None:
+    if not is_coordinator(actor):
+        raise PermissionDenied(NOT_COORDINATOR)
+
+
+# -- schedules --------------------------------------------------------------------------------
+
+
+def _store(computed: pricing.Schedule) -> FeeSchedule:
+    """Store `computed`, replacing what was stored for its period (a later period only)."""
+    FeeSchedule.objects.filter(service=computed.service, period=computed.period).delete()
+    model = computed.cost_model
+    stored = FeeSchedule.objects.create(
+        service=computed.service,
+        period=computed.period,
+        pooled_cost=computed.pooled_cost,
+        fixed_cost=model.fixed_cost,
+        per_member_cost=model.per_member_cost,
+        unit_cost=model.unit_cost,
+        members_per_unit=model.members_per_unit,
+        recommended=computed.recommended,
+        core_empty=computed.core_empty,
+        least_core_epsilon=computed.least_core_epsilon,
+        contains=computed.contains,
+    )
+    Fee.objects.bulk_create(
+        Fee(
+            schedule=stored,
+            organisation_id=row.organisation_id,
+            fee=row.fee,
+            alone_cost=row.alone_cost,
+            hours_alone=row.hours_alone,
+            saving=row.saving,
+            **{name: row.solutions[name] for name in SOLUTIONS},
+        )
+        for row in computed.rows
+    )
+    return stored
+
+
+def period_freeze(service: SharedService, today: dt.date | None = None) -> FeeSchedule:
+    """The current period's schedule, stored as things stand if it was not stored yet."""
+    period = pricing.current_period(today)
+    stored = FeeSchedule.objects.filter(service=service, period=period).first()
+    return stored or _store(pricing.compute(service, period))
+
+
+def _plan_next(service: SharedService, today: dt.date | None) -> FeeSchedule:
+    """Store the next period's schedule afresh; any later one was a forecast and goes."""
+    nxt = pricing.next_period(pricing.current_period(today))
+    FeeSchedule.objects.filter(service=service, period__gt=nxt).delete()
+    return _store(pricing.compute(service, nxt))
+
+
+# -- the coordinator's writes -----------------------------------------------------------------
+
+
+@transaction.atomic
+def service_create(*, actor: User, today: dt.date | None = None, **fields: Any) -> SharedService:
+    """A new shared service (name, description, kind and its cost model); coordinators only."""
+    _coordinator(actor)
+    errors: dict[str, str] = {}
+    fields = {"description": "", "kind": SharedService.OTHER, "per_member_cost": 0,
+              "unit_cost": 0, "members_per_unit": 1, **fields}  # fmt: skip
+    for required in ("name", "fixed_cost"):
+        fields.setdefault(required, "")
+    clean = _service_fields(errors, fields)
+    if not errors.get("name") and SharedService.objects.filter(name=clean["name"]).exists():
+        errors["name"] = NAME_TAKEN.format(name=clean["name"])
+    if errors:
+        raise ValidationError(errors)
+    service = SharedService.objects.create(slug=_unique_slug(clean["name"]), **clean)
+    _plan_next(service, today)
+    return service
+
+
+@transaction.atomic
+def service_update(
+    *, actor: User, slug: str, today: dt.date | None = None, **changes: Any
+) -> SharedService:
+    """Change a service; a new cost model applies from the next period. Coordinators only."""
+    service = selectors.service_public(slug)
+    _coordinator(actor)
+    service = SharedService.objects.select_for_update().get(pk=service.pk)
+    errors: dict[str, str] = {}
+    clean = _service_fields(errors, changes)
+    name = clean.get("name")
+    if name and SharedService.objects.filter(name=name).exclude(pk=service.pk).exists():
+        errors["name"] = NAME_TAKEN.format(name=name)
+    if errors:
+        raise ValidationError(errors)
+    period_freeze(service, today)
+    for field, value in clean.items():
+        setattr(service, field, value)
+    service.save()
+    _plan_next(service, today)
+    return service
+
+
+# -- an organisation's writes -----------------------------------------------------------------
+
+
+def _admin_of(actor: User, organisation_slug: str) -> Any:
+    """The organisation, if `actor` administers it: 404 for outsiders, 403 for members."""
+    organisation = organisation_for_member(actor, organisation_slug)
+    if not organisation.memberships.filter(user=actor, role=Membership.ADMIN).exists():
+        raise PermissionDenied(NOT_ADMIN)
+    return organisation
+
+
+def _locked(slug: str) -> SharedService:
+    service = selectors.service_public(slug)
+    return SharedService.objects.select_for_update().get(pk=service.pk)
+
+
+@transaction.atomic
+def enrolment_set(
+    *,
+    actor: User,
+    service_slug: str,
+    organisation_slug: str,
+    alone_cost: Any,
+    hours_alone: Any = 0,
+    today: dt.date | None = None,
+) -> Enrolment:
+    """Join a service, or restate what going alone costs, with effect from the next period."""
+    service = _locked(service_slug)
+    organisation = _admin_of(actor, organisation_slug)
+    errors: dict[str, str] = {}
+    cost = _money(errors, "alone_cost", alone_cost)
+    hours = _hours(errors, "hours_alone", hours_alone)
+    if errors:
+        raise ValidationError(errors)
+    nxt = pricing.next_period(pricing.current_period(today))
+    current = Enrolment.objects.filter(service=service, organisation=organisation)
+    current = current.filter(leaves__isnull=True).first()
+    members = pricing.enrolments_in(service, nxt).exclude(organisation=organisation)
+    if current is None and members.count() >= MAX_POOL_MEMBERS:
+        raise ValidationError({"organisation": TOO_MANY})
+    period_freeze(service, today)
+    if current is not None and current.joins >= nxt:
+        current.alone_cost, current.hours_alone = cost, hours
+        current.save(update_fields=["alone_cost", "hours_alone"])
+        enrolment = current
+    else:
+        if current is not None:
+            current.leaves = nxt
+            current.save(update_fields=["leaves"])
+        enrolment = Enrolment.objects.create(
+            service=service, organisation=organisation, alone_cost=cost, hours_alone=hours,
+            joins=nxt,
+        )  # fmt: skip
+    _plan_next(service, today)
+    return enrolment
+
+
+@transaction.atomic
+def enrolment_leave(
+    *, actor: User, service_slug: str, organisation_slug: str, today: dt.date | None = None
+) -> None:
+    """Leave a service from the next period; this period's fee stands."""
+    service = _locked(service_slug)
+    organisation = _admin_of(actor, organisation_slug)
+    nxt = pricing.next_period(pricing.current_period(today))
+    current = Enrolment.objects.filter(service=service, organisation=organisation)
+    current = current.filter(leaves__isnull=True).first()
+    if current is None:
+        message = NOT_ENROLLED.format(organisation=organisation.name, service=service.name)
+        raise ValidationError({"organisation": message})
+    period_freeze(service, today)
+    if current.joins >= nxt:
+        current.delete()
+    else:
+        current.leaves = nxt
+        current.save(update_fields=["leaves"])
+    _plan_next(service, today)

@@ -1,0 +1,84 @@
+"""Shared services in a real browser: an admin joins IT support and sees next month's fee and
+saving; nothing is loaded from other hosts. Writes docs/screenshots/services.png."""
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import User
+
+from coopnet.directory import services as directory
+from coopnet.directory.models import Coordinator
+from coopnet.sharedservices import pricing, services
+from coopnet.sharedservices.models import Enrolment
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+
+
+@pytest.fixture
+def it_support(cast):
+    """IT support shared since last month by three co-operatives and Rival; Outlier not yet."""
+    coordinator = User.objects.create_user("cora", password="pw-cora-123")
+    Coordinator.objects.create(user=coordinator)
+    services.service_create(
+        actor=coordinator,
+        name="IT support",
+        kind="it-support",
+        description="A shared IT specialist; one looks after up to four organisations.",
+        fixed_cost="400",
+        per_member_cost="50",
+        unit_cost="2400",
+        members_per_unit=4,
+    )
+    last_month = pricing.current_period() - dt.timedelta(days=1)
+    others = [("Harbour Co-op", "1180", "14"), ("Lantern Studio", "1460", "18")]
+    others.append(("Quay IT", "960", "11"))
+    for n, (name, cost, hours) in enumerate(others):
+        admin = User.objects.create_user(f"admin{n}", password="pw")
+        directory.organisation_create(name=name, slug=f"org-{n}", admin=admin)
+        services.enrolment_set(
+            actor=admin,
+            service_slug="it-support",
+            organisation_slug=f"org-{n}",
+            alone_cost=cost,
+            hours_alone=hours,
+            today=last_month,
+        )
+    return cast
+
+
+def sign_in(page, base, username):
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", f"pw-{username}-123")
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{base}/")
+
+
+def test_an_admin_joins_and_sees_next_months_fee(it_support, live_server, page):
+    base = live_server.url
+    outside = []
+    page.on("request", lambda r: None if r.url.startswith(base) else outside.append(r.url))
+    sign_in(page, base, "alice")
+    page.click("header >> text=Shared services")
+    page.click("main table a:has-text('IT support')")
+    page.wait_for_url(f"{base}/services/it-support/")
+    assert page.locator("#panel-outlier").get_by_text("not enrolled in this service").count() == 1
+    page.fill("#outlier-alone_cost", "1390")
+    page.fill("#outlier-hours_alone", "16.5")
+    page.click("#panel-outlier button:has-text('Join from next month')")
+    page.wait_for_selector(".message >> text=joins “IT support”")
+    # four members next month: 400 + 4·50 + 2400 = 3000, 750 each
+    next_fee = page.locator("#fee-next-outlier")
+    assert "£750.00" in next_fee.inner_text()
+    assert "£640.00" in next_fee.inner_text()
+    assert "16.50 billable hours" in next_fee.inner_text()
+    assert "Not enrolled this month" in page.locator("#fee-now-outlier").inner_text()
+    assert page.locator("svg").count() == 2
+    assert Enrolment.objects.get(organisation__slug="outlier").alone_cost == Decimal("1390.00")
+    page.screenshot(path=str(SCREENSHOTS / "services.png"), full_page=True)
+    assert outside == []
