@@ -13,6 +13,7 @@ from ninja.security import HttpBearer, django_auth
 
 from coopnet.directory import selectors, services
 from coopnet.directory.models import ApiToken, Person
+from coopnet.mentoring.api import router as mentoring_router
 from coopnet.network.api import router as network_router
 from coopnet.opportunities.api import router as opportunities_router
 from coopnet.sharedservices.api import router as services_router
@@ -168,3 +169,4 @@ def delete_person(request: HttpRequest, person_id: int) -> Status:
 api.add_router("/opportunities", opportunities_router)
 api.add_router("/network", network_router)
 api.add_router("/services", services_router)
+api.add_router("/skills", mentoring_router)

@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from coopnet.directory import services
 from coopnet.directory.models import Coordinator, Membership, NetworkSettings, Skill
 from coopnet.engine.synthetic import generate_network, generate_opportunities, load_skills
+from coopnet.mentoring import demo as mentoring_demo
 from coopnet.sharedservices import demo as sharedservices_demo
 
 DEMO_PASSWORD = "coopnet-demo"
@@ -66,6 +67,7 @@ def seed_directory(*, people: int = 60, organisations: int = 9, seed: int = 7) -
         )
     _add_a_member(logins)
     _seed_opportunities(network, admins)
+    mentoring_demo.seed_demo()
     sharedservices_demo.seed_demo()
     return logins
 

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "coopnet.opportunities",
     "coopnet.network",
     "coopnet.sharedservices",
+    "coopnet.mentoring",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,7 @@ urlpatterns = [
     path("opportunities/", include("coopnet.opportunities.urls")),
     path("network/", include("coopnet.network.urls")),
     path("services/", include("coopnet.sharedservices.urls")),
+    path("skills/", include("coopnet.mentoring.urls")),
     path("", include("coopnet.directory.urls")),
     path("", views.home, name="home"),
 ]

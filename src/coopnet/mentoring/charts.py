@@ -1,0 +1,129 @@
+"""The charts of the skills pages, as numbers for inline SVG templates: no scripts, nothing
+loaded from elsewhere. A chart is a dataclass laid out in Python; the template only draws."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from coopnet.mentoring.models import ScoreSnapshot
+from coopnet.mentoring.selectors import OrganisationScore, SkillRow
+
+
+@dataclass
+class Bar:
+    label: str
+    value: float
+    note: str
+    highlight: bool = False
+    y: int = 0
+    width: int = 0
+
+
+@dataclass
+class BarChart:
+    """Horizontal bars scaled to the largest value (or to `top` when given)."""
+
+    title: str
+    bars: list[Bar]
+    top: float | None = None
+    width: int = 680
+    label_width: int = 200
+    bar_area: int = 330
+    row: int = 26
+    bar_height: int = 18
+    height: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.height = self.row * len(self.bars) + 8
+        top = self.top or max((bar.value for bar in self.bars), default=0)
+        for n, bar in enumerate(self.bars):
+            bar.width = max(1, round(bar.value * self.bar_area / top)) if top and bar.value else 0
+            bar.y = 4 + n * self.row
+
+
+def percent(score: float) -> str:
+    return f"{score * 100:.0f}%"
+
+
+def demand_chart(skills: Sequence[SkillRow], count: int = 12) -> BarChart:
+    """The most demanded skills, those resting on one person or none highlighted; skills whose
+    demand is hidden (too few organisations asked for them) are left out."""
+    bars = [
+        Bar(
+            s.name,
+            float(s.demand),
+            f"{s.demand:.0f} h · bus factor {s.bus_factor}",
+            highlight=s.bus_factor <= 1,
+        )
+        for s in skills
+        if s.demand is not None and s.demand > 0
+    ][:count]
+    return BarChart("The most demanded skills and their bus factor", bars)
+
+
+def organisation_chart(scores: Sequence[OrganisationScore]) -> BarChart:
+    bars = [Bar(o.name, o.score, percent(o.score), highlight=o.score >= 0.5) for o in scores]
+    return BarChart("Each organisation's score: lower is better", bars, top=1.0)
+
+
+def months_chart(months: Sequence[tuple[dt.date, Decimal]]) -> BarChart:
+    bars = [Bar(m.strftime("%b %Y"), float(h), f"{h:.1f} h") for m, h in months]
+    return BarChart("Skill-sharing hours per month", bars)
+
+
+@dataclass
+class Point:
+    x: float
+    y: float
+    label: str
+
+
+@dataclass
+class LineChart:
+    """A score (0 to 1) over time: the polyline of the snapshots, oldest on the left."""
+
+    title: str
+    points: list[Point]
+    first: str = ""
+    last: str = ""
+    width: int = 680
+    height: int = 220
+    left: int = 48
+    right: int = 16
+    top: int = 12
+    bottom: int = 32
+    gridlines: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def polyline(self) -> str:
+        return " ".join(f"{p.x:.1f},{p.y:.1f}" for p in self.points)
+
+    @property
+    def axis_y(self) -> int:
+        return self.height - self.bottom
+
+    @property
+    def axis_end(self) -> int:
+        return self.width - self.right
+
+
+def score_chart(snapshots: Sequence[ScoreSnapshot], title: str) -> LineChart:
+    chart = LineChart(title, [])
+    plot_w = chart.width - chart.left - chart.right
+    plot_h = chart.height - chart.top - chart.bottom
+    chart.gridlines = [(round(chart.top + plot_h * (1 - v)), f"{v:.0%}") for v in (0, 0.5, 1)]
+    if not snapshots:
+        return chart
+    start, end = snapshots[0].taken_at, snapshots[-1].taken_at
+    span = (end - start).total_seconds() or 1.0
+    for s in snapshots:
+        x = chart.left + plot_w * ((s.taken_at - start).total_seconds() / span)
+        if len(snapshots) == 1:
+            x = chart.left + plot_w / 2
+        y = chart.top + plot_h * (1 - s.score)
+        chart.points.append(Point(x, y, f"{s.taken_at:%d %b %Y}: {percent(s.score)}"))
+    chart.first, chart.last = f"{start:%d %b %Y}", f"{end:%d %b %Y}"
+    return chart

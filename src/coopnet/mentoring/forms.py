@@ -1,0 +1,99 @@
+"""Forms for the skills pages: they check the shape of what a person typed and name the field
+at fault; the services decide what is allowed (a date in the future, a cross-organisation
+pair without opt-in) and their errors are shown on the same fields."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+
+from coopnet.directory.forms import skill_choices
+from coopnet.directory.models import Person
+
+LEVELS = [("", "Choose a level"), *((n, str(n)) for n in range(1, 6))]
+
+
+def _skill_field() -> forms.ChoiceField:
+    field = forms.ChoiceField(label="Skill")
+    field.choices = [("", "Choose a skill"), *skill_choices()[1:]]
+    return field
+
+
+def _people(people: list[Person]) -> list[tuple[Any, str]]:
+    return [("", "Choose a person"), *((p.pk, f"{p.name} ({p.organisation})") for p in people)]
+
+
+class PlanForm(forms.Form):
+    session_hours = forms.DecimalField(
+        label="Hours per pairing",
+        max_digits=8,
+        decimal_places=2,
+        initial=10,
+        help_text="What one pairing costs its mentor: enough to raise a learner to level 3.",
+    )
+
+
+class OptInForm(forms.Form):
+    opted_in = forms.BooleanField(
+        required=False, label="Accept mentoring pairs with other organisations that opted in"
+    )
+
+
+class WishForm(forms.Form):
+    person = forms.TypedChoiceField(coerce=int, label="Person")
+
+    def __init__(self, *args: Any, people: list[Person], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = _people(people)
+        self.fields["skill"] = _skill_field()
+
+
+class MentorHoursForm(forms.Form):
+    person = forms.TypedChoiceField(coerce=int, label="Person")
+    mentor_hours = forms.DecimalField(
+        label="Mentoring hours",
+        max_digits=8,
+        decimal_places=2,
+        required=False,
+        help_text="Private to your organisation. Leave empty for 10% of the person's free hours.",
+    )
+
+    def __init__(self, *args: Any, people: list[Person], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = _people(people)
+
+
+class SessionForm(forms.Form):
+    mentor = forms.TypedChoiceField(coerce=int, label="Mentor")
+    learner = forms.TypedChoiceField(coerce=int, label="Learner")
+    hours = forms.DecimalField(max_digits=8, decimal_places=2, label="Hours")
+    date = forms.DateField(
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        initial=dt.date.today,
+    )
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, people: list[Person], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["mentor"].choices = _people(people)
+        self.fields["learner"].choices = _people(people)
+        self.fields["skill"] = _skill_field()
+        self.order_fields(["mentor", "learner", "skill", "hours", "date", "notes"])
+
+
+class LevelChangeForm(forms.Form):
+    person = forms.TypedChoiceField(coerce=int, label="Person")
+    level = forms.TypedChoiceField(choices=LEVELS, coerce=int, label="New level")
+
+    def __init__(self, *args: Any, people: list[Person], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = _people(people)
+        self.fields["skill"] = _skill_field()
+        self.order_fields(["person", "skill", "level"])
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("accept", "Accept"), ("decline", "Decline")])

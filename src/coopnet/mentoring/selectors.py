@@ -1,0 +1,383 @@
+"""Reads. Skill levels and names are public to the network, so bus factors, demand and scores
+may be shown to anyone signed in; free hours and mentor offers are private to each
+organisation, and pairings and sessions belong to the organisations of the two people involved
+(and the coordinator). Anything outside gets Http404, never 403."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from coopnet.directory.models import Organisation, Person, PersonSkill, Skill
+from coopnet.directory.selectors import (
+    User,
+    is_coordinator,
+    memberships,
+    organisation_for_member,
+)
+from coopnet.engine import network as engine
+from coopnet.engine.resilience import HOLD_LEVEL, MentoringOptions, demand_by_skill, skills_map
+from coopnet.mentoring.models import (
+    LearningWish,
+    LevelChange,
+    MentoringOptIn,
+    MentorOffer,
+    Pairing,
+    Plan,
+    ScoreSnapshot,
+    Session,
+)
+from coopnet.opportunities.models import Requirement
+
+#: demand counts the opportunities created this many days back, whatever became of them
+DEMAND_DAYS = 365
+#: a skill's free hours are shown network-wide only when its holders come from this many
+#: organisations or more, so that no organisation's hours can be read off the total
+MIN_ORGANISATIONS_FOR_HOURS = 3
+#: a skill's demanded hours are shown only when opportunities of this many organisations ask
+#: for it: an opportunity and its requirements are private to the organisation that posted it
+MIN_ORGANISATIONS_FOR_DEMAND = 3
+
+
+# -- the engine's view of the database ------------------------------------------------------
+
+
+def demand_since(now: dt.datetime | None = None) -> dt.datetime:
+    return (now or timezone.now()) - dt.timedelta(days=DEMAND_DAYS)
+
+
+def demand(now: dt.datetime | None = None) -> dict[str, float]:
+    """Requirement hours per skill of the opportunities created in the `DEMAND_DAYS` up to
+    `now`, whatever became of them."""
+    now = now or timezone.now()
+    requirements = Requirement.objects.filter(
+        opportunity__created__gte=demand_since(now), opportunity__created__lte=now
+    ).values_list("opportunity_id", "skill__slug", "min_level", "hours")
+    grouped: dict[int, list[engine.Requirement]] = defaultdict(list)
+    for opportunity, skill, level, hours in requirements:
+        grouped[opportunity].append(engine.Requirement(skill, level, hours))
+    return demand_by_skill(
+        engine.Opportunity(str(k), Decimal(0), tuple(reqs)) for k, reqs in grouped.items()
+    )
+
+
+def demand_posters(now: dt.datetime | None = None) -> dict[str, int]:
+    """How many organisations posted the opportunities that make each skill's demand."""
+    now = now or timezone.now()
+    rows = (
+        Requirement.objects.filter(
+            opportunity__created__gte=demand_since(now), opportunity__created__lte=now
+        )
+        .values_list("skill__slug", "opportunity__posted_by_id")
+        .distinct()
+    )
+    posters: dict[str, set[int]] = defaultdict(set)
+    for skill, organisation in rows:
+        posters[skill].add(organisation)
+    return {skill: len(found) for skill, found in posters.items()}
+
+
+def engine_network() -> engine.Network:
+    """Every organisation and person with their skills, and free hours as `hours` (private:
+    for computing only, never to be shown whole). Person ids are primary keys as strings."""
+    skills: dict[int, dict[str, int]] = defaultdict(dict)
+    for person_id, slug, level in PersonSkill.objects.values_list(
+        "person_id", "skill__slug", "level"
+    ):
+        skills[person_id][slug] = level
+    organisations = tuple(
+        engine.Organisation(o.slug, o.name) for o in Organisation.objects.order_by("slug")
+    )
+    people = Person.objects.select_related("organisation").order_by("organisation__slug", "pk")
+    return engine.Network(
+        organisations,
+        tuple(
+            engine.Person(
+                str(p.pk), p.organisation.slug, skills[p.pk], p.hours_available, Decimal(0)
+            )
+            for p in people
+        ),
+    )
+
+
+def mentoring_options() -> MentoringOptions:
+    """Mentor offers, learning wishes and opt-ins as the engine's options."""
+    offers = {str(p): float(h) for p, h in MentorOffer.objects.values_list("person_id", "hours")}
+    wants: dict[str, list[str]] = defaultdict(list)
+    for person_id, slug in LearningWish.objects.values_list("person_id", "skill__slug"):
+        wants[str(person_id)].append(slug)
+    opted = MentoringOptIn.objects.values_list("organisation__slug", flat=True)
+    return MentoringOptions(offers, {k: tuple(v) for k, v in wants.items()}, frozenset(opted))
+
+
+def _holder_organisations(network: engine.Network, skill: str) -> int:
+    ids, levels = network.skill_index.get(skill, ((), ()))
+    return len(
+        {int(network.person_org[i]) for i, v in zip(ids, levels, strict=True) if v >= HOLD_LEVEL}
+    )
+
+
+def _skill_names(slugs: set[str]) -> dict[str, str]:
+    return dict(Skill.objects.filter(slug__in=slugs).values_list("slug", "name"))
+
+
+# -- the network's map ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SkillRow:
+    slug: str
+    name: str
+    bus_factor: int
+    #: None when hidden: holders from fewer than MIN_ORGANISATIONS_FOR_HOURS organisations
+    free_hours: Decimal | None
+    #: None when hidden: asked for by fewer than MIN_ORGANISATIONS_FOR_DEMAND organisations
+    demand: Decimal | None
+    #: whether any recent opportunity asked for the skill
+    demanded: bool = False
+    organisations: int = 0
+    network_bus_factor: int = 0
+
+    @property
+    def at_risk(self) -> bool:
+        return self.demanded and self.bus_factor <= 1
+
+
+@dataclass(frozen=True)
+class OrganisationScore:
+    slug: str
+    name: str
+    score: float
+
+
+@dataclass(frozen=True)
+class NetworkMap:
+    score: float
+    demand_hours: Decimal
+    since: dt.datetime
+    skills: list[SkillRow]  # demanded skills first, by decreasing demand; then by slug
+    organisations: list[OrganisationScore]
+
+    @property
+    def at_risk(self) -> list[SkillRow]:
+        return [s for s in self.skills if s.at_risk]
+
+
+def _hours(value: float) -> Decimal:
+    return Decimal(str(round(value, 2))).quantize(Decimal("0.01"))
+
+
+def _order(rows: list[SkillRow]) -> list[SkillRow]:
+    """Demanded skills first, those whose demand is shown by decreasing demand, then the
+    hidden ones by name (an order by hidden demand would give it away); then the rest."""
+    return sorted(rows, key=lambda r: (not r.demanded, r.demand is None, -(r.demand or 0), r.slug))
+
+
+def _shown_demand(hours: float, posters: int) -> Decimal | None:
+    return _hours(hours) if posters >= MIN_ORGANISATIONS_FOR_DEMAND else None
+
+
+def network_map() -> NetworkMap:
+    """The skills map of the whole network, safe to show to anyone signed in."""
+    network, wanted, posters = engine_network(), demand(), demand_posters()
+    result = skills_map(network, wanted)
+    names = _skill_names({s.skill for s in result.skills})
+    rows = []
+    for s in result.skills:
+        orgs = _holder_organisations(network, s.skill)
+        shown = _hours(s.free_hours) if orgs >= MIN_ORGANISATIONS_FOR_HOURS else None
+        name = names.get(s.skill, s.skill)
+        asked = _shown_demand(s.demand, posters.get(s.skill, 0))
+        rows.append(SkillRow(s.skill, name, s.bus_factor, shown, asked, s.demand > 0, orgs))
+    org_names = {o.id: o.name for o in network.organisations}
+    scores = [
+        OrganisationScore(slug, org_names[slug], score)
+        for slug, score in result.organisation_scores.items()
+    ]
+    return NetworkMap(
+        result.score,
+        _hours(sum(wanted.values())),
+        demand_since(),
+        _order(rows),
+        sorted(scores, key=lambda o: (o.score, o.name)),
+    )
+
+
+# -- an organisation's own map ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonMentoring:
+    person: Person
+    mentor_hours: Decimal | None  # private: the offer, None for the 10% default
+    wishes: list[LearningWish]
+
+
+@dataclass(frozen=True)
+class OrganisationMap:
+    organisation: Organisation
+    score: float
+    opted_in: bool
+    demand_hours: Decimal
+    skills: list[SkillRow]  # bus factor and free hours of its own people
+    people: list[PersonMentoring]
+
+    @property
+    def at_risk(self) -> list[SkillRow]:
+        return [s for s in self.skills if s.at_risk]
+
+
+def organisation_map(user: User, slug: str) -> OrganisationMap:
+    """An organisation's own map with its people's free hours: its members only (404)."""
+    organisation = organisation_for_member(user, slug)
+    network, wanted, posters = engine_network(), demand(), demand_posters()
+    whole = skills_map(network, wanted)
+    network_bus = {s.skill: s.bus_factor for s in whole.skills}
+    own = skills_map(network.restricted([slug]), wanted)
+    names = _skill_names({s.skill for s in own.skills})
+    rows = [
+        SkillRow(
+            s.skill,
+            names.get(s.skill, s.skill),
+            s.bus_factor,
+            _hours(s.free_hours),
+            _shown_demand(s.demand, posters.get(s.skill, 0)),
+            s.demand > 0,
+            network_bus_factor=network_bus.get(s.skill, 0),
+        )
+        for s in own.skills
+    ]
+    return OrganisationMap(
+        organisation,
+        whole.organisation_scores.get(slug, 0.0),
+        MentoringOptIn.objects.filter(organisation=organisation).exists(),
+        _hours(sum(wanted.values())),
+        _order(rows),
+        _people(organisation),
+    )
+
+
+def _people(organisation: Organisation) -> list[PersonMentoring]:
+    offers = dict(
+        MentorOffer.objects.filter(person__organisation=organisation).values_list(
+            "person_id", "hours"
+        )
+    )
+    wishes: dict[int, list[LearningWish]] = defaultdict(list)
+    for wish in LearningWish.objects.filter(person__organisation=organisation).select_related(
+        "skill"
+    ):
+        wishes[wish.person_id].append(wish)
+    return [
+        PersonMentoring(p, offers.get(p.pk), wishes[p.pk])
+        for p in organisation.people.prefetch_related("skills__skill").order_by("name")
+    ]
+
+
+# -- plans, pairings, sessions ----------------------------------------------------------------
+
+
+def _involving(user: User, prefix: str = "") -> Q:
+    """Rows whose mentor or learner belongs to one of `user`'s organisations."""
+    organisations = memberships(user).values("organisation")
+    return Q(**{f"{prefix}mentor__organisation__in": organisations}) | Q(
+        **{f"{prefix}learner__organisation__in": organisations}
+    )
+
+
+def _related(queryset: QuerySet) -> QuerySet:  # type: ignore[type-arg]
+    return queryset.select_related(
+        "mentor__organisation", "learner__organisation", "skill"
+    ).distinct()
+
+
+def visible_pairings(user: User) -> QuerySet[Pairing]:
+    pairings = Pairing.objects.all()
+    if not is_coordinator(user):
+        pairings = pairings.filter(_involving(user))
+    return _related(pairings).select_related("plan")
+
+
+def pairing_for_user(user: User, pairing_id: int) -> Pairing:
+    pairing = visible_pairings(user).filter(pk=pairing_id).first()
+    if pairing is None:
+        raise Http404("no such pairing")
+    return pairing
+
+
+def visible_sessions(user: User) -> QuerySet[Session]:
+    sessions = Session.objects.all()
+    if not is_coordinator(user):
+        sessions = sessions.filter(_involving(user))
+    return _related(sessions)
+
+
+def session_for_user(user: User, session_id: int) -> Session:
+    session = visible_sessions(user).filter(pk=session_id).first()
+    if session is None:
+        raise Http404("no such session")
+    return session
+
+
+def latest_plan() -> Plan | None:
+    return Plan.objects.order_by("-created", "-pk").first()
+
+
+def plan_pairings(user: User, plan: Plan) -> QuerySet[Pairing]:
+    """The plan's pairings that `user` may see: all for the coordinator, else those involving
+    their organisations."""
+    return visible_pairings(user).filter(plan=plan)
+
+
+def history(organisation_slug: str | None = None) -> QuerySet[ScoreSnapshot]:
+    """The score over time of the network, or of one organisation (scores are public)."""
+    if organisation_slug is None:
+        return ScoreSnapshot.objects.filter(organisation__isnull=True)
+    organisation = Organisation.objects.filter(slug=organisation_slug).first()
+    if organisation is None:
+        raise Http404("no such organisation")
+    return ScoreSnapshot.objects.filter(organisation=organisation)
+
+
+def hours_per_month(sessions: QuerySet[Session]) -> list[tuple[dt.date, Decimal]]:
+    """Session hours per calendar month, oldest first, months without sessions included."""
+    totals: dict[dt.date, Decimal] = defaultdict(Decimal)
+    for day, hours in sessions.values_list("date", "hours"):
+        totals[day.replace(day=1)] += hours
+    if not totals:
+        return []
+    months, month = [], min(totals)
+    while month <= max(totals):
+        months.append((month, totals.get(month, Decimal(0))))
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def organisations_of(user: User) -> list[Organisation]:
+    return [m.organisation for m in memberships(user).order_by("organisation__name")]
+
+
+def held_level(person: Person, skill_slug: str) -> int | None:
+    return (
+        PersonSkill.objects.filter(person=person, skill__slug=skill_slug)
+        .values_list("level", flat=True)
+        .first()
+    )
+
+
+def organisation_filter(organisation: Organisation) -> Q:
+    """Pairings or sessions whose mentor or learner belongs to `organisation`."""
+    return Q(mentor__organisation=organisation) | Q(learner__organisation=organisation)
+
+
+def level_changes(organisation: Organisation) -> QuerySet[LevelChange]:
+    """The level changes of an organisation's people, newest first (levels are public)."""
+    return LevelChange.objects.filter(person__organisation=organisation).select_related(
+        "person", "skill"
+    )

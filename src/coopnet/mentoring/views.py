@@ -1,0 +1,159 @@
+"""The network-wide skills pages: the overview (map, scores, progress), the mentoring plan and
+a pairing. Each view checks access first (404 for outsiders, whatever the method), then the
+method (405); the selectors and services do the work."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from coopnet.directory.models import Membership
+from coopnet.directory.selectors import is_coordinator, memberships
+from coopnet.mentoring import charts, selectors, services
+from coopnet.mentoring.forms import DecisionForm, PlanForm
+from coopnet.mentoring.models import Pairing
+from coopnet.network.selectors import coordinator_or_404
+from coopnet.network.views import _apply_errors
+from coopnet.web.http import not_allowed as _not_allowed
+
+PLAN_COMPUTED = "A new mentoring plan was computed: {count} pairings, score {before} → {after}."
+DECIDED = "You {decision} the pairing of {mentor} and {learner} for {skill}."
+VISIBLE_STATUSES = [Pairing.PROPOSED, Pairing.AGREED, Pairing.DECLINED, Pairing.DONE]
+
+
+def admin_organisations(request: HttpRequest) -> set[int]:
+    admins = memberships(request.user).filter(role=Membership.ADMIN)
+    return set(admins.values_list("organisation_id", flat=True))
+
+
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    """The network's skills map, its score explained, the score over time and the sessions."""
+    if refused := _not_allowed(request, "GET"):
+        return refused
+    skills = selectors.network_map()
+    sessions = selectors.visible_sessions(request.user)
+    latest = selectors.latest_plan()
+    context = {
+        "map": skills,
+        "score": charts.percent(skills.score),
+        "demanded": [s for s in skills.skills if s.demanded],
+        "demand_chart": charts.demand_chart(skills.skills),
+        "organisation_chart": charts.organisation_chart(skills.organisations),
+        "history_chart": charts.score_chart(
+            list(selectors.history()), "The network's score over time"
+        ),
+        "months_chart": charts.months_chart(selectors.hours_per_month(sessions)),
+        "my_organisations": selectors.organisations_of(request.user),
+        "plan": latest,
+        "plan_before": charts.percent(latest.score_before) if latest else "",
+        "plan_after": charts.percent(latest.score_after) if latest else "",
+        "is_coordinator": is_coordinator(request.user),
+        "min_organisations": selectors.MIN_ORGANISATIONS_FOR_HOURS,
+        "min_posters": selectors.MIN_ORGANISATIONS_FOR_DEMAND,
+        "demand_days": selectors.DEMAND_DAYS,
+    }
+    return render(request, "mentoring/overview.html", context)
+
+
+def _plan_page(request: HttpRequest, form: PlanForm | None = None, status: int = 200) -> Any:
+    plan = selectors.latest_plan()
+    pairings = selectors.plan_pairings(request.user, plan) if plan else Pairing.objects.none()
+    coordinator = is_coordinator(request.user)
+    context = {
+        "plan": plan,
+        "pairings": pairings,
+        "is_coordinator": coordinator,
+        "form": form or (PlanForm() if coordinator else None),
+        "admin_orgs": admin_organisations(request),
+        "before": charts.percent(plan.score_before) if plan else "",
+        "after": charts.percent(plan.score_after) if plan else "",
+    }
+    return render(request, "mentoring/plan.html", context, status=status)
+
+
+@login_required
+def plan(request: HttpRequest) -> HttpResponse:
+    """The current plan: all pairings for the coordinator, one's own organisations' for others."""
+    if refused := _not_allowed(request, "GET"):
+        return refused
+    return _plan_page(request)
+
+
+@login_required
+def plan_compute(request: HttpRequest) -> HttpResponse:
+    coordinator_or_404(request.user)
+    if refused := _not_allowed(request, "POST"):
+        return refused
+    form = PlanForm(request.POST)
+    if form.is_valid():
+        try:
+            computed = services.plan_compute(
+                actor=request.user, session_hours=form.cleaned_data["session_hours"]
+            )
+        except ValidationError as error:
+            _apply_errors(error, form, {})
+        else:
+            message = PLAN_COMPUTED.format(
+                count=computed.pairings.count(),
+                before=charts.percent(computed.score_before),
+                after=charts.percent(computed.score_after),
+            )
+            messages.success(request, message)
+            return redirect("mentoring:plan")
+    return _plan_page(request, form=form, status=400)
+
+
+@login_required
+def pairing(request: HttpRequest, pk: int) -> HttpResponse:
+    """One pairing and its sessions: the two organisations involved and the coordinator."""
+    found = selectors.pairing_for_user(request.user, pk)
+    if refused := _not_allowed(request, "GET"):
+        return refused
+    context = {
+        "pairing": found,
+        "sessions": found.sessions.select_related("skill").order_by("date", "pk"),
+        "admin_orgs": admin_organisations(request),
+    }
+    return render(request, "mentoring/pairing.html", context)
+
+
+def _next(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next", "")
+    safe = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
+    return target if safe and target.startswith("/skills/") else default
+
+
+@login_required
+def pairing_decision(request: HttpRequest, pk: int) -> HttpResponse:
+    found = selectors.pairing_for_user(request.user, pk)
+    if refused := _not_allowed(request, "POST"):
+        return refused
+    form = DecisionForm(request.POST)
+    back = _next(request, f"/skills/pairings/{found.pk}/")
+    if not form.is_valid():
+        messages.error(request, "Choose Accept or Decline.")
+        return redirect(back)
+    accept = form.cleaned_data["decision"] == "accept"
+    try:
+        services.pairing_decide(actor=request.user, pairing_id=found.pk, accept=accept)
+    except ValidationError as error:
+        context = {
+            "pairing": found,
+            "sessions": found.sessions.select_related("skill").order_by("date", "pk"),
+            "admin_orgs": admin_organisations(request),
+            "errors": error.messages,
+        }
+        return render(request, "mentoring/pairing.html", context, status=400)
+    decision = "accepted" if accept else "declined"
+    message = DECIDED.format(
+        decision=decision, mentor=found.mentor, learner=found.learner, skill=found.skill
+    )
+    messages.success(request, message)
+    return redirect(back)

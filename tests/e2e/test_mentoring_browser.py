@@ -1,0 +1,98 @@
+"""Mentoring in a real browser: the coordinator computes the plan, an organisation admin
+records a session of it; nothing is loaded from other hosts."""
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import User
+
+from coopnet.directory import services as directory
+from coopnet.directory.models import Coordinator
+from coopnet.mentoring.models import Pairing, Session
+from coopnet.opportunities.services import opportunity_create
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+
+
+@pytest.fixture
+def mentoring(cast):
+    """Cora coordinates; Ada (Elixir 4) is Outlier's only Elixir holder, Olive (Elixir 2)
+    could learn it, and Outlier asked for 40 hours of Elixir."""
+    cora = User.objects.create_user("cora", password="pw-cora-123")
+    Coordinator.objects.create(user=cora)
+    directory.person_create(
+        actor=cast["alice"],
+        organisation_slug="outlier",
+        name="Olive Oyl",
+        hours_available=Decimal(40),
+        cost_rate=Decimal(50),
+        skills={"elixir": 2},
+    )
+    opportunity_create(
+        actor=cast["alice"],
+        organisation_slug="outlier",
+        title="Booking system",
+        value="12000",
+        deadline=dt.date.today() + dt.timedelta(days=60),
+        requirements=[{"skill": "elixir", "min_level": 3, "hours": "40"}],
+    )
+    return cast
+
+
+@pytest.fixture
+def requests_elsewhere(page, live_server):
+    outside = []
+    page.on(
+        "request", lambda r: None if r.url.startswith(live_server.url) else outside.append(r.url)
+    )
+    return outside
+
+
+def sign_in(page, base, username):
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", f"pw-{username}-123")
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{base}/")
+
+
+def test_coordinator_plans_and_an_admin_records_a_session(
+    mentoring, live_server, page, requests_elsewhere
+):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    base = live_server.url
+    sign_in(page, base, "cora")
+    page.goto(f"{base}/skills/plan/")
+    page.click("button:has-text('Compute the plan')")
+    page.wait_for_selector("text=A new mentoring plan was computed")
+    assert page.locator("#score-before").inner_text() == "100%"
+    assert page.locator("#score-after").inner_text() == "0%"
+    assert page.locator("table.pairings").get_by_text("Olive Oyl").count() == 1
+    page.click("header button:has-text('Sign out')")
+    page.wait_for_load_state()
+
+    sign_in(page, base, "alice")
+    page.goto(f"{base}/skills/organisations/outlier/")
+    page.locator("table.pairings button:has-text('Accept')").click()
+    page.wait_for_selector("text=You accepted the pairing")
+    form = page.locator("#record-session form")
+    form.locator("#id_mentor").select_option(label="Ada Lovelace (Outlier Co-op)")
+    form.locator("#id_learner").select_option(label="Olive Oyl (Outlier Co-op)")
+    form.locator("#id_skill").select_option("elixir")
+    form.locator("#id_hours").fill("2")
+    form.locator("#id_date").fill(str(dt.date.today()))
+    form.locator("button:has-text('Record the session')").click()
+    page.wait_for_selector("text=Session recorded")
+    session = Session.objects.get()
+    assert session.pairing == Pairing.objects.get(status=Pairing.AGREED)
+
+    page.goto(f"{base}/skills/")
+    assert page.locator("#network-score").inner_text() == "100%"
+    assert page.locator("figure.chart svg").count() >= 3
+    page.screenshot(path=str(SCREENSHOTS / "mentoring.png"), full_page=True)
+    assert requests_elsewhere == []
