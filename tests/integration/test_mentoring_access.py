@@ -3,6 +3,7 @@ mentoring offer, pairings or sessions, and gets 404 for its organisation-scoped 
 the method; the coordinator sees pairings but not the free hours of thinly held skills."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 import test_mentoring
@@ -10,7 +11,13 @@ from conftest import PLANTED_HOURS, client_for, send
 
 from coopnet.directory.models import ApiToken
 from coopnet.mentoring import services
-from coopnet.mentoring.models import LevelChange, MentoringOptIn, Session
+from coopnet.mentoring.models import (
+    LearningWish,
+    LevelChange,
+    MentoringOptIn,
+    MentorOffer,
+    Session,
+)
 
 mentoring_cast = test_mentoring.mentoring_cast  # pytest finds fixtures by attribute name
 PLANTED_OFFER = test_mentoring.PLANTED_OFFER
@@ -246,3 +253,62 @@ def test_coordinator_computes_a_plan_on_the_page(mentoring_cast):
     text = page.content.decode()
     assert "A new mentoring plan was computed: 1 pairings, score 67% → 0%." in text
     assert "Olive Oyl" in text
+
+
+def test_api_sets_mentor_hours_and_wishes_for_own_people(activity):
+    alice, bob = client_for(activity["alice"]), client_for(activity["bob"])
+    olive = activity["olive"].pk
+    hours = send(alice, "put", f"/api/skills/people/{olive}/mentor-hours", {"hours": "12.5"})
+    assert hours.status_code == 200
+    assert hours.json() == {"person": olive, "hours": "12.50"}
+    assert MentorOffer.objects.get(person_id=olive).hours == Decimal("12.50")
+    wish = send(alice, "post", f"/api/skills/people/{olive}/wishes", {"skill": "python"})
+    assert wish.status_code == 201
+    assert wish.json()["skill"] == "python"
+    assert LearningWish.objects.filter(person_id=olive, skill__slug="python").exists()
+    mine = bob.get("/api/skills/organisations/outlier/map").json()["people"]
+    assert next(p for p in mine if p["id"] == olive)["wants"] == ["python"]
+    # a plain member may look, not change
+    refused = send(bob, "put", f"/api/skills/people/{olive}/mentor-hours", {"hours": "1"})
+    assert refused.status_code == 403
+    assert send(alice, "delete", f"/api/skills/wishes/{wish.json()['id']}").status_code == 204
+    assert not LearningWish.objects.filter(person_id=olive).exists()
+    back = send(alice, "put", f"/api/skills/people/{olive}/mentor-hours", {"hours": None})
+    assert back.json()["hours"] is None
+    assert not MentorOffer.objects.filter(person_id=olive).exists()
+
+
+def test_api_mentoring_inputs_name_the_bad_field(activity):
+    alice = client_for(activity["alice"])
+    olive = activity["olive"].pk
+    bad_hours = send(alice, "put", f"/api/skills/people/{olive}/mentor-hours", {"hours": "-3"})
+    assert bad_hours.status_code == 422
+    assert "mentor_hours" in bad_hours.json()["detail"]
+    bad_skill = send(alice, "post", f"/api/skills/people/{olive}/wishes", {"skill": "cobol-9"})
+    assert bad_skill.status_code == 422
+    assert "skill" in bad_skill.json()["detail"]
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_outsiders_get_404_on_outliers_mentoring_inputs(activity, method):
+    wish = services.wish_add(
+        actor=activity["alice"], person_id=activity["olive"].pk, skill="python"
+    )
+    ada = activity["ada"].pk
+    charlie = client_for(activity["charlie"])
+    for url, body in (
+        (f"/api/skills/people/{ada}/mentor-hours", {"hours": "99"}),
+        (f"/api/skills/people/{ada}/wishes", {"skill": "python"}),
+        (f"/api/skills/wishes/{wish.pk}", None),
+    ):
+        sent = None if method == "get" else body
+        assert send(charlie, method, url, sent).status_code == 404, (url, method)
+    assert MentorOffer.objects.get(person_id=ada).hours == PLANTED_OFFER
+    assert LearningWish.objects.filter(pk=wish.pk).exists()
+    assert not LearningWish.objects.filter(person_id=ada).exists()
+
+
+def test_wrong_method_on_mentoring_inputs_is_405_for_own_members(activity):
+    alice = client_for(activity["alice"])
+    response = alice.get(f"/api/skills/people/{activity['olive'].pk}/mentor-hours")
+    assert response.status_code == 405

@@ -11,12 +11,12 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from ninja import Router, Schema, Status
 
 from coopnet.directory.selectors import organisation_for_member
 from coopnet.mentoring import selectors, services
-from coopnet.mentoring.models import Pairing, Plan, ScoreSnapshot, Session
+from coopnet.mentoring.models import LearningWish, Pairing, Plan, ScoreSnapshot, Session
 
 router = Router(tags=["skills"])
 
@@ -267,6 +267,45 @@ def set_opt_in(request: HttpRequest, slug: str, body: OptInIn) -> dict[str, Any]
     return {"opted_in": opted}
 
 
+class MentorHoursIn(Schema):
+    #: mentoring hours a month; null goes back to the default (10% of the free hours)
+    hours: Decimal | None
+
+
+class MentorHoursOut(MentorHoursIn):
+    person: int
+
+
+class WishIn(Schema):
+    skill: str
+
+
+class WishOut(WishIn):
+    id: int
+    person: int
+
+
+@router.put("/people/{person_id}/mentor-hours", response=MentorHoursOut)
+def set_mentor_hours(request: HttpRequest, person_id: int, body: MentorHoursIn) -> dict[str, Any]:
+    """The hours a person can give to mentoring (private to their organisation): its admins,
+    or the person's own login."""
+    offer = services.mentor_hours_set(actor=request.user, person_id=person_id, hours=body.hours)
+    return {"person": person_id, "hours": offer.hours if offer else None}
+
+
+@router.post("/people/{person_id}/wishes", response={201: WishOut})
+def add_wish(request: HttpRequest, person_id: int, body: WishIn) -> Status:
+    """A skill the person wants to learn (the plan may pair them with a mentor for it)."""
+    wish = services.wish_add(actor=request.user, person_id=person_id, skill=body.skill)
+    return Status(201, {"id": wish.pk, "person": wish.person_id, "skill": wish.skill.slug})
+
+
+@router.delete("/wishes/{wish_id}", response={204: None})
+def remove_wish(request: HttpRequest, wish_id: int) -> Status:
+    services.wish_remove(actor=request.user, wish_id=wish_id)
+    return Status(204, None)
+
+
 @router.get("/plan", response={200: PlanOut, 404: dict})
 def get_plan(request: HttpRequest) -> Any:
     """The latest plan, with the pairings the caller may see."""
@@ -373,7 +412,31 @@ def _session_other(request: HttpRequest, session_id: int) -> HttpResponse:
     return HttpResponseNotAllowed(["GET"])
 
 
+def _person_other(request: HttpRequest, person_id: int, allowed: str) -> HttpResponse:
+    if not selectors.person_visible(request.user, person_id):
+        raise Http404("no such person")
+    return HttpResponseNotAllowed([allowed])
+
+
+def _mentor_hours_other(request: HttpRequest, person_id: int) -> HttpResponse:
+    return _person_other(request, person_id, "PUT")
+
+
+def _wishes_other(request: HttpRequest, person_id: int) -> HttpResponse:
+    return _person_other(request, person_id, "POST")
+
+
+def _wish_other(request: HttpRequest, wish_id: int) -> HttpResponse:
+    person = LearningWish.objects.filter(pk=wish_id).values_list("person_id", flat=True).first()
+    if person is None or not selectors.person_visible(request.user, person):
+        raise Http404("no such wish")
+    return HttpResponseNotAllowed(["DELETE"])
+
+
 _refuse_other_methods("/organisations/{slug}/map", ["GET"], _map_other)
+_refuse_other_methods("/people/{person_id}/mentor-hours", ["PUT"], _mentor_hours_other)
+_refuse_other_methods("/people/{person_id}/wishes", ["POST"], _wishes_other)
+_refuse_other_methods("/wishes/{wish_id}", ["DELETE"], _wish_other)
 _refuse_other_methods("/organisations/{slug}/opt-in", ["PUT"], _opt_in_other)
 _refuse_other_methods("/pairings/{pairing_id}/decision", ["POST"], _decision_other)
 _refuse_other_methods("/sessions/{session_id}", ["GET"], _session_other)

@@ -381,3 +381,9 @@ def level_changes(organisation: Organisation) -> QuerySet[LevelChange]:
     return LevelChange.objects.filter(person__organisation=organisation).select_related(
         "person", "skill"
     )
+
+
+def person_visible(user: User, person_id: int) -> bool:
+    """Whether `person_id` is one of the people of `user`'s organisations."""
+    organisations = memberships(user).values("organisation")
+    return Person.objects.filter(pk=person_id, organisation__in=organisations).exists()
