@@ -5,7 +5,7 @@ anything, and runs in one transaction. Error messages are constants the tests as
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,11 +27,12 @@ from coopnet.mentoring.models import (
     ScoreSnapshot,
     Session,
 )
+from coopnet.web.amounts import parse_amount
 
 NOT_COORDINATOR = "Only a network coordinator can compute a mentoring plan."
 NOT_ADMIN = "Only an admin of {organisation} can do this."
 NOT_YOURS = "Only an admin of {organisation}, or {person} themselves, can change this."
-BAD_HOURS = "Enter a number of hours from {low} to {high}."
+BAD_HOURS = "Enter a number of hours from {low} to {high}, in hundredths at most."
 UNKNOWN_SKILL = "Unknown skill {slug!r}: choose one from the network's skill list."
 UNKNOWN_PERSON = "No person with the id {value!r} in the network."
 BAD_LEVEL = "Skill levels are whole numbers from 1 to 5."
@@ -53,17 +54,12 @@ MAX_MENTOR_HOURS = Decimal(2000)
 # -- checks -----------------------------------------------------------------------------------
 
 
-def _hours(value: Any, field: str, *, low: Decimal, high: Decimal, zero: bool) -> Decimal:
-    message = BAD_HOURS.format(low="0" if zero else "more than 0", high=high)
-    if isinstance(value, bool):
+def _hours(value: Any, field: str, *, high: Decimal, zero: bool) -> Decimal:
+    amount = parse_amount(value, high, zero=zero)
+    if amount is None:
+        message = BAD_HOURS.format(low="0" if zero else "more than 0", high=high)
         raise ValidationError({field: message})
-    try:
-        amount = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        raise ValidationError({field: message}) from None
-    if not amount.is_finite() or amount > high or amount < low or (not zero and amount == 0):
-        raise ValidationError({field: message})
-    return amount.quantize(Decimal("0.01"))
+    return amount
 
 
 def _skill(slug: Any, field: str = "skill") -> Skill:
@@ -157,9 +153,7 @@ def plan_compute(*, actor: User, session_hours: Any = SESSION_HOURS) -> Plan:
     """
     if not is_coordinator(actor):
         raise PermissionDenied(NOT_COORDINATOR)
-    hours = _hours(
-        session_hours, "session_hours", low=Decimal(0), high=MAX_SESSION_HOURS, zero=False
-    )
+    hours = _hours(session_hours, "session_hours", high=MAX_SESSION_HOURS, zero=False)
     network, wanted = selectors.engine_network(), selectors.demand()
     result = mentoring_plan(network, wanted, selectors.mentoring_options(), float(hours))
     plan = Plan.objects.create(
@@ -237,7 +231,7 @@ def mentor_hours_set(*, actor: User, person_id: Any, hours: Any | None) -> Mento
     if hours is None or hours == "":
         MentorOffer.objects.filter(person=person).delete()
         return None
-    amount = _hours(hours, "mentor_hours", low=Decimal(0), high=MAX_MENTOR_HOURS, zero=True)
+    amount = _hours(hours, "mentor_hours", high=MAX_MENTOR_HOURS, zero=True)
     offer, _ = MentorOffer.objects.update_or_create(person=person, defaults={"hours": amount})
     return offer
 
@@ -331,7 +325,7 @@ def session_record(
     or the learner themselves."""
     mentor, learner = _session_people(actor, mentor_id, learner_id)
     shared = _skill(skill)
-    amount = _hours(hours, "hours", low=Decimal(0), high=MAX_SESSION_HOURS, zero=False)
+    amount = _hours(hours, "hours", high=MAX_SESSION_HOURS, zero=False)
     day = _date(date)
     pairing = None
     if pairing_id not in (None, ""):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import traceback
 from collections.abc import Iterable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -34,6 +34,7 @@ from coopnet.opportunities.models import (
     Requirement,
 )
 from coopnet.opportunities.tasks import formation_run
+from coopnet.web.amounts import parse_amount
 
 NOT_ADMIN = "Only an admin of the posting organisation can do this."
 NOT_PARTNER_ADMIN = "Only an admin of a partner organisation can accept or decline its share."
@@ -61,15 +62,7 @@ MAX_HOURS = Decimal("999999.99")
 
 def _decimal(value: Any, limit: Decimal) -> Decimal | None:
     """`value` as an amount more than 0 and at most `limit`, in hundredths; else None."""
-    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
-        return None
-    try:
-        amount = Decimal(str(value))
-    except InvalidOperation:
-        return None
-    if not amount.is_finite() or not 0 < amount <= limit or amount != amount.quantize(CENT):
-        return None
-    return amount
+    return parse_amount(value, limit, zero=False)
 
 
 def _date(value: Any) -> dt.date | None:

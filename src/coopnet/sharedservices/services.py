@@ -10,7 +10,7 @@ the next period's schedule is computed again and stored."""
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,6 +23,7 @@ from coopnet.engine.pooling import MAX_POOL_MEMBERS
 from coopnet.sharedservices import pricing, selectors
 from coopnet.sharedservices.models import Enrolment, Fee, FeeSchedule, SharedService
 from coopnet.sharedservices.pricing import SOLUTIONS, TOO_MANY
+from coopnet.web.amounts import parse_amount
 
 NOT_COORDINATOR = "Only the network's coordinator can create or change a shared service."
 NOT_ADMIN = "Only an admin of the organisation can join, leave or restate its costs."
@@ -46,28 +47,15 @@ RESERVED_SLUGS = {"new"}
 # -- validation -------------------------------------------------------------------------------
 
 
-def _decimal(value: Any, limit: Decimal) -> Decimal | None:
-    """`value` as an amount from 0 to `limit`, in hundredths at most; else None."""
-    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
-        return None
-    try:
-        amount = Decimal(str(value).strip())
-    except InvalidOperation:
-        return None
-    if not amount.is_finite() or not 0 <= amount <= limit or amount != amount.quantize(CENT):
-        return None
-    return amount.quantize(CENT)
-
-
 def _money(errors: dict[str, str], field: str, value: Any) -> Decimal:
-    amount = _decimal(value, MAX_MONEY)
+    amount = parse_amount(value, MAX_MONEY)
     if amount is None:
         errors[field] = BAD_MONEY.format(value=value)
     return amount or Decimal(0)
 
 
 def _hours(errors: dict[str, str], field: str, value: Any) -> Decimal:
-    hours = _decimal(value, MAX_HOURS)
+    hours = parse_amount(value, MAX_HOURS)
     if hours is None:
         errors[field] = BAD_HOURS.format(value=value)
     return hours or Decimal(0)

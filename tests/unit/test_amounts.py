@@ -1,0 +1,43 @@
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from coopnet.web.amounts import parse_amount
+
+HIGH = Decimal("1000.00")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("12.5", Decimal("12.50")),
+        (" 7 ", Decimal("7.00")),
+        (3, Decimal("3.00")),
+        (0.25, Decimal("0.25")),
+        (Decimal("1000"), HIGH),
+        ("0", Decimal("0.00")),
+    ],
+)
+def test_amounts_in_hundredths_are_read(value, expected):
+    assert parse_amount(value, HIGH) == expected
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["", "lots", "NaN", "Infinity", "-0.01", "1000.01", "1.234", True, None, [1], {"a": 1}],
+)
+def test_anything_else_is_refused(value):
+    assert parse_amount(value, HIGH) is None
+
+
+def test_zero_only_when_allowed():
+    assert parse_amount("0", HIGH, zero=False) is None
+    assert parse_amount("0.01", HIGH, zero=False) == Decimal("0.01")
+
+
+@given(st.integers(min_value=0, max_value=100_000))
+def test_every_amount_in_pence_round_trips(pence):
+    amount = Decimal(pence) / 100
+    assert parse_amount(str(amount), HIGH) == (amount if amount <= HIGH else None)
