@@ -8,6 +8,7 @@ import pytest
 from conftest import PLANTED_HOURS
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 
 from coopnet.directory import services as directory
 from coopnet.directory.models import Coordinator, PersonSkill
@@ -336,3 +337,39 @@ def test_demo_has_a_plan_worth_looking_at_and_progress(settings):
     assert Session.objects.count() >= 3
     assert LevelChange.objects.count() >= 2
     assert plan.pairings.filter(status=Pairing.AGREED).count() == 1
+
+
+# -- level changes made in the directory ------------------------------------------------------
+
+
+def test_directory_edits_join_the_level_history(mentoring_cast, django_capture_on_commit_callbacks):
+    alice, olive, otto = mentoring_cast["alice"], mentoring_cast["olive"], mentoring_cast["otto"]
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        directory.person_update(actor=alice, person_id=olive.pk, skills={"elixir": 3, "python": 1})
+        directory.person_update(actor=alice, person_id=otto.pk, skills={"python": 3})  # UX dropped
+    changes = {
+        (c.person_id, c.skill.slug): (c.old_level, c.new_level, c.changed_by_id)
+        for c in LevelChange.objects.select_related("skill")
+    }
+    assert changes == {
+        (olive.pk, "elixir"): (2, 3, alice.pk),
+        (olive.pk, "python"): (None, 1, alice.pk),
+    }
+    assert len(callbacks) == 2
+    # one snapshot of the network and one of Outlier, however many people changed
+    assert ScoreSnapshot.objects.filter(organisation__isnull=True).count() == 1
+    outlier = ScoreSnapshot.objects.get(organisation__slug="outlier")
+    # Elixir now has two holders at level 3+ in Outlier (Ada, Olive): Python's 20 h of 60
+    # rest on Otto alone
+    assert outlier.score == pytest.approx(20 / 60)
+
+
+def test_unchanged_skills_record_nothing(mentoring_cast, django_capture_on_commit_callbacks):
+    olive = mentoring_cast["olive"]
+    with django_capture_on_commit_callbacks(execute=True):
+        directory.person_update(
+            actor=mentoring_cast["alice"], person_id=olive.pk, skills={"elixir": 2}
+        )
+        directory.person_update(actor=mentoring_cast["alice"], person_id=olive.pk, name="Olive O.")
+    assert not LevelChange.objects.exists()
+    assert not ScoreSnapshot.objects.exists()

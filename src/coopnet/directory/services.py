@@ -13,6 +13,7 @@ from django.db import transaction
 from coopnet.directory import selectors
 from coopnet.directory.models import Membership, Organisation, Person, PersonSkill, Skill
 from coopnet.directory.selectors import User, memberships, organisation_for_admin, person_for_member
+from coopnet.directory.signals import skills_changed
 
 NOT_ADMIN = "Only an organisation admin can change its people."
 UNKNOWN_SKILL = "Unknown skill {slug!r}: choose one from the network's skill list."
@@ -104,10 +105,19 @@ def person_update(*, actor: User, person_id: int, **changes: Any) -> Person:
     person.full_clean()
     person.save()
     if levels is not None:
+        before = {held.skill: held.level for held in person.skills.select_related("skill")}
         person.skills.all().delete()
         PersonSkill.objects.bulk_create(
             PersonSkill(person=person, skill=s, level=lv) for s, lv in levels
         )
+        after = dict(levels)
+        changes = [
+            (skill, before.get(skill), after.get(skill))
+            for skill in sorted(before.keys() | after.keys(), key=lambda s: s.slug)
+            if before.get(skill) != after.get(skill)
+        ]
+        if changes:
+            skills_changed.send(sender=Person, person=person, actor=actor, changes=changes)
     return person
 
 
