@@ -362,6 +362,9 @@ def test_directory_edits_join_the_level_history(mentoring_cast, django_capture_o
     # Elixir now has two holders at level 3+ in Outlier (Ada, Olive): Python's 20 h of 60
     # rest on Otto alone
     assert outlier.score == pytest.approx(20 / 60)
+    assert outlier.at_risk_skills == 1  # Python
+    network = ScoreSnapshot.objects.get(organisation__isnull=True)
+    assert (network.score, network.at_risk_skills) == (0.0, 0)  # Elixir: Ada and Olive
 
 
 def test_unchanged_skills_record_nothing(mentoring_cast, django_capture_on_commit_callbacks):

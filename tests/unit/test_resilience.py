@@ -84,6 +84,8 @@ def test_scores_and_at_risk_by_hand():
     # o1 holds py twice, nothing else at level 3; o2 holds ux and ml once each.
     assert result.organisation_scores == pytest.approx({"o1": 100 / 200, "o2": 200 / 200})
     assert [s.skill for s in result.at_risk] == ["ux", "ml", "rust"]
+    # o1: py held twice, ux, ml and rust once or never; o2: every demanded skill at most once
+    assert result.organisation_at_risk == {"o1": 3, "o2": 4}
 
 
 def test_no_demand_scores_zero_and_no_plan():

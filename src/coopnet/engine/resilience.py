@@ -77,6 +77,8 @@ class SkillsMap:
     score: float
     organisation_scores: dict[str, float]
     at_risk: tuple[SkillRisk, ...]
+    #: per organisation, how many demanded skills its own people hold at level 3+ once or never
+    organisation_at_risk: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -172,10 +174,12 @@ def skills_map(network: Network, demand: Mapping[str, float]) -> SkillsMap:
     total = sum(demand[s] for s in wanted)
     n_orgs = len(network.organisations)
     org_scores = np.zeros(n_orgs)
+    org_at_risk = np.zeros(n_orgs, dtype=np.int64)
     if total > 0:
         for skill in wanted:
             org_bus = np.bincount(network.person_org[_holders(network, skill)], minlength=n_orgs)
             org_scores += (org_bus <= 1) * demand[skill]
+            org_at_risk += org_bus <= 1
         org_scores /= total
     at_risk = sorted(
         (s for s in skills if s.demand > 0 and s.bus_factor <= 1),
@@ -186,6 +190,7 @@ def skills_map(network: Network, demand: Mapping[str, float]) -> SkillsMap:
         risk_share(bus, demand),
         {org.id: float(org_scores[i]) for i, org in enumerate(network.organisations)},
         tuple(at_risk),
+        {org.id: int(org_at_risk[i]) for i, org in enumerate(network.organisations)},
     )
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from coopnet.directory.models import Membership, Organisation, Person, PersonSkill, Skill
 from coopnet.directory.selectors import User, is_coordinator, memberships, organisation_for_member
+from coopnet.engine.network import Network
 from coopnet.engine.resilience import HOLD_LEVEL, SESSION_HOURS, mentoring_plan, skills_map
 from coopnet.mentoring import selectors
 from coopnet.mentoring.models import (
@@ -118,29 +119,38 @@ def _both_opted_in(*organisations: Organisation) -> bool:
 
 
 def snapshot_take(
-    *, when: dt.datetime | None = None, organisations: list[Organisation] | None = None
+    *,
+    when: dt.datetime | None = None,
+    organisations: list[Organisation] | None = None,
+    network: Network | None = None,
+    wanted: dict[str, float] | None = None,
 ) -> list[ScoreSnapshot]:
-    """Record the network's score, and each given organisation's (all when None), at `when`."""
+    """Record the network's score, and each given organisation's (all when None), at `when`.
+    `network` and `wanted` (the demand) may be passed when the caller has them already."""
     when = when or timezone.now()
-    network, wanted = selectors.engine_network(), selectors.demand(when)
+    network = network or selectors.engine_network()
+    wanted = selectors.demand(when) if wanted is None else wanted
     result = skills_map(network, wanted)
     total = Decimal(str(round(sum(wanted.values()), 2)))
-    rows = [ScoreSnapshot(taken_at=when, score=result.score, demanded_hours=total)]
-    rows[0].at_risk_skills = len(result.at_risk)
-    chosen = organisations if organisations is not None else list(Organisation.objects.all())
-    for organisation in chosen:
-        own = skills_map(network.restricted([organisation.slug]), wanted)
-        at_risk = sum(1 for s in own.skills if s.demand > 0 and s.bus_factor <= 1)
-        score = result.organisation_scores.get(organisation.slug, 0.0)
-        rows.append(
-            ScoreSnapshot(
-                taken_at=when,
-                organisation=organisation,
-                score=score,
-                demanded_hours=total,
-                at_risk_skills=at_risk,
-            )
+    rows = [
+        ScoreSnapshot(
+            taken_at=when,
+            score=result.score,
+            demanded_hours=total,
+            at_risk_skills=len(result.at_risk),
         )
+    ]
+    chosen = organisations if organisations is not None else list(Organisation.objects.all())
+    rows.extend(
+        ScoreSnapshot(
+            taken_at=when,
+            organisation=organisation,
+            score=result.organisation_scores.get(organisation.slug, 0.0),
+            demanded_hours=total,
+            at_risk_skills=result.organisation_at_risk.get(organisation.slug, 0),
+        )
+        for organisation in chosen
+    )
     return ScoreSnapshot.objects.bulk_create(rows)
 
 
@@ -178,7 +188,7 @@ def plan_compute(*, actor: User, session_hours: Any = SESSION_HOURS) -> Plan:
         )
         for p in result.pairings
     )
-    snapshot_take()
+    snapshot_take(network=network, wanted=wanted)
     return plan
 
 
