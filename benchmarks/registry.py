@@ -14,6 +14,7 @@ FAMILIES: dict[str, str] = {
     "formation": "benchmarks.formation",
     "resilience": "benchmarks.resilience",
     "pooling": "benchmarks.pooling",
+    "platform": "benchmarks.platform",
 }
 
 
