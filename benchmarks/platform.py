@@ -48,8 +48,9 @@ Django ORM: `coopnet.mentoring.selectors.network_map()` (reads every organisatio
 skill, builds the engine's network, computes the skills map), `coopnet.mentoring.services.
 plan_compute()` (reads, computes the mentoring plan, stores its pairings and takes score
 snapshots of the network and of every organisation), and the next month's fee schedule of a
-shared service with 20 enrolled organisations (`coopnet.sharedservices.services._plan_next`:
-reads the enrolments, pools the cost exactly over 2^20 groups, stores the schedule and fees).
+shared service with 20 enrolled organisations (`coopnet.sharedservices.services.
+next_schedule_store()`: reads the enrolments, pools the cost exactly over 2^20 groups, stores
+the schedule and fees).
 Every operation runs in its own fresh worker process on a freshly migrated and bulk-loaded
 database (`generate_network(people=10000, organisations=1000, seed=1)`, the five
 12-requirement opportunities of `generate_opportunities(seed=1)` as demand, every third
@@ -311,7 +312,7 @@ def case_plan(side: str, params: dict[str, Any]) -> Prepared:
 
 def case_fees(side: str, params: dict[str, Any]) -> Prepared:
     """The next month's fee schedule of the 20-member service: read the enrolments, pool,
-    store (`services._plan_next`, in a transaction as its callers run it), or the engine's
+    store (`services.next_schedule_store`, in a transaction as its callers run it), or the engine's
     `pool` on the members already read."""
     loaded, timing = _prepare(params)
     from django.db import transaction
@@ -325,7 +326,7 @@ def case_fees(side: str, params: dict[str, Any]) -> Prepared:
 
         def job() -> Any:
             with transaction.atomic():
-                return services._plan_next(service, None)
+                return services.next_schedule_store(service, None)
 
         def summarise(results: list[Any]) -> dict[str, Any]:
             stored = results[0]
@@ -441,7 +442,7 @@ def run(profile: Profile) -> Section:
     summary = fees.summary
     table.add(
         f"fee schedule, {summary['members']} members (2^{summary['members']} groups): "
-        "`services._plan_next()`",
+        "`services.next_schedule_store()`",
         format_seconds(fees.median),
         format_seconds(pooled.median),
         format_ratio(fees.median, pooled.median),

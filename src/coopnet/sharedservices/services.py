@@ -156,8 +156,9 @@ def period_freeze(service: SharedService, today: dt.date | None = None) -> FeeSc
     return stored or _store(pricing.compute(service, period))
 
 
-def _plan_next(service: SharedService, today: dt.date | None) -> FeeSchedule:
-    """Store the next period's schedule afresh; any later one was a forecast and goes."""
+def next_schedule_store(service: SharedService, today: dt.date | None) -> FeeSchedule:
+    """Store the next period's schedule afresh; any later one was a forecast and goes. Every
+    write below ends with it; callers run it in a transaction."""
     nxt = pricing.next_period(pricing.current_period(today))
     FeeSchedule.objects.filter(service=service, period__gt=nxt).delete()
     return _store(pricing.compute(service, nxt))
@@ -181,7 +182,7 @@ def service_create(*, actor: User, today: dt.date | None = None, **fields: Any) 
     if errors:
         raise ValidationError(errors)
     service = SharedService.objects.create(slug=_unique_slug(clean["name"]), **clean)
-    _plan_next(service, today)
+    next_schedule_store(service, today)
     return service
 
 
@@ -204,7 +205,7 @@ def service_update(
     for field, value in clean.items():
         setattr(service, field, value)
     service.save()
-    _plan_next(service, today)
+    next_schedule_store(service, today)
     return service
 
 
@@ -261,7 +262,7 @@ def enrolment_set(
             service=service, organisation=organisation, alone_cost=cost, hours_alone=hours,
             joins=nxt,
         )  # fmt: skip
-    _plan_next(service, today)
+    next_schedule_store(service, today)
     return enrolment
 
 
@@ -284,4 +285,4 @@ def enrolment_leave(
     else:
         current.leaves = nxt
         current.save(update_fields=["leaves"])
-    _plan_next(service, today)
+    next_schedule_store(service, today)
