@@ -16,6 +16,7 @@ from coopnet.opportunities.models import (
     FormationRun,
     Opportunity,
     Proposal,
+    ProposalPartner,
     Requirement,
 )
 
@@ -226,3 +227,70 @@ def test_a_retried_task_does_nothing_twice(consortium_cast, post_opportunity):
     count = opportunity.proposals.count()
     services.formation_execute(run_id=run.pk)
     assert opportunity.proposals.count() == count
+
+
+def test_a_new_search_leaves_out_the_organisations_that_declined(consortium_cast, post_opportunity):
+    opportunity = post_opportunity()
+    start(consortium_cast, opportunity)
+    opportunity.refresh_from_db()
+    assert opportunity.status == Opportunity.PROPOSED
+    with_partner = Proposal.objects.filter(
+        opportunity=opportunity, partners__organisation__slug="partner"
+    ).distinct()
+    assert with_partner.exists()  # Grace's UX is in the cheapest consortium
+    for proposal in with_partner:
+        services.proposal_decide(
+            actor=consortium_cast["pat"], proposal_id=proposal.pk, accept=False
+        )
+    for proposal in opportunity.proposals.filter(status=Proposal.PROPOSED):
+        services.proposal_decide(
+            actor=consortium_cast["alice"], proposal_id=proposal.pk, accept=False
+        )
+    assert [o.slug for o in selectors.declined_partners(opportunity)] == ["partner"]
+    network, _ = selectors.engine_inputs(opportunity)
+    assert "partner" not in {o.id for o in network.organisations}
+    assert "outlier" in {o.id for o in network.organisations}  # the poster is never left out
+    start(consortium_cast, opportunity)
+    opportunity.refresh_from_db()
+    latest = opportunity.runs.first()
+    fresh = Proposal.objects.filter(run=latest)
+    assert fresh.exists()
+    assert not ProposalPartner.objects.filter(
+        proposal__in=fresh, organisation__slug="partner"
+    ).exists()
+    page = client_for(consortium_cast["alice"]).get(f"/opportunities/{opportunity.pk}/")
+    assert "having declined a proposal for it: Partner Co-op" in page.content.decode()
+
+
+def test_a_search_whose_worker_died_can_be_started_again(consortium_cast, post_opportunity):
+    from django.utils import timezone
+
+    from coopnet.opportunities.models import STALE_AFTER
+
+    opportunity = post_opportunity()
+    lost = FormationRun.objects.create(
+        opportunity=opportunity, status=FormationRun.RUNNING, progress=30
+    )
+    Opportunity.objects.filter(pk=opportunity.pk).update(status=Opportunity.FORMING)
+    alice = client_for(consortium_cast["alice"])
+    # a search still within its time is left alone
+    FormationRun.objects.filter(pk=lost.pk).update(started=timezone.now())
+    with pytest.raises(ValidationError):
+        start(consortium_cast, opportunity)
+    assert (
+        "Find the consortium" not in alice.get(f"/opportunities/{opportunity.pk}/").content.decode()
+    )
+    # one that has run for longer than any search takes has lost its worker
+    long_ago = timezone.now() - STALE_AFTER - dt.timedelta(minutes=1)
+    FormationRun.objects.filter(pk=lost.pk).update(started=long_ago)
+    page = alice.get(f"/opportunities/{opportunity.pk}/").content.decode()
+    assert "stopped without finishing" in page
+    assert "Find the consortium" in page
+    progress = alice.get(f"/opportunities/runs/{lost.pk}/progress/", HTTP_HX_REQUEST="true")
+    assert progress["HX-Refresh"] == "true"  # the polling page reloads instead of waiting
+    run = start(consortium_cast, opportunity)
+    lost.refresh_from_db()
+    assert lost.status == FormationRun.FAILED
+    assert run.status == FormationRun.DONE
+    opportunity.refresh_from_db()
+    assert opportunity.status == Opportunity.PROPOSED

@@ -8,9 +8,12 @@ since with one's own cost it would reveal the others'. Selectors enforce who see
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 
 from coopnet.directory.models import HOURS, MONEY, Organisation, Person, Skill
 
@@ -75,6 +78,11 @@ class Requirement(models.Model):
         ]
 
 
+#: a formation run queued or running for longer than this has lost its worker (the largest
+#: benchmarked searches take seconds)
+STALE_AFTER = dt.timedelta(minutes=30)
+
+
 class FormationRun(models.Model):
     QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
     STATUSES = [(QUEUED, "Queued"), (RUNNING, "Running"), (DONE, "Done"), (FAILED, "Failed")]
@@ -98,6 +106,20 @@ class FormationRun(models.Model):
 
     class Meta:
         ordering = ["-created", "-pk"]
+
+    @property
+    def is_stale(self) -> bool:
+        """Queued or running for longer than any search takes: its worker has gone (stopped,
+        restarted or killed), and the search may be started again."""
+        if self.status not in (self.QUEUED, self.RUNNING):
+            return False
+        since = self.started or self.created
+        return since is not None and timezone.now() - since > STALE_AFTER
+
+    @property
+    def is_active(self) -> bool:
+        """Queued or running, and not stale: worth polling."""
+        return self.status in (self.QUEUED, self.RUNNING) and not self.is_stale
 
 
 class Proposal(models.Model):

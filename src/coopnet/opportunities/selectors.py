@@ -89,14 +89,27 @@ def is_admin(user: User, organisation: Organisation) -> bool:
     return memberships(user).filter(organisation=organisation, role=Membership.ADMIN).exists()
 
 
+def declined_partners(opportunity: Opportunity) -> QuerySet[Organisation]:
+    """The organisations that declined a proposal for `opportunity`: new formation runs leave
+    them out (never the posting organisation itself). Its poster may see their names: they
+    were partners in its proposals."""
+    declined = ProposalPartner.objects.filter(
+        proposal__opportunity=opportunity, decision=ProposalPartner.DECLINED
+    ).values("organisation")
+    return Organisation.objects.filter(pk__in=declined).exclude(pk=opportunity.posted_by_id)
+
+
 def engine_inputs(opportunity: Opportunity) -> tuple[engine.Network, engine.Opportunity]:
     """The engine's view of the network for `opportunity`: every person holding at least one
-    required skill, with their private hours and rates. For the formation task only: what it
-    returns must never be shown to a user."""
+    required skill, with their private hours and rates, except in organisations that declined
+    an earlier proposal for it. For the formation task only: what it returns must never be
+    shown to a user."""
     requirements = list(opportunity.requirements.select_related("skill"))
     slugs = {r.skill.slug for r in requirements}
-    holdings = PersonSkill.objects.filter(skill__slug__in=slugs).select_related(
-        "skill", "person__organisation"
+    holdings = (
+        PersonSkill.objects.filter(skill__slug__in=slugs)
+        .exclude(person__organisation__in=declined_partners(opportunity))
+        .select_related("skill", "person__organisation")
     )
     skills: dict[int, dict[str, int]] = {}
     people, organisations = {}, {}

@@ -54,6 +54,7 @@ INFEASIBLE = "No consortium in the network can cover: {skills}."
 UNPROFITABLE = "No consortium in the network can deliver this for its value after commission."
 FAILED = "Formation failed: the network's coordinator has the details."
 PROPOSED = "{count} consortium proposal(s) ready for the partners to decide on."
+STOPPED = "This search stopped without finishing (its background worker stopped); started again."
 
 CENT = Decimal("0.01")
 MAX_MONEY = Decimal("9999999999.99")
@@ -161,6 +162,9 @@ def opportunity_create(
 
 
 def _can_start(opportunity: Opportunity) -> bool:
+    if opportunity.status == Opportunity.FORMING:
+        latest = opportunity.runs.first()
+        return latest is None or latest.is_stale
     if opportunity.status == Opportunity.PROPOSED:
         return not opportunity.proposals.exclude(status=Proposal.DECLINED).exists()
     return opportunity.status in (
@@ -180,6 +184,10 @@ def formation_start(*, actor: User, opportunity_id: int) -> FormationRun:
         raise PermissionDenied(NOT_ADMIN)
     if not _can_start(opportunity):
         raise ValidationError(CANNOT_START.format(status=opportunity.get_status_display().lower()))
+    for stale in opportunity.runs.filter(status__in=[FormationRun.QUEUED, FormationRun.RUNNING]):
+        if stale.is_stale:
+            _progress(stale, stale.progress, STOPPED, status=FormationRun.FAILED,
+                      finished=timezone.now())  # fmt: skip
     run = FormationRun.objects.create(opportunity=opportunity, started_by=actor)
     opportunity.status = Opportunity.FORMING
     opportunity.save(update_fields=["status"])

@@ -29,7 +29,6 @@ from coopnet.opportunities.forms import (
 )
 from coopnet.opportunities.models import (
     Assignment,
-    FormationRun,
     Opportunity,
     Proposal,
     ProposalPartner,
@@ -215,6 +214,9 @@ def _may_start(opportunity: Opportunity, proposals: list[Proposal]) -> bool:
     """Whether to offer "Find the consortium"; the service has the last word."""
     if opportunity.status == Opportunity.PROPOSED:
         return all(p.status == Proposal.DECLINED for p in proposals)
+    if opportunity.status == Opportunity.FORMING:
+        latest = opportunity.runs.first()
+        return latest is not None and latest.is_stale
     return opportunity.status in RESTARTABLE
 
 
@@ -233,6 +235,9 @@ def opportunity_detail(request: HttpRequest, opportunity_id: int) -> HttpRespons
         "run": opportunity.runs.first(),
         "is_poster_admin": is_poster_admin,
         "may_start": is_poster_admin and _may_start(opportunity, proposals),
+        "declined_partners": (
+            [o.name for o in selectors.declined_partners(opportunity)] if is_poster_admin else []
+        ),
         "proposals": views,
         "formed": next((v for v in views if v.proposal.status == Proposal.FORMED), None),
     }
@@ -259,7 +264,7 @@ def run_progress(request: HttpRequest, run_id: int) -> HttpResponse:
     if refused := not_allowed(request, "GET"):
         return refused
     response = render(request, "opportunities/_progress.html", {"run": run})
-    if run.status in (FormationRun.DONE, FormationRun.FAILED) and request.headers.get("HX-Request"):
+    if not run.is_active and request.headers.get("HX-Request"):
         response["HX-Refresh"] = "true"
     add_never_cache_headers(response)
     return response
