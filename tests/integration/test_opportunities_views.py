@@ -418,3 +418,30 @@ def test_a_decision_must_be_accept_or_decline(consortium_cast, proposed):
     url = f"/opportunities/proposals/{proposed['proposal'].pk}/decision/"
     assert pat.post(url, {"decision": "maybe"}).status_code == 400
     assert_nothing_decided(proposed)
+
+
+def test_add_a_row_keeps_what_was_typed_and_saves_nothing(consortium_cast):
+    alice = client_for(consortium_cast["alice"])
+    rows = [("elixir", "4", "40"), ("ux-design", "3", "20"), ("python", "2", "15"), ("", "", "")]
+    response = alice.post("/opportunities/new/", form_data(rows=rows, add_row="1"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'name="requirements-TOTAL_FORMS" value="5"' in page
+    assert 'name="requirements-4-hours"' in page
+    assert 'value="Booking system"' in page
+    assert 'name="requirements-2-hours" value="15"' in page
+    assert "This field is required" not in page  # nothing is checked yet
+    assert not Opportunity.objects.exists()
+    # the grown form posts as usual: five rows, three of them filled
+    posted = alice.post("/opportunities/new/", form_data(rows=[*rows, ("", "", "")]))
+    assert posted.status_code == 302
+    opportunity = Opportunity.objects.get()
+    assert opportunity.requirements.count() == 3
+
+
+def test_add_a_row_stops_at_the_most_rows(consortium_cast):
+    alice = client_for(consortium_cast["alice"])
+    rows = [("", "", "")] * 39
+    page = alice.post("/opportunities/new/", form_data(rows=rows, add_row="1")).content.decode()
+    assert 'name="requirements-TOTAL_FORMS" value="40"' in page
+    assert "Add a requirement row" not in page

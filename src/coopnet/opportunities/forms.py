@@ -78,13 +78,34 @@ class BaseRequirementFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
         ]
 
 
+#: the most requirement rows an opportunity form takes
+MAX_ROWS = 40
+ROW_FIELDS = ("skill", "min_level", "hours")
+
 RequirementFormSet = formset_factory(
-    RequirementForm, formset=BaseRequirementFormSet, extra=4, max_num=40, validate_max=True
+    RequirementForm, formset=BaseRequirementFormSet, extra=4, max_num=MAX_ROWS, validate_max=True
 )
 
 
 def requirement_formset(data: Any = None) -> BaseRequirementFormSet:
     return RequirementFormSet(data, prefix="requirements")
+
+
+def requirement_formset_grown(data: Any) -> BaseRequirementFormSet:
+    """The rows as typed so far (not yet checked) and one more, for "Add a requirement row"."""
+    try:
+        count = int(data.get("requirements-TOTAL_FORMS", 0))
+    except (TypeError, ValueError):
+        count = 0
+    count = max(0, min(count, MAX_ROWS - 1))
+    rows = [
+        {name: data.get(f"requirements-{n}-{name}", "") for name in ROW_FIELDS}
+        for n in range(count)
+    ]
+    grown = formset_factory(
+        RequirementForm, formset=BaseRequirementFormSet, extra=1, max_num=MAX_ROWS
+    )
+    return grown(initial=rows, prefix="requirements")
 
 
 class DecisionForm(forms.Form):

@@ -22,10 +22,12 @@ from coopnet.directory.models import Membership, Organisation
 from coopnet.directory.selectors import User, memberships, organisation_for_member
 from coopnet.opportunities import selectors, services
 from coopnet.opportunities.forms import (
+    MAX_ROWS,
     BaseRequirementFormSet,
     DecisionForm,
     OpportunityForm,
     requirement_formset,
+    requirement_formset_grown,
 )
 from coopnet.opportunities.models import (
     Assignment,
@@ -107,6 +109,11 @@ def opportunity_create(request: HttpRequest) -> HttpResponse:
     _check_posting_for(request, organisations)
     if refused := not_allowed(request, "GET", "POST"):
         return refused
+    if "add_row" in request.POST:  # one more row; nothing is checked or saved yet
+        typed = {name: request.POST.get(name, "") for name in OpportunityForm.base_fields}
+        form = OpportunityForm(initial=typed, organisations=organisations)
+        context = {"form": form, "formset": requirement_formset_grown(request.POST)}
+        return render(request, "opportunities/form.html", context | {"max_rows": MAX_ROWS})
     form = OpportunityForm(request.POST or None, organisations=organisations)
     formset = requirement_formset(request.POST or None)
     # all([...]) validates both, so that every field's error shows at once
@@ -129,7 +136,7 @@ def opportunity_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, POSTED.format(title=opportunity.title))
             return redirect("opportunities:detail", opportunity_id=opportunity.pk)
     status = 400 if request.method == "POST" else 200
-    context = {"form": form, "formset": formset}
+    context = {"form": form, "formset": formset, "max_rows": MAX_ROWS}
     return render(request, "opportunities/form.html", context, status=status)
 
 
