@@ -487,11 +487,20 @@ def token(
     from coopnet.web.serve import setup_django
 
     setup_django()
+    from django.conf import settings
     from django.contrib.auth import get_user_model
+    from django.db import DatabaseError
 
     from coopnet.directory.models import ApiToken
 
-    user = get_user_model().objects.filter(username=username).first()
+    try:
+        user = get_user_model().objects.filter(username=username).first()
+    except DatabaseError:
+        where = settings.DATABASES["default"]["NAME"]
+        raise BadInput(
+            f"no coopnet database at {where}: set COOPNET_DATA_DIR (the demo's is "
+            f".coopnet-demo) or DATABASE_URL"
+        ) from None
     if user is None:
         raise BadInput(f"no user called {username!r}")
     _, key = ApiToken.issue(user, name)

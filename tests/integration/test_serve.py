@@ -63,3 +63,21 @@ def test_token_command_issues_a_working_token(db, cast, capsys):
     response = Client().get("/api/organisations/outlier/people", HTTP_AUTHORIZATION=f"Bearer {key}")
     assert response.status_code == 200
     assert main(["token", "nobody"]) == 2
+
+
+def test_token_command_without_a_database_says_where_it_looked(tmp_path):
+    env = {**os.environ, "COOPNET_DATA_DIR": str(tmp_path)}
+    env.pop("DATABASE_URL", None)
+    found = subprocess.run(
+        [sys.executable, "-m", "coopnet.cli", "token", "coordinator"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert found.returncode == 2
+    assert found.stdout == ""
+    lines = found.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(f"error: no coopnet database at {tmp_path}")
+    assert "COOPNET_DATA_DIR" in lines[0]
