@@ -193,6 +193,15 @@ def test_bad_going_alone_cost_names_the_field(cast, it, cost, hours, field):
     assert not Enrolment.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("cost", "shown"), [(Decimal("1E+400"), "(got 1E+400)"), ("lots", "(got 'lots')")]
+)
+def test_a_bad_amount_is_quoted_as_typed(cast, it, cost, shown):
+    with pytest.raises(ValidationError) as error:
+        join(cast["alice"], "outlier", cost)
+    assert error.value.message_dict["alone_cost"][0].endswith(shown + ".")
+
+
 def test_a_twenty_first_member_is_refused(cast, it):
     for n in range(MAX_POOL_MEMBERS):
         organisation = Organisation.objects.create(name=f"Member {n:02}", slug=f"member-{n}")

@@ -31,9 +31,9 @@ NOT_ENROLLED = "{organisation} is not enrolled in {service} from next month."
 REQUIRED = "This field is required."
 TOO_LONG = "At most {limit} characters."
 NAME_TAKEN = "There is already a shared service called {name!r}."
-BAD_MONEY = "An amount in pounds and pence, 0 or more (got {value!r})."
-BAD_HOURS = "A number of hours, 0 or more, in hundredths at most (got {value!r})."
-BAD_UNITS = "A whole number of members, at least 1 (got {value!r})."
+BAD_MONEY = "An amount in pounds and pence, 0 or more (got {value})."
+BAD_HOURS = "A number of hours, 0 or more, in hundredths at most (got {value})."
+BAD_UNITS = "A whole number of members, at least 1 (got {value})."
 BAD_KIND = "Choose one of: {kinds}."
 
 CENT = Decimal("0.01")
@@ -47,17 +47,24 @@ RESERVED_SLUGS = {"new"}
 # -- validation -------------------------------------------------------------------------------
 
 
+def _shown(value: Any) -> str:
+    """A bad value as the user typed it: text quoted, numbers (JSON's included) as written."""
+    if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
+        return str(value)
+    return repr(value)
+
+
 def _money(errors: dict[str, str], field: str, value: Any) -> Decimal:
     amount = parse_amount(value, MAX_MONEY)
     if amount is None:
-        errors[field] = BAD_MONEY.format(value=value)
+        errors[field] = BAD_MONEY.format(value=_shown(value))
     return amount or Decimal(0)
 
 
 def _hours(errors: dict[str, str], field: str, value: Any) -> Decimal:
     hours = parse_amount(value, MAX_HOURS)
     if hours is None:
-        errors[field] = BAD_HOURS.format(value=value)
+        errors[field] = BAD_HOURS.format(value=_shown(value))
     return hours or Decimal(0)
 
 
@@ -67,7 +74,7 @@ def _units(errors: dict[str, str], value: Any) -> int:
         value = int(value)
         ok = 1 <= value <= MAX_UNITS
     if not ok:
-        errors["members_per_unit"] = BAD_UNITS.format(value=value)
+        errors["members_per_unit"] = BAD_UNITS.format(value=_shown(value))
         return 1
     return int(value)
 
