@@ -1,9 +1,8 @@
 """Shared services in a real browser: an admin joins IT support and sees next month's fee and
-saving; nothing is loaded from other hosts. Writes docs/screenshots/services.png."""
+saving; nothing is loaded from other hosts."""
 
 import datetime as dt
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
@@ -14,9 +13,6 @@ from coopnet.sharedservices import pricing, services
 from coopnet.sharedservices.models import Enrolment
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOTS = ROOT / "docs" / "screenshots"
 
 
 @pytest.fixture
@@ -59,7 +55,7 @@ def sign_in(page, base, username):
     page.wait_for_url(f"{base}/")
 
 
-def test_an_admin_joins_and_sees_next_months_fee(it_support, live_server, page):
+def test_an_admin_joins_and_sees_next_months_fee(it_support, live_server, page, tmp_path):
     base = live_server.url
     outside = []
     page.on("request", lambda r: None if r.url.startswith(base) else outside.append(r.url))
@@ -80,5 +76,5 @@ def test_an_admin_joins_and_sees_next_months_fee(it_support, live_server, page):
     assert "Not enrolled this month" in page.locator("#fee-now-outlier").inner_text()
     assert page.locator("svg").count() == 2
     assert Enrolment.objects.get(organisation__slug="outlier").alone_cost == Decimal("1390.00")
-    page.screenshot(path=str(SCREENSHOTS / "services.png"), full_page=True)
+    page.screenshot(path=str(tmp_path / "services.png"), full_page=True)  # renders
     assert outside == []
