@@ -13,6 +13,7 @@ from django.test import Client
 from coopnet.directory.models import ApiToken, Coordinator
 from coopnet.sharedservices import pricing, services
 from coopnet.sharedservices.models import Enrolment, FeeSchedule, SharedService
+from coopnet.sharedservices.selectors import services_of
 
 #: Outlier's going-alone cost, hours and so saving (fee 470.00): only Outlier and the coordinator
 PLANTED = ["987.65", "37.25", "517.65"]
@@ -323,3 +324,18 @@ def test_an_empty_core_is_explained_and_the_nucleolus_recommended(pool, coordina
     page = cora.get("/services/it-support/").content.decode()
     assert "No split is stable." in page
     assert "The fees are stable." in page  # this month, with two members
+
+
+def test_an_organisations_profile_lists_its_services_this_month(pool):
+    charlie = client_for(pool["charlie"])
+    page = charlie.get("/organisations/outlier/").content.decode()
+    assert 'href="/services/it-support/">IT support</a>' in page
+    for secret in PLANTED:
+        assert secret not in page
+    services.enrolment_leave(
+        actor=pool["alice"], service_slug="it-support", organisation_slug="outlier"
+    )
+    assert "IT support" in charlie.get("/organisations/outlier/").content.decode()  # till month end
+    next_month = pricing.next_period(pricing.current_period())
+    assert services_of(pool["outlier"], today=next_month) == []
+    assert [s.name for s in services_of(pool["outlier"])] == ["IT support"]

@@ -35,6 +35,7 @@ from coopnet.directory.forms import (
 )
 from coopnet.directory.models import Membership, Organisation, Person, Skill
 from coopnet.network.selectors import past_consortia
+from coopnet.sharedservices.selectors import services_of
 from coopnet.web.http import not_allowed
 
 SEARCH_LIMIT = 200
@@ -108,6 +109,7 @@ def profile(request: HttpRequest, slug: str) -> HttpResponse:
         "people": people,
         "is_member": is_member,
         "past_consortia": past_consortia(organisation),
+        "shared_services": services_of(organisation),
     }
     return render(request, "directory/profile.html", context)
 

@@ -14,6 +14,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from django.db.models import Q
 from django.http import Http404
 
 from coopnet.directory.models import Membership, Organisation
@@ -138,4 +139,20 @@ def latest_enrolment(service: SharedService, organisation: Organisation) -> Enro
         Enrolment.objects.filter(service=service, organisation=organisation)
         .order_by("-joins", "-pk")
         .first()
+    )
+
+
+def services_of(organisation: Organisation, today: dt.date | None = None) -> list[SharedService]:
+    """The shared services `organisation` is a member of this month (public, like every
+    service's member list), by name."""
+    now = pricing.current_period(today)
+    # one filter() call, so that every condition holds for the same enrolment
+    return list(
+        SharedService.objects.filter(
+            Q(enrolments__leaves__isnull=True) | Q(enrolments__leaves__gt=now),
+            enrolments__organisation=organisation,
+            enrolments__joins__lte=now,
+        )
+        .distinct()
+        .order_by("name")
     )
