@@ -64,3 +64,30 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def requests_elsewhere(page, live_server):
+    """The URLs of every request the page makes to a host other than the live server."""
+    outside = []
+
+    def record(request):
+        if not request.url.startswith(live_server.url):
+            outside.append(request.url)
+
+    page.on("request", record)
+    return outside
+
+
+def sign_in(page, base, username):
+    """Sign in through the login page as one of the casts' users (password pw-<name>-123)."""
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", f"pw-{username}-123")
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{base}/")
+
+
+@pytest.fixture(name="sign_in")
+def sign_in_fixture():
+    return sign_in

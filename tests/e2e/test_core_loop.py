@@ -15,27 +15,6 @@ ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 
 
-@pytest.fixture
-def requests_elsewhere(page, live_server):
-    """The URLs of every request the page makes to a host other than the live server."""
-    outside = []
-
-    def record(request):
-        if not request.url.startswith(live_server.url):
-            outside.append(request.url)
-
-    page.on("request", record)
-    return outside
-
-
-def sign_in(page, base, username):
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", f"pw-{username}-123")
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"{base}/")
-
-
 def sign_out(page):
     page.click("header button:has-text('Sign out')")
     page.wait_for_load_state()
@@ -87,7 +66,7 @@ def accept(page, base, opportunity_url):
 
 
 def test_post_find_and_form_a_consortium(
-    consortium_cast, immediate_tasks, live_server, page, requests_elsewhere
+    consortium_cast, immediate_tasks, live_server, page, requests_elsewhere, sign_in
 ):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     base = live_server.url
@@ -111,7 +90,7 @@ def test_post_find_and_form_a_consortium(
 
 
 def test_progress_bar_polls_until_the_proposals_are_ready(
-    consortium_cast, live_server, page, requests_elsewhere
+    consortium_cast, live_server, page, requests_elsewhere, sign_in
 ):
     """With the database queue and no worker, the run waits; the page polls its progress bar
     until a worker (here, the test) has run it, then shows the proposals and stops polling."""

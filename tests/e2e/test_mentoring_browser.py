@@ -40,25 +40,8 @@ def mentoring(cast):
     return cast
 
 
-@pytest.fixture
-def requests_elsewhere(page, live_server):
-    outside = []
-    page.on(
-        "request", lambda r: None if r.url.startswith(live_server.url) else outside.append(r.url)
-    )
-    return outside
-
-
-def sign_in(page, base, username):
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", f"pw-{username}-123")
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"{base}/")
-
-
 def test_coordinator_plans_and_an_admin_records_a_session(
-    mentoring, live_server, page, requests_elsewhere, tmp_path
+    mentoring, live_server, page, requests_elsewhere, sign_in, tmp_path
 ):
     base = live_server.url
     sign_in(page, base, "cora")
