@@ -27,6 +27,16 @@ def skills(db):
 
 
 @pytest.fixture
+def coordinator(db):
+    """Cora, the network's coordinator."""
+    from coopnet.directory.models import Coordinator
+
+    user = User.objects.create_user("cora", password="pw-cora-123")
+    Coordinator.objects.create(user=user)
+    return user
+
+
+@pytest.fixture
 def cast(db, skills):
     alice = User.objects.create_user("alice", password="pw-alice-123")
     bob = User.objects.create_user("bob", password="pw-bob-123")

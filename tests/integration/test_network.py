@@ -19,7 +19,6 @@ from django.utils.html import escape
 
 from coopnet.directory.models import (
     ApiToken,
-    Coordinator,
     Membership,
     NetworkSettings,
     Organisation,
@@ -39,10 +38,8 @@ ADMIT = {"name": "Newcomer Co-op", "slug": "newcomer", "admin_email": "nia@newco
 
 
 @pytest.fixture
-def cora(db):
-    user = User.objects.create_user("cora", password="pw-cora-123")
-    Coordinator.objects.create(user=user)
-    return user
+def cora(coordinator):
+    return coordinator
 
 
 @pytest.fixture

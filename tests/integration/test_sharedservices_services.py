@@ -14,20 +14,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from coopnet.directory import services as directory
-from coopnet.directory.models import Coordinator, Membership, Organisation
+from coopnet.directory.models import Membership, Organisation
 from coopnet.engine.pooling import MAX_POOL_MEMBERS
 from coopnet.sharedservices import pricing, services
 from coopnet.sharedservices.models import Enrolment, Fee, FeeSchedule, SharedService
 from coopnet.sharedservices.pricing import TOO_MANY
 
 JAN, FEB, MAR = dt.date(2031, 1, 1), dt.date(2031, 2, 1), dt.date(2031, 3, 1)
-
-
-@pytest.fixture
-def coordinator(db):
-    user = User.objects.create_user("cora", password="pw-cora-123")
-    Coordinator.objects.create(user=user)
-    return user
 
 
 @pytest.fixture

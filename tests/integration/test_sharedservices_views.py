@@ -7,10 +7,9 @@ from decimal import Decimal
 
 import pytest
 from conftest import client_for, send
-from django.contrib.auth.models import User
 from django.test import Client
 
-from coopnet.directory.models import ApiToken, Coordinator
+from coopnet.directory.models import ApiToken
 from coopnet.sharedservices import pricing, services
 from coopnet.sharedservices.models import Enrolment, FeeSchedule, SharedService
 from coopnet.sharedservices.selectors import services_of
@@ -20,13 +19,6 @@ PLANTED = ["987.65", "37.25", "517.65"]
 #: Rival's, the same for Rival
 RIVAL = ["811.11", "12.75"]
 MEMBER_URL = "/api/services/it-support/members/{}"
-
-
-@pytest.fixture
-def coordinator(db):
-    user = User.objects.create_user("cora", password="pw-cora-123")
-    Coordinator.objects.create(user=user)
-    return user
 
 
 @pytest.fixture
