@@ -17,11 +17,11 @@ from django.http import Http404
 
 from coopnet.directory.models import NetworkSettings, Organisation, Person, PersonSkill
 from coopnet.directory.selectors import User, is_coordinator
+from coopnet.engine.money import CENT
 from coopnet.opportunities.models import Opportunity, Proposal, ProposalPartner
 
 #: the level from which a person counts towards a skill's bus factor
 EXPERT_LEVEL = 3
-CENT = Decimal("0.01")
 
 
 def coordinator_or_404(user: User) -> None:

@@ -23,6 +23,7 @@ from coopnet.directory.selectors import User, organisation_for_member
 from coopnet.engine import network as engine
 from coopnet.engine.fairshare import Split, split
 from coopnet.engine.formation import Formation, form
+from coopnet.engine.money import CENT
 from coopnet.engine.skill_sharing import form_with_skill_sharing
 from coopnet.opportunities import selectors
 from coopnet.opportunities.models import (
@@ -34,7 +35,7 @@ from coopnet.opportunities.models import (
     Requirement,
 )
 from coopnet.opportunities.tasks import formation_run
-from coopnet.web.amounts import parse_amount
+from coopnet.web.amounts import MAX_HOURS, MAX_MONEY, parse_amount
 
 NOT_ADMIN = "Only an admin of the posting organisation can do this."
 NOT_PARTNER_ADMIN = "Only an admin of a partner organisation can accept or decline its share."
@@ -55,10 +56,6 @@ UNPROFITABLE = "No consortium in the network can deliver this for its value afte
 FAILED = "Formation failed: the network's coordinator has the details."
 PROPOSED = "{count} consortium proposal(s) ready for the partners to decide on."
 STOPPED = "This search stopped without finishing (its background worker stopped); started again."
-
-CENT = Decimal("0.01")
-MAX_MONEY = Decimal("9999999999.99")
-MAX_HOURS = Decimal("999999.99")
 
 
 def _decimal(value: Any, limit: Decimal) -> Decimal | None:

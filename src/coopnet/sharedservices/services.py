@@ -23,7 +23,7 @@ from coopnet.engine.pooling import MAX_POOL_MEMBERS
 from coopnet.sharedservices import pricing, selectors
 from coopnet.sharedservices.models import Enrolment, Fee, FeeSchedule, SharedService
 from coopnet.sharedservices.pricing import SOLUTIONS, TOO_MANY
-from coopnet.web.amounts import parse_amount
+from coopnet.web.amounts import MAX_HOURS, MAX_MONEY, parse_amount
 
 NOT_COORDINATOR = "Only the network's coordinator can create or change a shared service."
 NOT_ADMIN = "Only an admin of the organisation can join, leave or restate its costs."
@@ -36,9 +36,6 @@ BAD_HOURS = "A number of hours, 0 or more, in hundredths at most (got {value})."
 BAD_UNITS = "A whole number of members, at least 1 (got {value})."
 BAD_KIND = "Choose one of: {kinds}."
 
-CENT = Decimal("0.01")
-MAX_MONEY = Decimal("9999999999.99")
-MAX_HOURS = Decimal("999999.99")
 MAX_UNITS = 1000
 COST_FIELDS = ("fixed_cost", "per_member_cost", "unit_cost", "members_per_unit")
 RESERVED_SLUGS = {"new"}

@@ -5,7 +5,11 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-CENT = Decimal("0.01")
+from coopnet.engine.money import CENT
+
+#: the largest amounts the database's money and hours columns hold (12 and 8 digits, 2 places)
+MAX_MONEY = Decimal("9999999999.99")
+MAX_HOURS = Decimal("999999.99")
 
 
 def parse_amount(value: Any, high: Decimal, *, zero: bool = True) -> Decimal | None:
