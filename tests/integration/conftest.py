@@ -1,19 +1,14 @@
 """The cast of every privacy test: Alice (admin of Outlier), Bob (member of Outlier) and
 Charlie (admin of Rival, a competitor: an outsider to Outlier's private data)."""
 
-import json
 from decimal import Decimal
 
 import pytest
+from casts import PLANTED_HOURS, PLANTED_RATE
 from django.contrib.auth.models import User
-from django.test import Client
 
 from coopnet.directory import services
 from coopnet.directory.models import Membership, Skill
-
-#: Values planted in Outlier's private data; they must never reach an outsider.
-PLANTED_RATE = Decimal("77.71")
-PLANTED_HOURS = Decimal("123.45")
 
 
 @pytest.fixture(autouse=True)
@@ -55,20 +50,6 @@ def cast(db, skills):
         skills={"elixir": 4},
     )
     return {"alice": alice, "bob": bob, "charlie": charlie, "outlier": outlier, "person": person}
-
-
-def client_for(user, csrf=False):
-    client = Client(enforce_csrf_checks=csrf)
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
-def send(client, method, url, body=None):
-    kwargs = {"content_type": "application/json"}
-    if body is not None:
-        kwargs["data"] = json.dumps(body)
-    return getattr(client, method)(url, **kwargs)
 
 
 @pytest.fixture

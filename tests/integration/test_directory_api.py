@@ -2,7 +2,7 @@
 outsider for every private endpoint and method."""
 
 import pytest
-from conftest import PLANTED_HOURS, PLANTED_RATE, client_for, send
+from casts import PLANTED_HOURS, PLANTED_RATE, client_for, send
 from django.test import Client
 
 from coopnet.directory.models import ApiToken, Person

@@ -6,7 +6,7 @@ import json
 from decimal import Decimal
 
 import pytest
-from conftest import PLANTED_HOURS, PLANTED_RATE, client_for
+from casts import PLANTED_HOURS, PLANTED_RATE, client_for
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 

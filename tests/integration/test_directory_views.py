@@ -5,7 +5,7 @@ and save nothing; invitations; sign-in."""
 import re
 
 import pytest
-from conftest import PLANTED_HOURS, PLANTED_RATE, client_for
+from casts import PLANTED_HOURS, PLANTED_RATE, client_for
 from django.contrib.auth.models import User
 from django.core import mail
 from django.test import Client

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 import test_mentoring
-from conftest import PLANTED_HOURS, client_for, send
+from casts import PLANTED_HOURS, client_for, send
 
 from coopnet.directory.models import ApiToken
 from coopnet.mentoring import services

@@ -9,7 +9,7 @@ import re
 from decimal import Decimal
 
 import pytest
-from conftest import client_for, send
+from casts import client_for, send
 from django.contrib.auth.models import User
 from django.core import mail
 from django.core.exceptions import ValidationError

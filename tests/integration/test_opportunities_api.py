@@ -5,7 +5,7 @@ member); Charlie (Rival) and Dee (Distant) are outsiders to Outlier's opportunit
 import datetime as dt
 
 import pytest
-from conftest import client_for, send
+from casts import client_for, send
 from django.test import Client
 
 from coopnet.opportunities import services

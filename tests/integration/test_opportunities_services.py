@@ -5,7 +5,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from conftest import client_for, send
+from casts import client_for, send
 from django.core.exceptions import ValidationError
 
 from coopnet.directory import services as directory

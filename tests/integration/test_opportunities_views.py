@@ -7,7 +7,7 @@ import datetime as dt
 import re
 
 import pytest
-from conftest import client_for
+from casts import client_for
 from django.test import Client
 from django.utils.html import escape
 

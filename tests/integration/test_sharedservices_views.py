@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from conftest import client_for, send
+from casts import client_for, send
 from django.test import Client
 
 from coopnet.directory.models import ApiToken

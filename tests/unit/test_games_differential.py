@@ -9,7 +9,7 @@ first level of its prenucleolus.
 import coopgame
 import numpy as np
 import pytest
-from conftest import STYLES, players, random_dense_game, scale
+from game_strategies import STYLES, players, random_dense_game, scale
 
 from coopnet.engine.errors import Undefined
 from coopnet.engine.games import (

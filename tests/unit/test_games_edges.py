@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from conftest import players
+from game_strategies import players
 
 from coopnet.engine.errors import BadInput, TooLarge, Undefined
 from coopnet.engine.games import (

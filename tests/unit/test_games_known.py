@@ -6,7 +6,7 @@ from math import comb, factorial
 
 import numpy as np
 import pytest
-from conftest import players
+from game_strategies import players
 
 from coopnet.engine.games import (
     AirportGame,

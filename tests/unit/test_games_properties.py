@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from conftest import dense_games, n_of, players, scale
+from game_strategies import dense_games, n_of, players, scale
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

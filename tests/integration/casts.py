@@ -1,0 +1,26 @@
+"""What the integration tests share besides fixtures (those are in conftest.py): the private
+values planted in Outlier's data, and clients for the casts' users. A module of its own, not
+conftest, so that `from casts import ...` finds this file whichever tests run together."""
+
+import json
+from decimal import Decimal
+
+from django.test import Client
+
+#: Values planted in Outlier's private data; they must never reach an outsider.
+PLANTED_RATE = Decimal("77.71")
+PLANTED_HOURS = Decimal("123.45")
+
+
+def client_for(user, csrf=False):
+    client = Client(enforce_csrf_checks=csrf)
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def send(client, method, url, body=None):
+    kwargs = {"content_type": "application/json"}
+    if body is not None:
+        kwargs["data"] = json.dumps(body)
+    return getattr(client, method)(url, **kwargs)
