@@ -331,3 +331,26 @@ def test_an_organisations_profile_lists_its_services_this_month(pool):
     next_month = pricing.next_period(pricing.current_period())
     assert services_of(pool["outlier"], today=next_month) == []
     assert [s.name for s in services_of(pool["outlier"])] == ["IT support"]
+
+
+def test_a_prospective_member_sees_what_joining_would_cost(pool):
+    from django.contrib.auth.models import User
+
+    from coopnet.directory import services as directory
+
+    pat = User.objects.create_user("pat", password="pw-pat-123")
+    directory.organisation_create(name="Partner Co-op", slug="partner", admin=pat)
+    page = client_for(pat).get("/services/it-support/").content.decode()
+    # three members: 300 + 3 × 20 + 2 specialists × 600 = 1,560, so 520 each
+    assert "with 3 members, Partner Co-op would pay about <strong>£520.00</strong>" in page
+    assert (
+        "joining-outlier"
+        not in client_for(pool["alice"]).get("/services/it-support/").content.decode()
+    )
+    response = client_for(pat).post(
+        "/services/it-support/partner/enrolment/", {"alone_cost": "900", "hours_alone": "5"}
+    )
+    assert response.status_code == 302
+    page = client_for(pat).get("/services/it-support/").content.decode()
+    assert 'class="next-fee">£520.00' in page  # the forecast was the fee
+    assert "would pay about" not in page

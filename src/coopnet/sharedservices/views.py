@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -19,6 +20,7 @@ from django.shortcuts import redirect, render
 
 from coopnet.directory.models import Organisation
 from coopnet.directory.selectors import is_coordinator, organisation_for_member
+from coopnet.engine.money import CENT
 from coopnet.network.selectors import coordinator_or_404
 from coopnet.sharedservices import charts, pricing, selectors, services
 from coopnet.sharedservices.forms import EnrolmentForm, ServiceForm
@@ -121,6 +123,9 @@ class Panel:
     now: Row | None
     next: Row | None
     form: EnrolmentForm
+    #: not in next month's pool: what joining would cost it a month, and the pool's size then
+    joining_fee: Decimal | None = None
+    joining_size: int = 0
 
 
 def _row(schedule: Schedule | None, organisation: Organisation) -> Row | None:
@@ -145,7 +150,14 @@ def _panels(
             initial=initial, auto_id=f"{organisation.slug}-%s"
         )
         row_now, row_next = _row(now, organisation), _row(nxt, organisation)
-        panels.append(Panel(organisation, is_admin, enrolment, row_now, row_next, form))
+        panel = Panel(organisation, is_admin, enrolment, row_now, row_next, form)
+        if row_next is None:
+            # every member needs the same from the service, so a fair share is the pooled
+            # cost over the number of members (Shapley, nucleolus and equal coincide)
+            panel.joining_size = (nxt.count if nxt else 0) + 1
+            model = pricing.cost_model(service)
+            panel.joining_fee = (model.cost(panel.joining_size) / panel.joining_size).quantize(CENT)
+        panels.append(panel)
     return panels
 
 
