@@ -93,6 +93,8 @@ class ServiceOut(Schema):
     members_per_unit: int
     this_period: PeriodOut
     next_period: PeriodOut
+    #: what one more organisation would pay a month if it joined from next month
+    joining_fee: Decimal
 
 
 class FeeOut(Schema):
@@ -168,6 +170,7 @@ def _service(summary: selectors.Summary) -> dict[str, Any]:
         "members_per_unit": service.members_per_unit,
         "this_period": this,
         "next_period": nxt,
+        "joining_fee": pricing.joining_fee(pricing.cost_model(service), len(summary.members_next)),
     }
 
 

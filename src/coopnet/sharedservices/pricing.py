@@ -223,3 +223,11 @@ def schedule(
     if period < current_period(today):
         return None
     return compute(service, period)
+
+
+def joining_fee(model: Service, members: int) -> Decimal:
+    """What a new member would pay a month in a pool of `members` others: the pooled cost with
+    it added, over the members. Every member needs the same from a service, so this is its
+    fair share (Shapley, nucleolus and equal coincide), up to a cent of rounding."""
+    size = members + 1
+    return (model.cost(size) / size).quantize(CENT)

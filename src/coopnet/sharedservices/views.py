@@ -20,7 +20,6 @@ from django.shortcuts import redirect, render
 
 from coopnet.directory.models import Organisation
 from coopnet.directory.selectors import is_coordinator, organisation_for_member
-from coopnet.engine.money import CENT
 from coopnet.network.selectors import coordinator_or_404
 from coopnet.sharedservices import charts, pricing, selectors, services
 from coopnet.sharedservices.forms import EnrolmentForm, ServiceForm
@@ -152,11 +151,9 @@ def _panels(
         row_now, row_next = _row(now, organisation), _row(nxt, organisation)
         panel = Panel(organisation, is_admin, enrolment, row_now, row_next, form)
         if row_next is None:
-            # every member needs the same from the service, so a fair share is the pooled
-            # cost over the number of members (Shapley, nucleolus and equal coincide)
-            panel.joining_size = (nxt.count if nxt else 0) + 1
-            model = pricing.cost_model(service)
-            panel.joining_fee = (model.cost(panel.joining_size) / panel.joining_size).quantize(CENT)
+            members = nxt.count if nxt else 0
+            panel.joining_size = members + 1
+            panel.joining_fee = pricing.joining_fee(pricing.cost_model(service), members)
         panels.append(panel)
     return panels
 
