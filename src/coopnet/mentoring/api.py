@@ -6,156 +6,37 @@ hours) is never sent."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
-from decimal import Decimal
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
-from ninja import Router, Schema, Status
+from ninja import Router, Status
 
 from coopnet.directory.selectors import organisation_for_member
 from coopnet.mentoring import selectors, services
 from coopnet.mentoring.models import LearningWish, Pairing, Plan, ScoreSnapshot, Session
+from coopnet.mentoring.schemas import (
+    DecisionIn,
+    LevelChangeIn,
+    LevelChangeOut,
+    MapOut,
+    MentorHoursIn,
+    MentorHoursOut,
+    OptInIn,
+    OrganisationMapOut,
+    PairingOut,
+    PlanIn,
+    PlanOut,
+    SessionIn,
+    SessionOut,
+    SnapshotOut,
+    WishIn,
+    WishOut,
+)
 
 router = Router(tags=["skills"])
 
 ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
-
-
-class SkillOut(Schema):
-    skill: str
-    name: str
-    bus_factor: int
-    #: null when hidden: holders from fewer than 3 organisations
-    free_hours: Decimal | None
-    #: null when hidden: asked for by opportunities of fewer than 3 organisations
-    demand: Decimal | None
-    demanded: bool
-    at_risk: bool
-
-
-class OrganisationScoreOut(Schema):
-    organisation: str
-    name: str
-    score: float
-
-
-class MapOut(Schema):
-    score: float
-    demand_hours: Decimal
-    since: dt.datetime
-    skills: list[SkillOut]
-    organisations: list[OrganisationScoreOut]
-
-
-class OwnSkillOut(SkillOut):
-    network_bus_factor: int
-    free_hours: Decimal
-
-
-class OwnPersonOut(Schema):
-    id: int
-    name: str
-    free_hours: Decimal
-    mentor_hours: Decimal | None
-    wants: list[str]
-
-
-class OrganisationMapOut(Schema):
-    organisation: str
-    score: float
-    opted_in: bool
-    demand_hours: Decimal
-    skills: list[OwnSkillOut]
-    people: list[OwnPersonOut]
-
-
-class OptInIn(Schema):
-    opted_in: bool
-
-
-class PairingOut(Schema):
-    id: int
-    plan: int
-    mentor: int
-    mentor_name: str
-    mentor_organisation: str
-    learner: int
-    learner_name: str
-    learner_organisation: str
-    skill: str
-    hours: Decimal
-    status: str
-    mentor_side: str
-    learner_side: str
-
-
-class PlanOut(Schema):
-    id: int
-    created: dt.datetime
-    session_hours: Decimal
-    score_before: float
-    score_after: float
-    gain: float
-    demand_hours: Decimal
-    #: the pairings the caller may see: all for a coordinator, else their organisations'
-    pairings: list[PairingOut]
-
-
-class PlanIn(Schema):
-    session_hours: Decimal = Decimal(10)
-
-
-class DecisionIn(Schema):
-    accept: bool
-
-
-class SessionIn(Schema):
-    mentor: int
-    learner: int
-    skill: str
-    hours: Decimal
-    date: dt.date
-    pairing: int | None = None
-    notes: str = ""
-
-
-class SessionOut(Schema):
-    id: int
-    mentor: int
-    mentor_name: str
-    learner: int
-    learner_name: str
-    skill: str
-    hours: Decimal
-    date: dt.date
-    pairing: int | None
-    notes: str
-
-
-class LevelChangeIn(Schema):
-    person: int
-    skill: str
-    level: int
-    session: int | None = None
-
-
-class LevelChangeOut(Schema):
-    id: int
-    person: int
-    skill: str
-    old_level: int | None
-    new_level: int
-    changed_at: dt.datetime
-
-
-class SnapshotOut(Schema):
-    taken_at: dt.datetime
-    organisation: str | None
-    score: float
-    demanded_hours: Decimal
-    at_risk_skills: int
 
 
 def _skill(row: selectors.SkillRow) -> dict[str, Any]:
@@ -265,24 +146,6 @@ def set_opt_in(request: HttpRequest, slug: str, body: OptInIn) -> dict[str, Any]
     """Accept mentoring pairs with other organisations that opted in: its admins only."""
     opted = services.opt_in_set(actor=request.user, organisation_slug=slug, opted_in=body.opted_in)
     return {"opted_in": opted}
-
-
-class MentorHoursIn(Schema):
-    #: mentoring hours a month; null goes back to the default (10% of the free hours)
-    hours: Decimal | None
-
-
-class MentorHoursOut(MentorHoursIn):
-    person: int
-
-
-class WishIn(Schema):
-    skill: str
-
-
-class WishOut(WishIn):
-    id: int
-    person: int
 
 
 @router.put("/people/{person_id}/mentor-hours", response=MentorHoursOut)
