@@ -17,6 +17,7 @@ from django.http import Http404
 from django.test import Client
 from django.utils.html import escape
 
+from coopnet.directory import services as directory
 from coopnet.directory.models import (
     ApiToken,
     Membership,
@@ -454,3 +455,21 @@ def test_proposals_not_yet_formed_are_not_past_consortia(consortium_cast, post_o
     page = text(client_for(consortium_cast["charlie"]).get("/organisations/outlier/"))
     assert "Outlier Co-op has not formed a consortium yet." in page
     assert "Booking system" not in page
+
+
+def test_a_long_coverage_table_folds_after_25_skills(cast, cora):
+    from coopnet.directory.models import Skill
+
+    extra = [Skill.objects.create(slug=f"skill-{n:02}", name=f"Skill {n:02}") for n in range(30)]
+    directory.person_create(
+        actor=cast["alice"],
+        organisation_slug="outlier",
+        name="Polly Math",
+        hours_available="10",
+        cost_rate="10",
+        skills={s.slug: 2 for s in extra},
+    )
+    page = client_for(cora).get("/network/").content.decode()
+    folded = page[page.index('<details id="more-skills">') :]
+    assert "The other 6 skills" in folded  # 31 skills in use: Elixir and the 30 new ones
+    assert page.count("<tr>") - folded.count("<tr>") >= 25
