@@ -292,3 +292,50 @@ def test_demo_seed_stores_this_month_and_plans_a_join_for_next_month(db):
     assert FeeSchedule.objects.filter(service__slug="accounts", period=now).exists()
     admins = Membership.objects.filter(role=Membership.ADMIN).count()
     assert admins == 9
+
+
+# -- going alone, worked out ------------------------------------------------------------------
+
+
+def _join_worked_out(user, slug, **fields):
+    return services.enrolment_set(
+        actor=user, service_slug="it-support", organisation_slug=slug, today=JAN, **fields
+    )
+
+
+def test_going_alone_is_worked_out_from_hours_rate_and_tools(cast, it):
+    # Ada is Outlier's only person with a rate: 77.71 an hour
+    found = _join_worked_out(cast["alice"], "outlier", hours_alone="10", tools_cost="50")
+    assert found.alone_cost == Decimal("827.10")  # 10 × 77.71 + 50
+    assert found.hours_alone == Decimal("10.00")
+    found = _join_worked_out(cast["alice"], "outlier", hours_alone="10", rate="40")
+    assert found.alone_cost == Decimal("400.00")
+    stated = _join_worked_out(cast["alice"], "outlier", alone_cost="999", hours_alone="10")
+    assert stated.alone_cost == Decimal("999.00")  # a stated cost wins
+
+
+def test_the_default_rate_is_weighted_by_hours(cast, it):
+    from coopnet.directory import services as directory
+
+    directory.person_create(
+        actor=cast["alice"],
+        organisation_slug="outlier",
+        name="Junior",
+        hours_available="123.45",  # as many hours as Ada
+        cost_rate="20",
+        skills={},
+    )
+    found = _join_worked_out(cast["alice"], "outlier", hours_alone="1")
+    assert found.alone_cost == Decimal("48.86")  # (77.71 + 20) / 2, to the cent
+
+
+def test_working_it_out_needs_something_to_work_from(cast, it):
+    with pytest.raises(ValidationError) as error:
+        _join_worked_out(cast["charlie"], "rival", hours_alone="5")  # Rival has no rates
+    assert "rate" in error.value.message_dict
+    with pytest.raises(ValidationError) as error:
+        _join_worked_out(cast["alice"], "outlier")  # no cost, no hours, no tools
+    assert "alone_cost" in error.value.message_dict
+    assert not Enrolment.objects.exists()
+    found = _join_worked_out(cast["charlie"], "rival", tools_cost="120")
+    assert found.alone_cost == Decimal("120.00")  # tools only: no rate needed

@@ -353,3 +353,23 @@ def test_a_prospective_member_sees_what_joining_would_cost(pool):
     page = client_for(pat).get("/services/it-support/").content.decode()
     assert 'class="next-fee">£520.00' in page  # the forecast was the fee
     assert "would pay about" not in page
+
+
+def test_going_alone_can_be_worked_out_on_the_page_and_through_the_api(cast, coordinator):
+    services.service_create(actor=coordinator, name="Accounts", fixed_cost="100")
+    alice = client_for(cast["alice"])
+    response = alice.post(
+        "/services/accounts/outlier/enrolment/",
+        {"alone_cost": "", "hours_alone": "2", "rate": "", "tools_cost": "15"},
+    )
+    assert response.status_code == 302
+    assert Enrolment.objects.get().alone_cost == Decimal("170.42")  # 2 × 77.71 + 15
+    url = "/api/services/accounts/members/outlier"
+    response = send(alice, "put", url, {"hours_alone": "3", "rate": "50"})
+    assert response.status_code == 200
+    assert response.json()["alone_cost"] == "150.00"
+    rival = send(
+        client_for(cast["charlie"]), "put", url.replace("outlier", "rival"), {"hours_alone": "3"}
+    )
+    assert rival.status_code == 422
+    assert "rate" in rival.json()["detail"]

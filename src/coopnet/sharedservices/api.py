@@ -127,8 +127,12 @@ class ScheduleOut(Schema):
 
 
 class MemberIn(Schema):
-    alone_cost: Decimal
+    #: what going alone costs a month; null to have it worked out: hours_alone at rate plus
+    #: tools_cost (rate null: the organisation's average cost rate)
+    alone_cost: Decimal | None = None
     hours_alone: Decimal = Decimal(0)
+    rate: Decimal | None = None
+    tools_cost: Decimal = Decimal(0)
 
 
 class MemberOut(Schema):
@@ -284,6 +288,8 @@ def put_member(request: HttpRequest, slug: str, org_slug: str, body: MemberIn) -
         organisation_slug=org_slug,
         alone_cost=body.alone_cost,
         hours_alone=body.hours_alone,
+        rate=body.rate,
+        tools_cost=body.tools_cost,
     )
     return _member(request, slug, org_slug)
 

@@ -48,11 +48,6 @@ class ServiceForm(forms.Form):
 
 
 class EnrolmentForm(forms.Form):
-    alone_cost = _money(
-        "What going alone costs you a month",
-        "Your own hours at your rate, plus tools and subscriptions. Only your organisation "
-        "and the network's coordinator see it.",
-    )
     hours_alone = forms.DecimalField(
         label="Billable hours a month it takes you",
         help_text="The hours your people spend on it now, which pooling gives back.",
@@ -61,4 +56,18 @@ class EnrolmentForm(forms.Form):
         decimal_places=2,
         initial=0,
         error_messages=dict.fromkeys(MONEY_ERRORS, HOURS),
+    )
+    rate = _money(
+        "Their rate an hour",
+        "Leave blank for your people's average cost rate, from the directory.",
+        required=False,
+    )
+    tools_cost = _money(
+        "Tools and subscriptions a month", "What you pay for it besides your time.", required=False
+    )
+    alone_cost = _money(
+        "What going alone costs you a month",
+        "Leave blank and coopnet works it out: the hours at the rate, plus tools. Only your "
+        "organisation and the network's coordinator see it.",
+        required=False,
     )

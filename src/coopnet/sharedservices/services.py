@@ -19,6 +19,7 @@ from django.utils.text import slugify
 
 from coopnet.directory.models import Membership
 from coopnet.directory.selectors import User, is_coordinator, organisation_for_member
+from coopnet.engine.money import CENT
 from coopnet.engine.pooling import MAX_POOL_MEMBERS
 from coopnet.sharedservices import pricing, selectors
 from coopnet.sharedservices.models import Enrolment, Fee, FeeSchedule, SharedService
@@ -28,6 +29,14 @@ from coopnet.web.amounts import MAX_HOURS, MAX_MONEY, parse_amount
 NOT_COORDINATOR = "Only the network's coordinator can create or change a shared service."
 NOT_ADMIN = "Only an admin of the organisation can join, leave or restate its costs."
 NOT_ENROLLED = "{organisation} is not enrolled in {service} from next month."
+NOTHING_STATED = (
+    "State what going alone costs a month, or the hours it takes you (and any tools) for "
+    "coopnet to work it out."
+)
+RATE_NEEDED = (
+    "State what going alone costs, or an hourly rate: {organisation} has no cost rates in the "
+    "directory to work it out from."
+)
 REQUIRED = "This field is required."
 TOO_LONG = "At most {limit} characters."
 NAME_TAKEN = "There is already a shared service called {name!r}."
@@ -235,16 +244,32 @@ def enrolment_set(
     actor: User,
     service_slug: str,
     organisation_slug: str,
-    alone_cost: Any,
+    alone_cost: Any = None,
     hours_alone: Any = 0,
+    rate: Any = None,
+    tools_cost: Any = 0,
     today: dt.date | None = None,
 ) -> Enrolment:
-    """Join a service, or restate what going alone costs, with effect from the next period."""
+    """Join a service, or restate what going alone costs, with effect from the next period.
+    Without `alone_cost`, coopnet works it out: `hours_alone` at `rate` (by default the
+    organisation's own average cost rate, weighted by its people's hours) plus `tools_cost`."""
     service = _locked(service_slug)
     organisation = _admin_of(actor, organisation_slug)
     errors: dict[str, str] = {}
-    cost = _money(errors, "alone_cost", alone_cost)
     hours = _hours(errors, "hours_alone", hours_alone)
+    if alone_cost is None or alone_cost == "":
+        tools = _money(errors, "tools_cost", tools_cost if tools_cost is not None else 0)
+        hourly = None if rate is None or rate == "" else _money(errors, "rate", rate)
+        hourly = hourly if hourly is not None else _average_rate(organisation)
+        if hourly is None and hours:
+            errors["rate"] = RATE_NEEDED.format(organisation=organisation.name)
+        cost = (hours * (hourly or 0) + tools).quantize(CENT)
+        if not hours and not tools:
+            errors["alone_cost"] = NOTHING_STATED
+        elif cost > MAX_MONEY:
+            errors["alone_cost"] = BAD_MONEY.format(value=_shown(cost))
+    else:
+        cost = _money(errors, "alone_cost", alone_cost)
     if errors:
         raise ValidationError(errors)
     nxt = pricing.next_period(pricing.current_period(today))
@@ -268,6 +293,20 @@ def enrolment_set(
         )  # fmt: skip
     next_schedule_store(service, today)
     return enrolment
+
+
+def _average_rate(organisation: Any) -> Decimal | None:
+    """The organisation's cost rate per hour, weighted by its people's hours (a plain average
+    when none has hours); None when nobody has a rate."""
+    rows = list(
+        organisation.people.filter(cost_rate__gt=0).values_list("cost_rate", "hours_available")
+    )
+    if not rows:
+        return None
+    hours = sum(h for _, h in rows)
+    if hours > 0:
+        return Decimal(sum(r * h for r, h in rows) / hours).quantize(CENT)
+    return Decimal(sum(r for r, _ in rows) / len(rows)).quantize(CENT)
 
 
 @transaction.atomic
