@@ -38,6 +38,18 @@ from benchmarks.common import (
 )
 
 FAMILY = "formation"
+#: the columns both formation tables start with
+FORM_COLUMNS = (
+    "opportunity",
+    "cap",
+    "eligible pairs (ours after pruning)",
+    "orgs in answer",
+    "ours",
+    "status",
+    "plain MILP",
+    "ours/MILP",
+    "MILP cost − ours (abs)",
+)
 TITLE = "Formation: consortium formation and coalition costs"
 INTRO = """
 `coopnet.engine.formation.form` and `coopnet.engine.fairshare.coalition_costs` against what a
@@ -473,21 +485,7 @@ def _formation(profile: Profile, section: Section, memory: _Memory) -> None:
     size = _size(people, organisations)
     table = Table(
         f"Formation, {size}, {skills} skills, 12-requirement opportunities",
-        [
-            "opportunity",
-            "cap",
-            "eligible pairs (ours after pruning)",
-            "orgs in answer",
-            "ours",
-            "status",
-            "plain MILP",
-            "ours/MILP",
-            "MILP cost − ours (abs)",
-            "greedy",
-            "ours/greedy",
-            "greedy cost gap",
-            "target",
-        ],
+        [*FORM_COLUMNS, "greedy", "ours/greedy", "greedy cost gap", "target"],
     )
     ours = run_worker(
         FAMILY, "form", "ours", _form_params(people, organisations, skills, count, r_ours)
@@ -600,18 +598,7 @@ def _scale(profile: Profile, section: Section, memory: _Memory) -> None:
     limit = SCALE_MILP_LIMIT
     table = Table(
         f"Formation at scale, {size}",
-        [
-            "opportunity",
-            "cap",
-            "eligible pairs (ours after pruning)",
-            "orgs in answer",
-            "ours",
-            "status",
-            "plain MILP",
-            "ours/MILP",
-            "MILP cost − ours (abs)",
-            "target",
-        ],
+        [*FORM_COLUMNS, "target"],
     )
     ours = run_worker(
         FAMILY, "form", "ours", _form_params(people, organisations, skills, count, r_ours)

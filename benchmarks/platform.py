@@ -228,36 +228,26 @@ def case_map(side: str, params: dict[str, Any]) -> Prepared:
     from coopnet.engine.resilience import skills_map
     from coopnet.mentoring import selectors
 
+    def summarise(results: list[Any]) -> dict[str, Any]:
+        found = results[0]  # a NetworkMap or a SkillsMap: both have these
+        return {
+            **timing,
+            **loaded["counts"],
+            "skills_mapped": len(found.skills),
+            "at_risk": len(found.at_risk),
+            "score": found.score,
+        }
+
     if side == "platform":
 
         def job() -> Any:
             return selectors.network_map()
-
-        def summarise(results: list[Any]) -> dict[str, Any]:
-            found = results[0]
-            return {
-                **timing,
-                **loaded["counts"],
-                "skills_mapped": len(found.skills),
-                "at_risk": len(found.at_risk),
-                "score": found.score,
-            }
 
     elif side == "engine":
         network, wanted = selectors.engine_network(), selectors.demand()
 
         def job() -> Any:
             return skills_map(_fresh(network), wanted)
-
-        def summarise(results: list[Any]) -> dict[str, Any]:
-            found = results[0]
-            return {
-                **timing,
-                **loaded["counts"],
-                "skills_mapped": len(found.skills),
-                "at_risk": len(found.at_risk),
-                "score": found.score,
-            }
 
     else:
         raise ValueError(f"unknown side {side!r}")

@@ -19,6 +19,7 @@ from coopnet.opportunities.models import (
     ProposalPartner,
     Requirement,
 )
+from coopnet.web.amounts import REQUIRED
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("immediate_tasks")]
 
@@ -43,7 +44,7 @@ def test_bad_input_names_every_field_and_saves_nothing(consortium_cast, post_opp
         )
     errors = caught.value.message_dict
     assert errors == {
-        "title": [services.REQUIRED],
+        "title": [REQUIRED],
         "value": [services.BAD_MONEY.format(value="-5")],
         "deadline": [services.PAST_DEADLINE],
         "requirements[0].skill": [services.UNKNOWN_SKILL.format(slug="cobol")],

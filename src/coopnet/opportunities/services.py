@@ -35,12 +35,10 @@ from coopnet.opportunities.models import (
     Requirement,
 )
 from coopnet.opportunities.tasks import formation_run
-from coopnet.web.amounts import MAX_HOURS, MAX_MONEY, parse_amount
+from coopnet.web.amounts import MAX_HOURS, MAX_MONEY, parse_amount, parse_text
 
 NOT_ADMIN = "Only an admin of the posting organisation can do this."
 NOT_PARTNER_ADMIN = "Only an admin of a partner organisation can accept or decline its share."
-REQUIRED = "This field is required."
-TOO_LONG = "At most {limit} characters."
 BAD_MONEY = "An amount in pounds and pence, more than 0 (got {value!r})."
 BAD_HOURS = "A number of hours more than 0, in hundredths at most (got {value!r})."
 BAD_DATE = "A date as YYYY-MM-DD (got {value!r})."
@@ -70,15 +68,6 @@ def _date(value: Any) -> dt.date | None:
         return dt.date.fromisoformat(value) if isinstance(value, str) else None
     except ValueError:
         return None
-
-
-def _text(errors: dict[str, str], field: str, value: Any, limit: int, required: bool) -> str:
-    text = value.strip() if isinstance(value, str) else ""
-    if required and not text:
-        errors[field] = REQUIRED
-    elif len(text) > limit:
-        errors[field] = TOO_LONG.format(limit=limit)
-    return text
 
 
 def _requirements(errors: dict[str, str], items: Any) -> list[Requirement]:
@@ -134,9 +123,9 @@ def opportunity_create(
     errors: dict[str, str] = {}
     opportunity = Opportunity(
         posted_by=organisation,
-        title=_text(errors, "title", title, 200, required=True),
-        client=_text(errors, "client", client, 200, required=False),
-        description=_text(errors, "description", description, 10_000, required=False),
+        title=parse_text(errors, "title", title, 200, required=True),
+        client=parse_text(errors, "client", client, 200, required=False),
+        description=parse_text(errors, "description", description, 10_000, required=False),
         commission=_commission(),
     )
     amount, day = _decimal(value, MAX_MONEY), _date(deadline)

@@ -24,7 +24,7 @@ from coopnet.engine.pooling import MAX_POOL_MEMBERS
 from coopnet.sharedservices import pricing, selectors
 from coopnet.sharedservices.models import Enrolment, Fee, FeeSchedule, SharedService
 from coopnet.sharedservices.pricing import SOLUTIONS, TOO_MANY
-from coopnet.web.amounts import MAX_HOURS, MAX_MONEY, parse_amount
+from coopnet.web.amounts import MAX_HOURS, MAX_MONEY, parse_amount, parse_text
 
 NOT_COORDINATOR = "Only the network's coordinator can create or change a shared service."
 NOT_ADMIN = "Only an admin of the organisation can join, leave or restate its costs."
@@ -37,8 +37,6 @@ RATE_NEEDED = (
     "State what going alone costs, or an hourly rate: {organisation} has no cost rates in the "
     "directory to work it out from."
 )
-REQUIRED = "This field is required."
-TOO_LONG = "At most {limit} characters."
 NAME_TAKEN = "There is already a shared service called {name!r}."
 BAD_MONEY = "An amount in pounds and pence, 0 or more (got {value})."
 BAD_HOURS = "A number of hours, 0 or more, in hundredths at most (got {value})."
@@ -85,23 +83,14 @@ def _units(errors: dict[str, str], value: Any) -> int:
     return int(value)
 
 
-def _text(errors: dict[str, str], field: str, value: Any, limit: int, required: bool) -> str:
-    text = value.strip() if isinstance(value, str) else ""
-    if required and not text:
-        errors[field] = REQUIRED
-    elif len(text) > limit:
-        errors[field] = TOO_LONG.format(limit=limit)
-    return text
-
-
 def _service_fields(errors: dict[str, str], fields: dict[str, Any]) -> dict[str, Any]:
     """The fields given, validated; errors named by field."""
     clean: dict[str, Any] = {}
     for name, value in fields.items():
         if name == "name":
-            clean[name] = _text(errors, name, value, 200, required=True)
+            clean[name] = parse_text(errors, name, value, 200, required=True)
         elif name == "description":
-            clean[name] = _text(errors, name, value or "", 5000, required=False)
+            clean[name] = parse_text(errors, name, value or "", 5000, required=False)
         elif name == "kind":
             kinds = [k for k, _ in SharedService.KINDS]
             if value not in kinds:

@@ -1,4 +1,5 @@
-"""Parsing amounts of money and hours from forms and JSON, the same way in every app."""
+"""Parsing what people type (amounts of money and hours, short texts) from forms and JSON, the
+same way in every app."""
 
 from __future__ import annotations
 
@@ -27,3 +28,18 @@ def parse_amount(value: Any, high: Decimal, *, zero: bool = True) -> Decimal | N
     if amount != amount.quantize(CENT):
         return None
     return amount.quantize(CENT)
+
+
+REQUIRED = "This field is required."
+TOO_LONG = "At most {limit} characters."
+
+
+def parse_text(errors: dict[str, str], field: str, value: Any, limit: int, required: bool) -> str:
+    """`value` stripped; an error under `field` in `errors` if it is required and empty, or
+    longer than `limit` characters."""
+    text = value.strip() if isinstance(value, str) else ""
+    if required and not text:
+        errors[field] = REQUIRED
+    elif len(text) > limit:
+        errors[field] = TOO_LONG.format(limit=limit)
+    return text
