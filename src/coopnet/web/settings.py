@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from pathlib import Path
@@ -92,10 +93,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     # Tests use a file too, not shared-cache memory: its locks fail at once instead of waiting,
-    # which a live server's threads and a job worker would run into.
+    # which a live server's threads and a job worker would run into. One file per checkout, so
+    # that two checkouts' suites can run at once.
+    _checkout = hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:8]
     DATABASES["default"]["TEST"] = {
         "NAME": os.environ.get(
-            "COOPNET_TEST_DATABASE", str(Path(tempfile.gettempdir()) / "coopnet-test.sqlite3")
+            "COOPNET_TEST_DATABASE",
+            str(Path(tempfile.gettempdir()) / f"coopnet-test-{_checkout}.sqlite3"),
         )
     }
 
