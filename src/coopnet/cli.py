@@ -20,7 +20,7 @@ from typer._click.exceptions import NoArgsIsHelpError, UsageError  # typer (pinn
 from coopnet import __version__
 from coopnet.engine.errors import BadInput, EngineError
 from coopnet.engine.fairshare import split
-from coopnet.engine.formation import form
+from coopnet.engine.formation import form, form_with_skill_sharing
 from coopnet.engine.formats import (
     parse_allocation,
     parse_game,
@@ -30,7 +30,6 @@ from coopnet.engine.formats import (
 )
 from coopnet.engine.games import SOLUTIONS, SolveOptions, check_allocation, solve
 from coopnet.engine.network import Network, Opportunity
-from coopnet.engine.skill_sharing import form_with_skill_sharing
 from coopnet.report import (
     allocation_check_json,
     formation_json,

@@ -8,10 +8,9 @@ import numpy as np
 from rich.table import Table
 
 from coopnet.engine.fairshare import Split
-from coopnet.engine.formation import Formation
+from coopnet.engine.formation import Formation, SkillSharing
 from coopnet.engine.games import CoreCheck, GameReport
 from coopnet.engine.games.subsets import FloatVector
-from coopnet.engine.skill_sharing import SkillSharing
 
 
 def _num(value: float) -> float:

@@ -22,9 +22,8 @@ from coopnet.directory.models import NetworkSettings, Organisation, Skill
 from coopnet.directory.selectors import User, organisation_for_member
 from coopnet.engine import network as engine
 from coopnet.engine.fairshare import Split, split
-from coopnet.engine.formation import Formation, form
+from coopnet.engine.formation import Formation, form, form_with_skill_sharing
 from coopnet.engine.money import CENT
-from coopnet.engine.skill_sharing import form_with_skill_sharing
 from coopnet.opportunities import selectors
 from coopnet.opportunities.models import (
     Assignment,

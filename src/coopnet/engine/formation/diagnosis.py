@@ -11,12 +11,9 @@ import highspy
 import numpy as np
 from numpy.typing import NDArray
 
-from coopnet.engine.formation import (
-    EligiblePairs,
-    Uncovered,
-    add_fixed_charges,
-    eligible_pairs,
-)
+from coopnet.engine.formation.fixed_charges import add_fixed_charges
+from coopnet.engine.formation.pairs import EligiblePairs, eligible_pairs
+from coopnet.engine.formation.result import Uncovered
 from coopnet.engine.network import Network, Opportunity
 
 _TOL = 1e-7

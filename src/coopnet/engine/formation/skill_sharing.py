@@ -16,14 +16,9 @@ import highspy
 import numpy as np
 from numpy.typing import NDArray
 
-from coopnet.engine.formation import (
-    MIP_ABSOLUTE_GAP,
-    Assignment,
-    Formation,
-    add_fixed_charges,
-    form,
-    needs_mip,
-)
+from coopnet.engine.formation.fixed_charges import MIP_ABSOLUTE_GAP, add_fixed_charges, needs_mip
+from coopnet.engine.formation.result import Assignment, Formation
+from coopnet.engine.formation.solve import form
 from coopnet.engine.network import Network, Opportunity
 
 EXPERT_LEVEL = 4
