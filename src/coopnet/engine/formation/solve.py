@@ -48,7 +48,7 @@ def form(
         return Formation(
             "infeasible", None, (), (), time.perf_counter() - started, uncovered=uncovered
         )
-    return _formation(network, opportunity, pairs, hours, status, gap, started)
+    return formation_of(network, opportunity, pairs, hours, status, gap, started)
 
 
 def _allowed(
@@ -88,7 +88,7 @@ def _cap_at_fewest(model: TransportModel, time_limit: float) -> None:
     model.highs.addRow(-highspy.kHighsInf, float(fewest), n_y, y_cols, np.ones(n_y))
 
 
-def _formation(
+def formation_of(
     network: Network,
     opportunity: Opportunity,
     pairs: EligiblePairs,
@@ -97,6 +97,7 @@ def _formation(
     gap: float | None,
     started: float,
 ) -> Formation:
+    """The Formation that works `hours` on the pairs (zero hours: not assigned)."""
     used = np.flatnonzero(hours > 0)
     assignments = tuple(
         Assignment(
