@@ -23,6 +23,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
+from coopnet.engine.errors import Undefined
 from coopnet.engine.formation import (
     EligiblePairs,
     Formation,
@@ -30,7 +31,16 @@ from coopnet.engine.formation import (
     eligible_pairs,
     form,
 )
-from coopnet.engine.games import ExplicitGame, FunctionGame, GameReport, SolveOptions, solve
+from coopnet.engine.games import (
+    ExplicitGame,
+    FunctionGame,
+    GameReport,
+    SolveOptions,
+    core_check,
+    nucleolus,
+    recommend,
+    solve,
+)
 from coopnet.engine.games.subsets import FloatVector, subset_sums
 from coopnet.engine.money import round_to_total
 from coopnet.engine.network import Network, Opportunity
@@ -161,6 +171,7 @@ def split(
     result.payouts = _payouts(formation.organisations, shapley, own, net)
     if result.game.contains.get("shapley") is False and worths is not None:
         _offer_nucleolus(result, worths, own, net)
+    result.recommended = recommend(result.game.solutions, result.game.contains)
     result.explanations = explain(network, opportunity, result, members)
     return result
 
@@ -222,9 +233,7 @@ def _payouts(
 
 
 def _offer_nucleolus(result: Split, worths: FloatVector, own: FloatVector, net: Decimal) -> None:
-    from coopnet.engine.errors import Undefined
-    from coopnet.engine.games import nucleolus
-
+    """The nucleolus split beside the Shapley one, which is outside the core."""
     assert result.game is not None
     try:
         stable = nucleolus(worths)
@@ -233,11 +242,8 @@ def _offer_nucleolus(result: Split, worths: FloatVector, own: FloatVector, net: 
         result.game.solutions["nucleolus"] = None
         return
     result.game.solutions["nucleolus"] = stable
-    from coopnet.engine.games import core_check
-
     result.game.contains["nucleolus"] = core_check(worths, stable).in_core
     result.nucleolus_payouts = _payouts(result.organisations, stable, own, net)
-    result.recommended = "nucleolus"
 
 
 def _why(result: Split, i: int, k: int, unique: tuple[str, ...], added: Decimal) -> str:
