@@ -42,7 +42,7 @@ from coopnet.engine.games import (
     solve,
 )
 from coopnet.engine.games.subsets import FloatVector, subset_sums
-from coopnet.engine.money import round_to_total
+from coopnet.engine.money import round_to_total, to_money
 from coopnet.engine.network import Network, Opportunity
 
 #: Exact coalition worths and Shapley values up to this many partner organisations.
@@ -148,36 +148,41 @@ def split(
         return result
     result.organisations = formation.organisations
     net = opportunity.value_after_commission
-    cost = Decimal(repr(formation.cost)).quantize(Decimal("0.01"))
+    cost = to_money(formation.cost, "cost")
     if cost > net:
         result.status, result.shortfall = "unprofitable", cost - net
         return result
     members = [network.org_index[o] for o in formation.organisations]
-    game: ExplicitGame | FunctionGame
-    if len(members) <= MAX_EXACT_PARTNERS:
-        result.costs = coalition_costs(network, opportunity, members)
-        worths = consortium_worths(opportunity, result.costs)
-        game = _explicit_game(formation.organisations, worths)
-        options = SolveOptions(solutions=("shapley",))
-    else:
-        worths = None
-        game = _sampled_game(network, opportunity, members)
-        options = SolveOptions(solutions=("shapley",), method="sample", samples=samples, seed=seed)
-    result.game = solve(game, options)
-    result.worths = worths
+    result.game = _consortium_game(result, network, opportunity, members, samples, seed)
     shapley = result.game.solutions["shapley"]
     assert shapley is not None
     own = _own_costs(network, formation, members)
     result.payouts = _payouts(formation.organisations, shapley, own, net)
-    if result.game.contains.get("shapley") is False and worths is not None:
-        _offer_nucleolus(result, worths, own, net)
+    if result.game.contains.get("shapley") is False and result.worths is not None:
+        _offer_nucleolus(result, result.worths, own, net)
     result.recommended = recommend(result.game.solutions, result.game.contains)
     result.explanations = explain(network, opportunity, result, members)
     return result
 
 
-def _explicit_game(players: tuple[str, ...], worths: FloatVector) -> ExplicitGame:
-    return ExplicitGame(players, values=worths)
+def _consortium_game(
+    result: Split,
+    network: Network,
+    opportunity: Opportunity,
+    members: list[int],
+    samples: int,
+    seed: int,
+) -> GameReport:
+    """The consortium game's Shapley value: exact (the worths and costs kept in `result`) up to
+    `MAX_EXACT_PARTNERS`, sampled beyond."""
+    if len(members) <= MAX_EXACT_PARTNERS:
+        result.costs = coalition_costs(network, opportunity, members)
+        result.worths = consortium_worths(opportunity, result.costs)
+        game = ExplicitGame(result.organisations, values=result.worths)
+        return solve(game, SolveOptions(solutions=("shapley",)))
+    sampled = _sampled_game(network, opportunity, members)
+    options = SolveOptions(solutions=("shapley",), method="sample", samples=samples, seed=seed)
+    return solve(sampled, options)
 
 
 def _sampled_game(network: Network, opportunity: Opportunity, members: list[int]) -> FunctionGame:
@@ -276,7 +281,7 @@ def explain(
     explanations = []
     for i, m in enumerate(members):
         org = network.organisations[m]
-        added = Decimal(repr(float(result.game.added_value[i]))).quantize(Decimal("0.01"))
+        added = to_money(float(result.game.added_value[i]), "added value")
         unique = tuple(
             dict.fromkeys(
                 f"{r.skill} (level {r.min_level}+)"

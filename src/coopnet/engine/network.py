@@ -15,6 +15,8 @@ from functools import cached_property
 import numpy as np
 from numpy.typing import NDArray
 
+from coopnet.engine.money import to_money
+
 
 @dataclass(frozen=True)
 class Organisation:
@@ -59,7 +61,7 @@ class Opportunity:
 
     @property
     def commission_amount(self) -> Decimal:
-        return (self.value * self.commission).quantize(Decimal("0.01"))
+        return to_money(self.value * self.commission, "commission")
 
 
 @dataclass(frozen=True)
