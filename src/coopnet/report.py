@@ -11,6 +11,7 @@ from coopnet.engine.fairshare import Split
 from coopnet.engine.formation import Formation, SkillSharing
 from coopnet.engine.games import CoreCheck, GameReport
 from coopnet.engine.games.subsets import FloatVector
+from coopnet.engine.numeric import unsigned_zero
 
 
 def _num(value: float) -> float:
@@ -102,6 +103,11 @@ def game_report_table(report: GameReport) -> Table:
     return table
 
 
+def _micro(value: float) -> float:
+    """An amount to the millionth (a tiny negative rounds to 0.0, never -0.0)."""
+    return unsigned_zero(round(value, 6))
+
+
 def _money(amount: Any) -> float:
     return float(amount)
 
@@ -109,7 +115,7 @@ def _money(amount: Any) -> float:
 def formation_json(formation: Formation) -> dict[str, Any]:
     out: dict[str, Any] = {
         "status": formation.status,
-        "cost": None if formation.cost is None else round(formation.cost, 6),
+        "cost": None if formation.cost is None else _micro(formation.cost),
         "organisations": list(formation.organisations),
         "assignments": [
             {"person": a.person, "org": a.org, "skill": a.skill, "hours": _num(a.hours)}
@@ -118,7 +124,7 @@ def formation_json(formation: Formation) -> dict[str, Any]:
         "solve_seconds": round(formation.solve_seconds, 4),
     }
     if formation.gap is not None:
-        out["gap"] = round(formation.gap, 6)
+        out["gap"] = _micro(formation.gap)
     if formation.status == "infeasible":
         out["uncovered"] = [
             {
@@ -143,7 +149,7 @@ def split_json(result: Split) -> dict[str, Any]:
     if result.status == "infeasible":
         out["uncovered"] = formation_json(result.formation)["uncovered"]
         return out
-    out["cost"] = round(result.formation.cost or 0.0, 6)
+    out["cost"] = _micro(result.formation.cost or 0.0)
     if result.status == "unprofitable":
         out["shortfall"] = _money(result.shortfall)
         return out
@@ -212,5 +218,5 @@ def skill_sharing_json(result: SkillSharing) -> dict[str, Any]:
         assignment["role"] = role
     out["learning_hours"] = _num(result.learning_hours)
     out["supervising_hours"] = _num(result.supervising_hours)
-    out["extra_cost"] = None if result.extra_cost is None else round(result.extra_cost, 6)
+    out["extra_cost"] = None if result.extra_cost is None else _micro(result.extra_cost)
     return out

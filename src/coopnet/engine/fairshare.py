@@ -44,6 +44,7 @@ from coopnet.engine.games import (
 from coopnet.engine.games.subsets import FloatVector, subset_sums
 from coopnet.engine.money import round_to_total, to_money
 from coopnet.engine.network import Network, Opportunity
+from coopnet.engine.numeric import unsigned_zero
 
 #: Exact coalition worths and Shapley values up to this many partner organisations.
 MAX_EXACT_PARTNERS = 12
@@ -95,7 +96,7 @@ def coalition_costs(network: Network, opportunity: Opportunity, members: list[in
         half = 1 << i
         view = cost.reshape(-1, 2, half)
         np.minimum(view[:, 1, :], view[:, 0, :], out=view[:, 1, :])
-    return cost
+    return unsigned_zero(cost)
 
 
 def _transport_costs(
@@ -130,7 +131,7 @@ def consortium_worths(opportunity: Opportunity, costs: FloatVector) -> FloatVect
     net = float(opportunity.value_after_commission)
     worths = np.where(np.isfinite(costs), np.maximum(0.0, net - costs), 0.0)
     worths[0] = 0.0
-    return worths
+    return unsigned_zero(worths)
 
 
 def split(

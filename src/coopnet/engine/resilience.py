@@ -45,6 +45,7 @@ from numpy.typing import NDArray
 from coopnet.engine.errors import BadInput, SolverError
 from coopnet.engine.formats import number
 from coopnet.engine.network import Network, Opportunity
+from coopnet.engine.numeric import unsigned_zero
 
 HOLD_LEVEL = 3
 MENTOR_LEVEL = 4
@@ -152,7 +153,7 @@ def risk_share(bus: Mapping[str, int], demand: Mapping[str, float]) -> float:
     total = sum(demand.values())
     if total <= 0:
         return 0.0
-    return sum(h for s, h in demand.items() if bus.get(s, 0) <= 1) / total
+    return unsigned_zero(sum(h for s, h in demand.items() if bus.get(s, 0) <= 1) / total)
 
 
 def skills_map(network: Network, demand: Mapping[str, float]) -> SkillsMap:
@@ -165,8 +166,8 @@ def skills_map(network: Network, demand: Mapping[str, float]) -> SkillsMap:
             SkillRisk(
                 skill,
                 len(holders),
-                float(network.hours[holders].sum()),
-                float(demand.get(skill, 0.0)),
+                unsigned_zero(float(network.hours[holders].sum())),
+                unsigned_zero(float(demand.get(skill, 0.0))),
             )
         )
     bus = {s.skill: s.bus_factor for s in skills}
@@ -180,7 +181,7 @@ def skills_map(network: Network, demand: Mapping[str, float]) -> SkillsMap:
             org_bus = np.bincount(network.person_org[_holders(network, skill)], minlength=n_orgs)
             org_scores += (org_bus <= 1) * demand[skill]
             org_at_risk += org_bus <= 1
-        org_scores /= total
+        org_scores = unsigned_zero(org_scores / total)
     at_risk = sorted(
         (s for s in skills if s.demand > 0 and s.bus_factor <= 1),
         key=lambda s: (-s.demand, s.skill),
@@ -276,7 +277,7 @@ def mentoring_plan(
     after_bus = {s: bus[s] + added.get(s, 0) for s in wanted}
     return MentoringPlan(
         tuple(pairings),
-        coverage_gain(bus, demand, added),
+        unsigned_zero(coverage_gain(bus, demand, added)),
         before,
         risk_share(after_bus, demand),
     )
@@ -426,7 +427,12 @@ def _assign(
             next_learner[c] += 1
             mentor = mentors[m].members[k]
             pairings.append(
-                Pairing(network.people[mentor].id, network.people[learner].id, skill, session_hours)
+                Pairing(
+                    network.people[mentor].id,
+                    network.people[learner].id,
+                    skill,
+                    unsigned_zero(session_hours),
+                )
             )
     pairings.sort(key=lambda p: (p.skill, p.mentor, p.learner))
     return pairings

@@ -21,6 +21,7 @@ from coopnet.engine.formation.pairs import EligiblePairs
 from coopnet.engine.formation.result import Formation
 from coopnet.engine.formation.solve import form, formation_of
 from coopnet.engine.network import Network, Opportunity
+from coopnet.engine.numeric import unsigned_zero
 
 EXPERT_LEVEL = 4
 _WORK, _LEARN, _SUPERVISE = 0, 1, 2
@@ -61,7 +62,7 @@ def form_with_skill_sharing(
         formation,
         float(hours[role == _LEARN].sum()),
         float(hours[role == _SUPERVISE].sum()),
-        formation.cost - cheapest.cost,
+        unsigned_zero(formation.cost - cheapest.cost),
         tuple(_ROLES[role[k]] for k in used),
     )
 

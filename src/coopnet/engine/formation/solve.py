@@ -17,6 +17,7 @@ from coopnet.engine.formation.pairs import EligiblePairs, eligible_pairs
 from coopnet.engine.formation.result import Assignment, Formation, Status
 from coopnet.engine.formation.transport import TransportModel
 from coopnet.engine.network import Network, Opportunity
+from coopnet.engine.numeric import unsigned_zero
 
 Objective = Literal["cost", "organisations"]
 
@@ -114,4 +115,6 @@ def formation_of(
         hours[used] @ network.rates[pairs.person[used]] + network.coordination[org_ids].sum()
     )
     organisations = tuple(network.organisations[i].id for i in org_ids)
-    return Formation(status, cost, organisations, assignments, time.perf_counter() - started, gap)
+    seconds = time.perf_counter() - started
+    gap = None if gap is None else unsigned_zero(gap)
+    return Formation(status, unsigned_zero(cost), organisations, assignments, seconds, gap)

@@ -20,6 +20,7 @@ from coopnet.engine.errors import SolverError, Undefined
 from coopnet.engine.games.lp import INF, LinearProgram
 from coopnet.engine.games.subsets import FloatVector, masks_to_matrix, subset_sums
 from coopnet.engine.games.values import as_dense
+from coopnet.engine.numeric import unsigned_zero
 
 _DUAL_TOL = 1e-9
 _SPAN_TOL = 1e-10
@@ -33,7 +34,7 @@ def prenucleolus(values: ArrayLike) -> FloatVector:
     """
     v, n = as_dense(values)
     unit = _unit(v)
-    return _SequentialLP(v / unit, n, imputation=False).solve() * unit
+    return unsigned_zero(_SequentialLP(v / unit, n, imputation=False).solve() * unit)
 
 
 def nucleolus(values: ArrayLike) -> FloatVector:
@@ -51,7 +52,7 @@ def nucleolus(values: ArrayLike) -> FloatVector:
             "no imputation exists: the players' stand-alone values add up to more than v(N)"
         )
     unit = _unit(v)
-    return _SequentialLP(v / unit, n, imputation=True).solve() * unit
+    return unsigned_zero(_SequentialLP(v / unit, n, imputation=True).solve() * unit)
 
 
 def least_core_epsilon(values: ArrayLike) -> float | None:
@@ -63,7 +64,7 @@ def least_core_epsilon(values: ArrayLike) -> float | None:
     if n == 1:
         return None
     unit = _unit(v)
-    return _SequentialLP(v / unit, n, imputation=False).first_level() * unit
+    return unsigned_zero(_SequentialLP(v / unit, n, imputation=False).first_level() * unit)
 
 
 def _unit(v: FloatVector) -> float:
@@ -186,11 +187,16 @@ class _SequentialLP:
             self.free &= np.abs(subset_sums(z)) > _SPAN_TOL
 
     def _polish(self) -> FloatVector:
-        """Solve the fixed equalities x(S) = v(S) - eps_S by least squares, to full precision."""
+        """Solve the fixed equalities x(S) = v(S) - eps_S by least squares, to full precision.
+
+        Least squares does not see the imputation bounds x_i >= v({i}): a player held at its
+        bound can come out a rounding error below it (-1e-17 for a bound of 0, which rounds
+        to -0.0), so the nucleolus is put back on its bounds.
+        """
         masks = np.array([m for m, _ in self.fixed], dtype=np.int64)
         levels = np.array([eps for _, eps in self.fixed])
         x, *_ = np.linalg.lstsq(masks_to_matrix(masks, self.n), self.v[masks] - levels)
-        result: FloatVector = x
+        result: FloatVector = np.maximum(x, self.singles) if self.imputation else x
         return result
 
 

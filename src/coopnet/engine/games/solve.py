@@ -36,6 +36,7 @@ from coopnet.engine.games.sampling import Scheme
 from coopnet.engine.games.solver import Solver
 from coopnet.engine.games.subsets import FloatVector
 from coopnet.engine.games.values import added_values
+from coopnet.engine.numeric import unsigned_zero
 
 Method = Literal["exact", "sample"]
 
@@ -73,7 +74,7 @@ def solve(game: Game, options: SolveOptions | None = None) -> GameReport:
     if unknown:
         raise BadInput(f"--solution: unknown {unknown[0]!r}; choose from {', '.join(SOLUTIONS)}")
     solver = Solver(game, options.samples, options.seed, options.scheme)
-    report = GameReport(game.players, game.kind, game.grand_value)
+    report = GameReport(game.players, game.kind, unsigned_zero(game.grand_value))
     for name in dict.fromkeys(options.solutions):
         _fill_solution(report, solver, options, BY_NAME[name])
     _fill_core(report, solver)
@@ -109,14 +110,14 @@ def _attempt(
 def _fill_solution(
     report: GameReport, solver: Solver, options: SolveOptions, concept: Concept
 ) -> None:
+    """Compute one solution into the report (a null with its reason where undefined)."""
     if options.method == "sample" and concept.sampled is not None:
         estimate = concept.sampled(solver)
-        report.solutions[concept.name] = estimate.values
-        report.standard_error[concept.name] = estimate.standard_errors
+        report.solutions[concept.name] = unsigned_zero(estimate.values)
+        report.standard_error[concept.name] = unsigned_zero(estimate.standard_errors)
         return
-    report.solutions[concept.name] = _attempt(
-        lambda: concept.exact(solver), report, concept, lenient=not options.explicit
-    )
+    x = _attempt(lambda: concept.exact(solver), report, concept, lenient=not options.explicit)
+    report.solutions[concept.name] = None if x is None else unsigned_zero(x)
 
 
 def _added(solver: Solver) -> FloatVector:
@@ -125,7 +126,7 @@ def _added(solver: Solver) -> FloatVector:
         return added_values(solver.dense)
     grand = game.grand_value
     without = ~np.eye(game.n, dtype=bool)
-    return grand - game.evaluate(without)
+    return unsigned_zero(grand - game.evaluate(without))
 
 
 def _fill_core(report: GameReport, solver: Solver) -> None:
