@@ -88,8 +88,15 @@ def test_sampled_solutions_and_their_errors_have_no_negative_zero(game, kind):
     assert negative_zeros(solve(explicit, options)) == []
 
 
-@given(game=dense_values())
-@settings(max_examples=150, deadline=None)
+@given(
+    game=dense_values()
+    | st.integers(1, 5).flatmap(
+        lambda n: st.lists(st.floats(-50, 50), min_size=1 << n, max_size=1 << n).map(
+            lambda values: (n, [0.0, *values[1:]])
+        )
+    )
+)
+@settings(max_examples=200, deadline=None)
 def test_the_nucleolus_never_falls_below_a_stand_alone_value(game):
     n, values = game
     singles = np.array([values[1 << i] for i in range(n)])
