@@ -491,7 +491,7 @@ def token(
     from django.contrib.auth import get_user_model
     from django.db import DatabaseError
 
-    from coopnet.directory.models import ApiToken
+    from coopnet.common.models import ApiToken
 
     try:
         user = get_user_model().objects.filter(username=username).first()

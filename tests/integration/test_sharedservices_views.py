@@ -9,7 +9,7 @@ import pytest
 from casts import client_for, send
 from django.test import Client
 
-from coopnet.directory.models import ApiToken
+from coopnet.common.models import ApiToken
 from coopnet.sharedservices import pricing, services
 from coopnet.sharedservices.models import Enrolment, FeeSchedule, SharedService
 from coopnet.sharedservices.selectors import services_of

@@ -17,7 +17,8 @@ from decimal import Decimal
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
-from coopnet.directory.models import Coordinator, Membership, Organisation, Person
+from coopnet.common.models import Coordinator
+from coopnet.directory.models import Membership, Organisation, Person
 from coopnet.engine.network import Network
 from coopnet.engine.resilience import HOLD_LEVEL, LEARNER_LEVELS, MENTOR_LEVEL
 from coopnet.mentoring import selectors, services

@@ -103,10 +103,6 @@ class DecisionIn(Schema):
     accept: bool
 
 
-def _commission_amount(opportunity: Opportunity) -> Decimal:
-    return (opportunity.value * opportunity.commission).quantize(services.CENT)
-
-
 def _opportunity(opportunity: Opportunity) -> dict[str, Any]:
     return {
         "id": opportunity.pk,
@@ -117,7 +113,7 @@ def _opportunity(opportunity: Opportunity) -> dict[str, Any]:
         "description": opportunity.description,
         "value": opportunity.value,
         "commission": opportunity.commission,
-        "commission_amount": _commission_amount(opportunity),
+        "commission_amount": opportunity.commission_amount,
         "deadline": opportunity.deadline,
         "status": opportunity.status,
         "created": opportunity.created,
@@ -175,7 +171,7 @@ def _proposal(proposal: Proposal) -> dict[str, Any]:
         "recommended": proposal.recommended,
         "in_core": proposal.in_core,
         "value": proposal.opportunity.value,
-        "commission_amount": _commission_amount(proposal.opportunity),
+        "commission_amount": proposal.opportunity.commission_amount,
         "partners": partners,
         "assignments": assignments,
         "data": proposal.data,

@@ -18,8 +18,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from coopnet.directory.models import NetworkSettings, Organisation, Skill
-from coopnet.directory.selectors import User, organisation_for_member
+from coopnet.common.access import User
+from coopnet.common.amounts import MAX_HOURS, MAX_MONEY, parse_amount, parse_text
+from coopnet.directory.models import Organisation, Skill
+from coopnet.directory.selectors import current_commission, is_admin, organisation_for_member
 from coopnet.engine import network as engine
 from coopnet.engine.fairshare import Split, split
 from coopnet.engine.formation import Formation, form
@@ -35,7 +37,6 @@ from coopnet.opportunities.models import (
     Requirement,
 )
 from coopnet.opportunities.tasks import formation_run
-from coopnet.web.amounts import MAX_HOURS, MAX_MONEY, parse_amount, parse_text
 
 NOT_ADMIN = "Only an admin of the posting organisation can do this."
 NOT_PARTNER_ADMIN = "Only an admin of a partner organisation can accept or decline its share."
@@ -94,11 +95,6 @@ def _requirements(errors: dict[str, str], items: Any) -> list[Requirement]:
     return result
 
 
-def _commission() -> Decimal:
-    network = NetworkSettings.objects.order_by("pk").first() or NetworkSettings.objects.create()
-    return Decimal(network.commission)
-
-
 @transaction.atomic
 def opportunity_create(
     *,
@@ -118,7 +114,7 @@ def opportunity_create(
     ...     requirements=[{"skill": "elixir", "min_level": 4, "hours": "40"}])  # doctest: +SKIP
     """
     organisation = organisation_for_member(actor, organisation_slug)  # 404 for outsiders
-    if not selectors.is_admin(actor, organisation):
+    if not is_admin(actor, organisation):
         raise PermissionDenied(NOT_ADMIN)
     errors: dict[str, str] = {}
     opportunity = Opportunity(
@@ -126,7 +122,7 @@ def opportunity_create(
         title=parse_text(errors, "title", title, 200, required=True),
         client=parse_text(errors, "client", client, 200, required=False),
         description=parse_text(errors, "description", description, 10_000, required=False),
-        commission=_commission(),
+        commission=current_commission(),
     )
     amount, day = _decimal(value, MAX_MONEY), _date(deadline)
     if amount is None:
@@ -147,28 +143,14 @@ def opportunity_create(
     return opportunity
 
 
-def _can_start(opportunity: Opportunity) -> bool:
-    if opportunity.status == Opportunity.FORMING:
-        latest = opportunity.runs.first()
-        return latest is None or latest.is_stale
-    if opportunity.status == Opportunity.PROPOSED:
-        return not opportunity.proposals.exclude(status=Proposal.DECLINED).exists()
-    return opportunity.status in (
-        Opportunity.DRAFT,
-        Opportunity.INFEASIBLE,
-        Opportunity.UNPROFITABLE,
-        Opportunity.FAILED,
-    )
-
-
 @transaction.atomic
 def formation_start(*, actor: User, opportunity_id: int) -> FormationRun:
     """Queue the search for a consortium; poll the returned run for its progress."""
     selectors.opportunity_for_user(actor, opportunity_id)  # 404 for outsiders
     opportunity = Opportunity.objects.select_for_update().get(pk=opportunity_id)
-    if not selectors.is_admin(actor, opportunity.posted_by):
+    if not is_admin(actor, opportunity.posted_by):
         raise PermissionDenied(NOT_ADMIN)
-    if not _can_start(opportunity):
+    if not selectors.formation_can_start(opportunity):
         raise ValidationError(CANNOT_START.format(status=opportunity.get_status_display().lower()))
     for stale in opportunity.runs.filter(status__in=[FormationRun.QUEUED, FormationRun.RUNNING]):
         if stale.is_stale:
@@ -344,7 +326,7 @@ def proposal_decide(*, actor: User, proposal_id: int, accept: bool) -> Proposal:
     selectors.proposal_for_user(actor, proposal_id)  # 404 for whoever may not see it
     locked = Proposal.objects.select_for_update().select_related("opportunity")
     proposal = locked.get(pk=proposal_id)
-    rows = [p for p in proposal.partners.all() if selectors.is_admin(actor, p.organisation)]
+    rows = [p for p in proposal.partners.all() if is_admin(actor, p.organisation)]
     if not rows:
         raise PermissionDenied(NOT_PARTNER_ADMIN)
     if proposal.status != Proposal.PROPOSED or proposal.opportunity.status != Opportunity.PROPOSED:

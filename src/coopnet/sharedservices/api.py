@@ -12,8 +12,8 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from ninja import Router, Schema, Status
-from ninja.security import HttpBearer, SessionAuth
 
+from coopnet.common.auth import guarded
 from coopnet.sharedservices import pricing, selectors, services
 from coopnet.sharedservices.models import SharedService
 from coopnet.sharedservices.pricing import Row, Schedule
@@ -31,27 +31,7 @@ def _viewer_or_404(request: HttpRequest, user: Any) -> None:
     selectors.organisation_for_viewer(user, slug)
 
 
-class ViewerToken(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
-        from coopnet.web.api import TokenAuth  # late: that module mounts this router
-
-        user = TokenAuth().authenticate(request, token)
-        if user is not None:
-            _viewer_or_404(request, user)
-        return user
-
-
-class ViewerSession(SessionAuth):
-    """The browser's session, with its CSRF check on unsafe methods."""
-
-    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
-        user = super().authenticate(request, key)
-        if user:
-            _viewer_or_404(request, user)
-        return user
-
-
-MEMBER_AUTH = [ViewerToken(), ViewerSession()]
+MEMBER_AUTH = guarded(_viewer_or_404)
 
 
 class ServiceIn(Schema):

@@ -13,12 +13,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Q
 from django.http import Http404
 
+from coopnet.common.access import User, is_coordinator
 from coopnet.directory.models import Membership, Organisation
-from coopnet.directory.selectors import User, is_coordinator, memberships
+from coopnet.directory.selectors import memberships
 from coopnet.sharedservices import pricing
 from coopnet.sharedservices.models import Enrolment, FeeSchedule, SharedService
 from coopnet.sharedservices.pricing import Row, Schedule
@@ -156,3 +158,8 @@ def services_of(organisation: Organisation, today: dt.date | None = None) -> lis
         .distinct()
         .order_by("name")
     )
+
+
+def profile_panel(organisation: Organisation, viewer: User) -> dict[str, Any]:
+    """The profile's "Shared services" panel: the services it is in this month."""
+    return {"services": services_of(organisation)}

@@ -17,14 +17,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
-from coopnet.directory.models import Membership
-from coopnet.directory.selectors import User, is_coordinator, organisation_for_member
+from coopnet.common.access import User, is_coordinator
+from coopnet.common.amounts import MAX_HOURS, MAX_MONEY, parse_amount, parse_text
+from coopnet.directory.selectors import is_admin, organisation_for_member
 from coopnet.engine.money import CENT
 from coopnet.engine.pooling import MAX_POOL_MEMBERS
 from coopnet.sharedservices import pricing, selectors
 from coopnet.sharedservices.models import Enrolment, Fee, FeeSchedule, SharedService
 from coopnet.sharedservices.pricing import SOLUTIONS, TOO_MANY
-from coopnet.web.amounts import MAX_HOURS, MAX_MONEY, parse_amount, parse_text
 
 NOT_COORDINATOR = "Only the network's coordinator can create or change a shared service."
 NOT_ADMIN = "Only an admin of the organisation can join, leave or restate its costs."
@@ -217,7 +217,7 @@ def service_update(
 def _admin_of(actor: User, organisation_slug: str) -> Any:
     """The organisation, if `actor` administers it: 404 for outsiders, 403 for members."""
     organisation = organisation_for_member(actor, organisation_slug)
-    if not organisation.memberships.filter(user=actor, role=Membership.ADMIN).exists():
+    if not is_admin(actor, organisation):
         raise PermissionDenied(NOT_ADMIN)
     return organisation
 

@@ -14,31 +14,24 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from coopnet.common.access import coordinator_or_404, is_coordinator
+from coopnet.common.errors import apply_errors
+from coopnet.common.http import not_allowed
 from coopnet.directory.models import Organisation
-from coopnet.directory.selectors import is_coordinator, organisation_for_member
-from coopnet.network.selectors import coordinator_or_404
+from coopnet.directory.selectors import organisation_for_member
 from coopnet.sharedservices import charts, pricing, selectors, services
 from coopnet.sharedservices.forms import EnrolmentForm, ServiceForm
 from coopnet.sharedservices.models import Enrolment, SharedService
 from coopnet.sharedservices.pricing import Row, Schedule
-from coopnet.web.http import not_allowed
 
 CREATED = "“{name}” was created. Organisations can join it from next month."
 UPDATED = "“{name}” was saved. A new cost model applies from next month."
 JOINED = "{organisation} joins “{service}” from {month}; this month's fees stand."
 RESTATED = "{organisation}'s costs were restated; next month's fees use them."
 LEFT = "{organisation} leaves “{service}” from {month}; this month's fee stands."
-
-
-def _apply_errors(error: ValidationError, form: Form) -> None:
-    items = error.message_dict.items() if hasattr(error, "error_dict") else [(None, error.messages)]
-    for name, field_messages in items:
-        for message in field_messages:
-            form.add_error(name if name in form.fields else None, message)
 
 
 def _month(period: dt.date) -> str:
@@ -76,7 +69,7 @@ def _service_form(
                 actor=request.user, slug=service.slug, **form.cleaned_data
             )
     except ValidationError as error:
-        _apply_errors(error, form)
+        apply_errors(error, form)
         return form, None
     return form, saved
 
@@ -212,7 +205,7 @@ def enrolment(request: HttpRequest, slug: str, organisation: str) -> HttpRespons
                 **form.cleaned_data,
             )
         except ValidationError as error:
-            _apply_errors(error, form)
+            apply_errors(error, form)
         else:
             text = RESTATED if was_enrolled else JOINED
             month = _month(saved.joins)

@@ -14,8 +14,9 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.text import slugify
 
+from coopnet.common.models import Coordinator
 from coopnet.directory import services
-from coopnet.directory.models import Coordinator, Membership, NetworkSettings, Skill
+from coopnet.directory.models import Membership, NetworkSettings, Skill
 from coopnet.engine.synthetic import generate_network, generate_opportunities, load_skills
 from coopnet.mentoring import demo as mentoring_demo
 from coopnet.sharedservices import demo as sharedservices_demo
