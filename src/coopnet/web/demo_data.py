@@ -79,6 +79,7 @@ def _seed_opportunities(network: dict[str, object], admins: dict[str, tuple[obje
     import datetime as dt
 
     from coopnet.opportunities import services as opportunity_services
+    from coopnet.opportunities.formation import formation_execute
     from coopnet.opportunities.models import Opportunity, ProposalPartner
 
     found = generate_opportunities(network, count=3, requirements=5, seed=11)
@@ -102,7 +103,7 @@ def _seed_opportunities(network: dict[str, object], admins: dict[str, tuple[obje
         if state == "draft":
             continue
         run = opportunity_services.formation_start(actor=admin, opportunity_id=opportunity.pk)
-        opportunity_services.formation_execute(run_id=run.pk)
+        formation_execute(run_id=run.pk)
         opportunity.refresh_from_db()
         if state != "formed" or opportunity.status != Opportunity.PROPOSED:
             continue
