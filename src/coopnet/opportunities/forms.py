@@ -10,6 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import formset_factory
 
+from coopnet.common.money import network_currency
 from coopnet.directory.forms import skill_choices
 from coopnet.directory.models import Organisation
 from coopnet.opportunities.services import NO_REQUIREMENTS
@@ -26,7 +27,7 @@ class OpportunityForm(forms.Form):
     client = forms.CharField(max_length=200, required=False)
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
     value = forms.DecimalField(
-        label="Value (£)",
+        label="Value",
         max_digits=12,
         decimal_places=2,
         help_text="What the client pays for the whole piece of work.",
@@ -38,6 +39,7 @@ class OpportunityForm(forms.Form):
 
     def __init__(self, *args: Any, organisations: list[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["value"].label = f"Value ({network_currency()})"
         self.fields["organisation"].choices = [(o.slug, o.name) for o in organisations]
         if organisations:
             self.fields["organisation"].initial = organisations[0].slug

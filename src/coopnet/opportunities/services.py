@@ -32,7 +32,7 @@ from coopnet.opportunities.tasks import formation_run
 
 NOT_ADMIN = "Only an admin of the posting organisation can do this."
 NOT_PARTNER_ADMIN = "Only an admin of a partner organisation can accept or decline its share."
-BAD_MONEY = "An amount in pounds and pence, more than 0 (got {value!r})."
+BAD_MONEY = "An amount of money more than 0, to the cent at most (got {value!r})."
 BAD_HOURS = "A number of hours more than 0, in hundredths at most (got {value!r})."
 BAD_DATE = "A date as YYYY-MM-DD (got {value!r})."
 PAST_DEADLINE = "The deadline cannot be in the past."
