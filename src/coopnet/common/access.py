@@ -22,13 +22,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, TypeVar
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import User as Account
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from coopnet.common.models import Coordinator
 
-User = AbstractBaseUser | AnonymousUser
+#: whoever is asking: a signed-in account, or nobody yet
+User = Account | AnonymousUser
 Action = Literal["view", "change"]
 VIEW: Action = "view"
 CHANGE: Action = "change"
@@ -86,6 +89,16 @@ def may(user: User, obj: Model, action: Action) -> bool:
     """May `user` `view` or `change` `obj`?"""
     rows = type(obj)._default_manager.filter(pk=obj.pk)
     return restrict(rows, user, action).exists()
+
+
+SIGN_IN = "Sign in first."
+
+
+def account(user: User) -> Account:
+    """The signed-in account acting; PermissionDenied for someone not signed in."""
+    if isinstance(user, AnonymousUser) or not user.is_authenticated:
+        raise PermissionDenied(SIGN_IN)
+    return user
 
 
 def is_coordinator(user: User) -> bool:

@@ -56,10 +56,11 @@ def error_detail(error: ValidationError) -> dict[str, list[str]]:
 def install_api_handlers(api: NinjaAPI) -> None:
     """422 with the messages by field for a ValidationError, 403 for PermissionDenied."""
 
-    def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    def invalid(request: HttpRequest, exc: Exception | type[Exception]) -> HttpResponse:
+        assert isinstance(exc, ValidationError)
         return api.create_response(request, {"detail": error_detail(exc)}, status=422)
 
-    def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    def forbidden(request: HttpRequest, exc: Exception | type[Exception]) -> HttpResponse:
         return api.create_response(request, {"detail": str(exc)}, status=403)
 
     api.add_exception_handler(ValidationError, invalid)

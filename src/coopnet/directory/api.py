@@ -110,7 +110,7 @@ def organisation_people(request: HttpRequest, slug: str) -> list[dict[str, Any]]
 
 
 @router.post("/organisations/{slug}/people", response={201: PrivatePerson}, tags=["people"])
-def create_person(request: HttpRequest, slug: str, body: PersonIn) -> Status:
+def create_person(request: HttpRequest, slug: str, body: PersonIn) -> Status[Any]:
     person = services.person_create(
         actor=request.user,
         organisation_slug=slug,
@@ -134,6 +134,6 @@ def update_person(request: HttpRequest, person_id: int, body: PersonPatch) -> di
 
 
 @router.delete("/people/{person_id}", response={204: None}, tags=["people"])
-def delete_person(request: HttpRequest, person_id: int) -> Status:
+def delete_person(request: HttpRequest, person_id: int) -> Status[Any]:
     services.person_delete(actor=request.user, person_id=person_id)
     return Status(204, None)

@@ -12,9 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from coopnet.common.access import ADMIN, MEMBER, ROLES, Rule
-
-MONEY = {"max_digits": 12, "decimal_places": 2}
-HOURS = {"max_digits": 8, "decimal_places": 2}
+from coopnet.common.amounts import HOURS, MONEY
 
 
 class Organisation(models.Model):

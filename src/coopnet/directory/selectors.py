@@ -15,7 +15,7 @@ from coopnet.directory.models import Membership, NetworkSettings, Organisation, 
 def memberships(user: User) -> QuerySet[Membership]:
     if not user.is_authenticated:
         return Membership.objects.none()
-    return Membership.objects.filter(user=user).select_related("organisation")
+    return Membership.objects.filter(user_id=user.pk).select_related("organisation")
 
 
 def organisation_public(slug: str) -> Organisation:

@@ -111,20 +111,25 @@ def person_update(*, actor: User, person_id: int, **changes: Any) -> Person:
     person.full_clean()
     person.save()
     if levels is not None:
-        before = {held.skill: held.level for held in person.skills.select_related("skill")}
-        person.skills.all().delete()
-        PersonSkill.objects.bulk_create(
-            PersonSkill(person=person, skill=s, level=lv) for s, lv in levels
-        )
-        after = dict(levels)
-        changes = [
-            (skill, before.get(skill), after.get(skill))
-            for skill in sorted(before.keys() | after.keys(), key=lambda s: s.slug)
-            if before.get(skill) != after.get(skill)
-        ]
-        if changes:
-            skills_changed.send(sender=Person, person=person, actor=actor, changes=changes)
+        _levels_replace(person, levels, actor)
     return person
+
+
+def _levels_replace(person: Person, levels: list[tuple[Skill, int]], actor: User) -> None:
+    """Give `person` exactly these skill levels, and tell whoever listens what changed."""
+    before = {held.skill: held.level for held in person.skills.select_related("skill")}
+    person.skills.all().delete()
+    PersonSkill.objects.bulk_create(
+        PersonSkill(person=person, skill=s, level=lv) for s, lv in levels
+    )
+    after = dict(levels)
+    changed = [
+        (skill, before.get(skill), after.get(skill))
+        for skill in sorted(before.keys() | after.keys(), key=lambda s: s.slug)
+        if before.get(skill) != after.get(skill)
+    ]
+    if changed:
+        skills_changed.send(sender=Person, person=person, actor=actor, changes=changed)
 
 
 @transaction.atomic

@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.utils import timezone
 
 from coopnet.common.models import Coordinator
@@ -60,7 +60,7 @@ def seed_demo() -> None:
     _agree_one_pairing()
 
 
-def _admin(organisation: Organisation) -> AbstractBaseUser:
+def _admin(organisation: Organisation) -> User:
     membership = organisation.memberships.filter(role=Membership.ADMIN).order_by("pk").first()
     assert membership is not None  # every demo organisation has its admin
     return membership.user

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
-from coopnet.common.access import User, is_coordinator
+from coopnet.common.access import User, account, is_coordinator
 from coopnet.common.amounts import parse_amount
 from coopnet.directory.models import Organisation, Person, PersonSkill, Skill
 from coopnet.directory.selectors import is_admin, is_member, organisation_for_member
@@ -160,7 +160,7 @@ def plan_compute(*, actor: User, session_hours: Any = SESSION_HOURS) -> Plan:
     network, wanted = selectors.engine_network(), selectors.demand()
     result = mentoring_plan(network, wanted, selectors.mentoring_options(), float(hours))
     plan = Plan.objects.create(
-        created_by=actor,
+        created_by=account(actor),
         session_hours=hours,
         score_before=result.score_before,
         score_after=result.score_after,
@@ -282,7 +282,8 @@ def _date(value: Any) -> dt.date:
             raise ValidationError({"date": BAD_DATE}) from None
     if value > timezone.localdate():
         raise ValidationError({"date": FUTURE_DATE})
-    return value
+    day: dt.date = value
+    return day
 
 
 def _session_people(actor: User, mentor_id: Any, learner_id: Any) -> tuple[Person, Person]:
@@ -347,7 +348,7 @@ def session_record(
         date=day,
         pairing=pairing,
         notes=str(notes)[:5000],
-        recorded_by=actor,
+        recorded_by=account(actor),
     )
 
 
@@ -393,7 +394,7 @@ def level_change_record(
         old_level=held.level if held else None,
         new_level=new_level,
         changed_at=when,
-        changed_by=actor,
+        changed_by=account(actor),
         session=session,
     )
     if new_level >= HOLD_LEVEL:

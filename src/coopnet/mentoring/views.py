@@ -4,8 +4,6 @@ method (405); the selectors and services do the work."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -61,7 +59,9 @@ def overview(request: HttpRequest) -> HttpResponse:
     return render(request, "mentoring/overview.html", context)
 
 
-def _plan_page(request: HttpRequest, form: PlanForm | None = None, status: int = 200) -> Any:
+def _plan_page(
+    request: HttpRequest, form: PlanForm | None = None, status: int = 200
+) -> HttpResponse:
     plan = selectors.latest_plan()
     pairings = selectors.plan_pairings(request.user, plan) if plan else Pairing.objects.none()
     coordinator = is_coordinator(request.user)

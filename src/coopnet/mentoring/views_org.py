@@ -43,7 +43,7 @@ SAVED = {
 def _own_people(request: HttpRequest, organisation: Organisation, admin: bool) -> list[Person]:
     """The people `request.user` may act for: all of them for an admin, else themselves."""
     people = organisation.people.select_related("organisation").order_by("name")
-    return list(people if admin else people.filter(user=request.user))
+    return list(people if admin else people.filter(user__pk=request.user.pk or 0))
 
 
 def _session_people(organisation: Organisation, opted_in: bool) -> list[Person]:

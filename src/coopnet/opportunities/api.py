@@ -179,7 +179,7 @@ def _proposal(proposal: Proposal) -> dict[str, Any]:
 
 
 @router.post("", response={201: OpportunityOut})
-def create_opportunity(request: HttpRequest, body: OpportunityIn) -> Status:
+def create_opportunity(request: HttpRequest, body: OpportunityIn) -> Status[Any]:
     """Post a client opportunity for an organisation you administer."""
     opportunity = services.opportunity_create(
         actor=request.user,
@@ -206,7 +206,7 @@ def get_opportunity(request: HttpRequest, opportunity_id: int) -> dict[str, Any]
 
 
 @router.post("/{int:opportunity_id}/formation", response={202: RunOut})
-def start_formation(request: HttpRequest, opportunity_id: int) -> Status:
+def start_formation(request: HttpRequest, opportunity_id: int) -> Status[Any]:
     """Start forming consortia in the background; poll the returned run for progress."""
     run = services.formation_start(actor=request.user, opportunity_id=opportunity_id)
     return Status(202, _run(run))

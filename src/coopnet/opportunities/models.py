@@ -16,7 +16,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-from coopnet.directory.models import HOURS, MONEY, Organisation, Person, Skill
+from coopnet.common.amounts import HOURS, MONEY
+from coopnet.directory.models import Organisation, Person, Skill
 from coopnet.engine.network import commission_amount
 
 

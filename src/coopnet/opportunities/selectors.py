@@ -5,6 +5,8 @@ organisation and to the partner that declined it only. Anything else gets Http40
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
@@ -21,7 +23,7 @@ from coopnet.opportunities.models import (
 )
 
 
-def _organisations(user: User) -> QuerySet[Membership]:
+def _organisations(user: User) -> QuerySet[Membership, Any]:
     return memberships(user).values("organisation")
 
 

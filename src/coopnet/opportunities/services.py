@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from coopnet.common.access import User
+from coopnet.common.access import User, account
 from coopnet.common.amounts import MAX_HOURS, MAX_MONEY, parse_amount, parse_text
 from coopnet.directory.models import Skill
 from coopnet.directory.selectors import current_commission, is_admin, organisation_for_member
@@ -59,27 +59,44 @@ def _date(value: Any) -> dt.date | None:
 
 
 def _requirements(errors: dict[str, str], items: Any) -> list[Requirement]:
+    """The requirement rows, unsaved; each bad field's error under `requirements[n].field`."""
     if not isinstance(items, list | tuple) or not items:
         errors["requirements"] = NO_REQUIREMENTS
         return []
     slugs = [i.get("skill") for i in items if isinstance(i, dict)]
     known = Skill.objects.in_bulk([s for s in slugs if isinstance(s, str)], field_name="slug")
-    result = []
-    for n, item in enumerate(items):
-        field = f"requirements[{n}]"
-        item = item if isinstance(item, dict) else {}
-        slug, level = item.get("skill"), item.get("min_level")
-        skill = known.get(slug) if isinstance(slug, str) else None
-        hours = _decimal(item.get("hours"), MAX_HOURS)
-        if skill is None:
-            errors[f"{field}.skill"] = UNKNOWN_SKILL.format(slug=slug)
-        if isinstance(level, bool) or not isinstance(level, int) or not 1 <= level <= 5:
-            errors[f"{field}.min_level"] = BAD_LEVEL.format(level=level)
-        if hours is None:
-            errors[f"{field}.hours"] = BAD_HOURS.format(value=item.get("hours"))
-        if skill is not None and hours is not None and f"{field}.min_level" not in errors:
-            result.append(Requirement(skill=skill, min_level=level, hours=hours))
-    return result
+    rows = (_requirement(errors, f"requirements[{n}]", i, known) for n, i in enumerate(items))
+    return [row for row in rows if row is not None]
+
+
+def _requirement(
+    errors: dict[str, str], field: str, item: Any, known: dict[str, Skill]
+) -> Requirement | None:
+    item = item if isinstance(item, dict) else {}
+    slug, level = item.get("skill"), item.get("min_level")
+    skill = known.get(slug) if isinstance(slug, str) else None
+    hours = _decimal(item.get("hours"), MAX_HOURS)
+    if skill is None:
+        errors[f"{field}.skill"] = UNKNOWN_SKILL.format(slug=slug)
+    if isinstance(level, bool) or not isinstance(level, int) or not 1 <= level <= 5:
+        errors[f"{field}.min_level"] = BAD_LEVEL.format(level=level)
+        level = None
+    if hours is None:
+        errors[f"{field}.hours"] = BAD_HOURS.format(value=item.get("hours"))
+    if skill is None or hours is None or level is None:
+        return None
+    return Requirement(skill=skill, min_level=level, hours=hours)
+
+
+def _value_and_deadline(errors: dict[str, str], value: Any, deadline: Any) -> tuple[Any, Any]:
+    amount, day = _decimal(value, MAX_MONEY), _date(deadline)
+    if amount is None:
+        errors["value"] = BAD_MONEY.format(value=value)
+    if day is None:
+        errors["deadline"] = BAD_DATE.format(value=deadline)
+    elif day < timezone.localdate():
+        errors["deadline"] = PAST_DEADLINE
+    return amount, day
 
 
 @transaction.atomic
@@ -111,17 +128,10 @@ def opportunity_create(
         description=parse_text(errors, "description", description, 10_000, required=False),
         commission=current_commission(),
     )
-    amount, day = _decimal(value, MAX_MONEY), _date(deadline)
-    if amount is None:
-        errors["value"] = BAD_MONEY.format(value=value)
-    if day is None:
-        errors["deadline"] = BAD_DATE.format(value=deadline)
-    elif day < timezone.localdate():
-        errors["deadline"] = PAST_DEADLINE
+    opportunity.value, opportunity.deadline = _value_and_deadline(errors, value, deadline)
     wanted = _requirements(errors, requirements)
     if errors:
         raise ValidationError(errors)
-    opportunity.value, opportunity.deadline = amount, day
     opportunity.full_clean()
     opportunity.save()
     for requirement in wanted:
@@ -143,7 +153,7 @@ def formation_start(*, actor: User, opportunity_id: int) -> FormationRun:
         if stale.is_stale:
             progress(stale, stale.progress, STOPPED, status=FormationRun.FAILED,
                       finished=timezone.now())  # fmt: skip
-    run = FormationRun.objects.create(opportunity=opportunity, started_by=actor)
+    run = FormationRun.objects.create(opportunity=opportunity, started_by=account(actor))
     opportunity.status = Opportunity.FORMING
     opportunity.save(update_fields=["status"])
     result = formation_run.enqueue(run_id=run.pk)
@@ -169,7 +179,7 @@ def proposal_decide(*, actor: User, proposal_id: int, accept: bool) -> Proposal:
         raise ValidationError(ALREADY_DECIDED)
     decision = ProposalPartner.ACCEPTED if accept else ProposalPartner.DECLINED
     for row in rows:
-        row.decision, row.decided_by, row.decided_at = decision, actor, timezone.now()
+        row.decision, row.decided_by, row.decided_at = decision, account(actor), timezone.now()
         row.save(update_fields=["decision", "decided_by", "decided_at"])
     if not accept:
         proposal.status = Proposal.DECLINED

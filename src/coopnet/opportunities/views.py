@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -88,7 +89,7 @@ def _apply_errors(error: ValidationError, form: Form, formset: BaseRequirementFo
             index, _, row_field = field.removeprefix("requirements[").partition("].")
             rows[int(index)].add_error(row_field or None, message)
         elif field == "requirements":
-            formset._non_form_errors.append(message)  # type: ignore[union-attr]
+            formset._non_form_errors.append(message)  # type: ignore[attr-defined]
         else:
             return False
         return True
@@ -105,8 +106,8 @@ def opportunity_create(request: HttpRequest) -> HttpResponse:
     if "add_row" in request.POST:  # one more row; nothing is checked or saved yet
         typed = {name: request.POST.get(name, "") for name in OpportunityForm.base_fields}
         form = OpportunityForm(initial=typed, organisations=organisations)
-        context = {"form": form, "formset": requirement_formset_grown(request.POST)}
-        return render(request, "opportunities/form.html", context | {"max_rows": MAX_ROWS})
+        grown = requirement_formset_grown(request.POST)
+        return render(request, "opportunities/form.html", _form_context(form, grown))
     form = OpportunityForm(request.POST or None, organisations=organisations)
     formset = requirement_formset(request.POST or None)
     # all([...]) validates both, so that every field's error shows at once
@@ -129,8 +130,12 @@ def opportunity_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, POSTED.format(title=opportunity.title))
             return redirect("opportunities:detail", opportunity_id=opportunity.pk)
     status = 400 if request.method == "POST" else 200
-    context = {"form": form, "formset": formset, "max_rows": MAX_ROWS}
+    context = _form_context(form, formset)
     return render(request, "opportunities/form.html", context, status=status)
+
+
+def _form_context(form: OpportunityForm, formset: BaseRequirementFormSet) -> dict[str, Any]:
+    return {"form": form, "formset": formset, "max_rows": MAX_ROWS}
 
 
 # -- an opportunity and its proposals -------------------------------------------------------

@@ -195,7 +195,7 @@ def list_services(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.post("", response={201: ServiceOut})
-def create_service(request: HttpRequest, body: ServiceIn) -> Status:
+def create_service(request: HttpRequest, body: ServiceIn) -> Status[Any]:
     """Create a shared service. The network's coordinator only."""
     service = services.service_create(actor=request.user, **body.dict())
     return Status(201, _service(selectors.service_summary(request.user, service.slug)))

@@ -15,7 +15,8 @@ from __future__ import annotations
 from django.core.validators import MinValueValidator
 from django.db import models
 
-from coopnet.directory.models import HOURS, MONEY, Organisation
+from coopnet.common.amounts import HOURS, MONEY
+from coopnet.directory.models import Organisation
 
 
 class SharedService(models.Model):
