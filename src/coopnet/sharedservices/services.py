@@ -141,6 +141,7 @@ def _store(computed: pricing.Schedule) -> FeeSchedule:
             schedule=stored,
             organisation_id=row.organisation_id,
             fee=row.fee,
+            better_alone=row.better_alone,
             alone_cost=row.alone_cost,
             hours_alone=row.hours_alone,
             saving=row.saving,

@@ -115,9 +115,12 @@ class Panel:
     now: Row | None
     next: Row | None
     form: EnrolmentForm
-    #: not in next month's pool: what joining would cost it a month, and the pool's size then
+    #: not in next month's pool: the equal share with it added (public), the pool's size then,
+    #: and, when coopnet knows what going alone costs it, its forecast fee in the new game
     joining_fee: Decimal | None = None
     joining_size: int = 0
+    forecast: pricing.Forecast | None = None
+    one_member_cost: Decimal | None = None
 
 
 def _row(schedule: Schedule | None, organisation: Organisation) -> Row | None:
@@ -143,12 +146,24 @@ def _panels(
         )
         row_now, row_next = _row(now, organisation), _row(nxt, organisation)
         panel = Panel(organisation, is_admin, enrolment, row_now, row_next, form)
-        if row_next is None:
-            members = nxt.count if nxt else 0
-            panel.joining_size = members + 1
-            panel.joining_fee = pricing.joining_fee(pricing.cost_model(service), members)
+        if row_next is None and nxt is not None:
+            _joining(panel, service, nxt)
         panels.append(panel)
     return panels
+
+
+def _joining(panel: Panel, service: SharedService, nxt: Schedule) -> None:
+    """What joining next month would mean for an organisation outside next month's pool: at
+    the going-alone cost it last stated for this service, if any, through the pooling game."""
+    panel.joining_size = nxt.count + 1
+    model = pricing.cost_model(service)
+    panel.joining_fee = pricing.joining_fee(model, nxt.count)
+    panel.one_member_cost = model.cost(1)
+    known = selectors.latest_enrolment(service, panel.organisation)
+    if known is not None:
+        panel.forecast = pricing.joining_forecast(
+            service, nxt.period, panel.organisation, known.alone_cost
+        )
 
 
 def _detail(
@@ -172,7 +187,7 @@ def _detail(
         "is_coordinator": is_coordinator(request.user),
         "panels": _panels(request, service, now, nxt, bound or {}),
         "curve": charts.cost_curve(model, now.count if now else 0),
-        "fee_chart": charts.fee_chart(charted.rows) if charted and charted.rows else None,
+        "fee_chart": charts.fee_chart(charted.rows) if charted else None,
         "charted": charted,
         "model_changed": now is not None and now.cost_model != pricing.cost_model(service),
     }
