@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from coopnet.opportunities.models import FormationRun, Opportunity
 from coopnet.opportunities.formation import formation_execute
+from coopnet.opportunities.models import FormationRun, Opportunity
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -251,7 +251,7 @@ def test_invalid_posts_are_400_with_the_field_named(pool, coordinator):
     alice = client_for(pool["alice"])
     response = alice.post("/services/it-support/outlier/enrolment/", {"alone_cost": "-3"})
     assert response.status_code == 400
-    assert "An amount in pounds and pence, 0 or more." in response.content.decode()
+    assert "An amount of money, 0 or more, to the cent at most." in response.content.decode()
     assert alice.get("/services/it-support/outlier/enrolment/").status_code == 405
     assert alice.delete("/services/it-support/").status_code == 405
     cora = client_for(coordinator)

@@ -15,7 +15,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from coopnet.directory.models import Organisation
-from coopnet.engine.money import CENT, round_to_total
+from coopnet.engine.money import CENT, round_to_total, to_money
 from coopnet.engine.pooling import (
     MAX_POOL_MEMBERS,
     Member,
@@ -224,26 +224,43 @@ def compute(service: SharedService, period: dt.date) -> Schedule:
     if len(enrolments) > MAX_POOL_MEMBERS:
         raise ValidationError({"organisation": TOO_MANY})
     model = cost_model(service)
-    base = {"service": service, "period": period, "stored": False, "cost_model": model}
     if not enrolments:
-        return Schedule(
-            **base, pooled_cost=Decimal("0.00"), recommended="", core_empty=False,
-            least_core_epsilon=None, contains={}, rows=[], cheapest_cost=Decimal("0.00"),
-        )  # fmt: skip
+        return _empty(service, period, model)
     result = pool(PoolProblem(model, _members(enrolments)))
     rows = _rows(enrolments, result)
     epsilon = result.least_core_epsilon
     return Schedule(
-        **base,
+        service=service,
+        period=period,
+        stored=False,
+        cost_model=model,
         pooled_cost=result.pooled_cost,
         recommended=result.recommended,
         core_empty=result.core_empty,
-        least_core_epsilon=None if epsilon is None else Decimal(repr(epsilon)).quantize(CENT),
+        least_core_epsilon=None if epsilon is None else to_money(epsilon),
         contains=dict(result.contains),
         rows=rows,
         members=tuple(r.name for r in rows),
         cheapest_cost=result.cheapest_cost,
         over_alone=_over_alone(rows),
+    )
+
+
+def _empty(service: SharedService, period: dt.date, model: Service) -> Schedule:
+    """A period nobody is enrolled in."""
+    nothing = Decimal("0.00")
+    return Schedule(
+        service=service,
+        period=period,
+        stored=False,
+        cost_model=model,
+        pooled_cost=nothing,
+        recommended="",
+        core_empty=False,
+        least_core_epsilon=None,
+        contains={},
+        rows=[],
+        cheapest_cost=nothing,
     )
 
 
