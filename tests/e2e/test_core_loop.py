@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from coopnet.opportunities.formation import formation_execute
 from coopnet.opportunities.models import FormationRun, Opportunity
-from coopnet.opportunities.services import formation_execute
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

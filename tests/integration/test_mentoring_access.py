@@ -9,7 +9,7 @@ import pytest
 import test_mentoring
 from casts import PLANTED_HOURS, client_for, send
 
-from coopnet.directory.models import ApiToken
+from coopnet.common.models import ApiToken
 from coopnet.mentoring import services
 from coopnet.mentoring.models import (
     LearningWish,

@@ -61,7 +61,16 @@ class Opportunity:
 
     @property
     def commission_amount(self) -> Decimal:
-        return to_money(self.value * self.commission, "commission")
+        return commission_amount(self.value, self.commission)
+
+
+def commission_amount(value: Decimal, rate: Decimal) -> Decimal:
+    """The network's commission on `value` at `rate`, to the cent (half-even).
+
+    >>> commission_amount(Decimal("45000"), Decimal("0.05"))
+    Decimal('2250.00')
+    """
+    return to_money(value * rate, "commission")
 
 
 @dataclass(frozen=True)
