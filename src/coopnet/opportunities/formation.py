@@ -16,7 +16,6 @@ from coopnet.engine import network as engine
 from coopnet.engine.fairshare import Split, split
 from coopnet.engine.formation import Formation, form, form_with_skill_sharing
 from coopnet.engine.money import to_money
-
 from coopnet.opportunities import selectors
 from coopnet.opportunities.models import (
     Assignment,
