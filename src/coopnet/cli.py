@@ -28,7 +28,13 @@ from coopnet.engine.formats import (
     parse_opportunity,
     read_json,
 )
-from coopnet.engine.games import SOLUTIONS, SolveOptions, check_allocation, solve
+from coopnet.engine.games import (
+    DEFAULT_SOLUTIONS,
+    SOLUTIONS,
+    SolveOptions,
+    check_allocation,
+    solve,
+)
 from coopnet.engine.network import Network, Opportunity
 from coopnet.engine.pooling import PoolResult
 from coopnet.report import (
@@ -81,7 +87,7 @@ def emit_json(document: dict[str, Any]) -> None:
 
 def _solution_names(text: str | None) -> tuple[list[str], bool]:
     if text is None:
-        return ["shapley", "nucleolus"], False
+        return list(DEFAULT_SOLUTIONS), False
     names = [name.strip() for name in text.split(",") if name.strip()]
     for name in names:
         if name not in SOLUTIONS:
