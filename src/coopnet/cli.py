@@ -39,6 +39,7 @@ from coopnet.engine.network import Network, Opportunity
 from coopnet.engine.pooling import PoolResult
 from coopnet.report import (
     allocation_check_json,
+    explanation_text,
     formation_json,
     formation_table,
     game_report_json,
@@ -278,7 +279,7 @@ def split_command(
         else "The Shapley split is NOT in the core; the nucleolus split is recommended."
     )
     for e in result.explanations:
-        out.print(f"• {e.text}")
+        out.print(f"• {explanation_text(e)}")
 
 
 @app.command("pool")

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
 from rich.table import Table
 
-from coopnet.engine.fairshare import Split
+from coopnet.common.explanations import payout_parts, why
+from coopnet.common.money import DEFAULT_CURRENCY, format_money
+from coopnet.engine.fairshare import Explanation, Split
 from coopnet.engine.formation import Formation, SkillSharing
 from coopnet.engine.games import CoreCheck, GameReport
 from coopnet.engine.games.subsets import FloatVector
@@ -169,7 +172,7 @@ def split_json(result: Split) -> dict[str, Any]:
     if result.nucleolus_payouts is not None:
         out["nucleolus_payouts"] = {k: _money(v) for k, v in result.nucleolus_payouts.items()}
         out["recommended"] = result.recommended
-    out["explanations"] = {e.org: e.text for e in result.explanations}
+    out["explanations"] = {e.org: explanation_text(e) for e in result.explanations}
     out["assignments"] = formation_json(result.formation)["assignments"]
     return out
 
@@ -220,3 +223,15 @@ def skill_sharing_json(result: SkillSharing) -> dict[str, Any]:
     out["supervising_hours"] = _num(result.supervising_hours)
     out["extra_cost"] = None if result.extra_cost is None else _micro(result.extra_cost)
     return out
+
+
+def explanation_text(e: Explanation, currency: str = DEFAULT_CURRENCY) -> str:
+    """Why a partner gets its payout, and what the payout is made of, in `currency`."""
+
+    def money(amount: Decimal) -> str:
+        return format_money(amount, currency)
+
+    skills = [(need.skill, need.min_level) for need in e.unique_skills]
+    reason = why(e.name, e.added_value, e.reason, skills, money)
+    parts = payout_parts(e.payout, e.own_cost, e.surplus_share, e.hours, e.solution, money)
+    return f"{reason} {parts}"

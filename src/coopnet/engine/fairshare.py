@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from enum import StrEnum
 from typing import Literal
 
 import numpy as np
@@ -51,14 +52,49 @@ MAX_EXACT_PARTNERS = 12
 SplitStatus = Literal["optimal", "feasible", "infeasible", "unprofitable"]
 
 
+class Reason(StrEnum):
+    """Why a partner matters to the consortium: what the others could do without it."""
+
+    #: nobody else in the consortium has some required skill at the level asked
+    ONLY_SUPPLIER = "only_supplier"
+    #: the others hold the skills but lack the hours to deliver without it
+    OTHERS_LACK_HOURS = "others_lack_hours"
+    #: the others could deliver without it, but not at a profit
+    OTHERS_UNPROFITABLE = "others_unprofitable"
+    #: the others could cover its work, at a higher cost
+    OTHERS_COSTLIER = "others_costlier"
+    #: the others could do its work at the same cost
+    OTHERS_SAME_COST = "others_same_cost"
+
+
+@dataclass(frozen=True)
+class SkillNeed:
+    """A required skill at a minimum level."""
+
+    skill: str
+    min_level: int
+
+
 @dataclass(frozen=True)
 class Explanation:
+    """The facts behind one partner's payout, for the edges to put into words.
+
+    `payout` = `own_cost` + `surplus_share`, to the cent. `own_cost` (its people's assigned
+    hours at their rates, plus its coordination cost) and so `surplus_share` are private to the
+    partner; `added_value` (what the consortium would earn less without it), `reason` and
+    `unique_skills` are aggregates that reveal no partner's rates."""
+
     org: str
     name: str
+    reason: Reason
     added_value: Decimal
-    unique_skills: tuple[str, ...]
+    unique_skills: tuple[SkillNeed, ...]
+    hours: Decimal
+    own_cost: Decimal
+    surplus_share: Decimal
     payout: Decimal
-    text: str
+    #: the solution the payout follows: "shapley", or "nucleolus" when Shapley is not stable
+    solution: str
 
 
 @dataclass
@@ -252,47 +288,75 @@ def _offer_nucleolus(result: Split, worths: FloatVector, own: FloatVector, net: 
     result.nucleolus_payouts = _payouts(result.organisations, stable, own, net)
 
 
-def _why(result: Split, i: int, k: int, unique: tuple[str, ...], added: Decimal) -> str:
-    """The reason an organisation matters, from the worth of the consortium without it."""
+def _reason(result: Split, i: int, k: int, unique: tuple[SkillNeed, ...], added: Decimal) -> Reason:
+    """Why organisation i matters, from the worth of the consortium without it."""
     rest = ((1 << k) - 1) ^ (1 << i)
-    alone = f"nobody else in it has {', '.join(unique)}" if unique else ""
+    if unique:
+        return Reason.ONLY_SUPPLIER
     if result.costs is not None and not np.isfinite(result.costs[rest]):
-        return (alone or "the others lack the hours to deliver without it") + "."
+        return Reason.OTHERS_LACK_HOURS
     if result.worths is not None and result.worths[rest] <= 0:
-        return (alone + "; " if alone else "") + "the others could not deliver at a profit."
-    if added > 0:
-        return "the others could cover its work, but at a higher cost."
-    return "the others could do its work at the same cost."
+        return Reason.OTHERS_UNPROFITABLE
+    return Reason.OTHERS_COSTLIER if added > 0 else Reason.OTHERS_SAME_COST
 
 
-def explain(
-    network: Network, opportunity: Opportunity, result: Split, members: list[int]
-) -> tuple[Explanation, ...]:
-    """Why each partner gets its share, in terms that reveal no partner's rates: what the
-    consortium would lose without it, and which required skills only it brings."""
-    assert result.game is not None
-    assert result.game.added_value is not None
+def _only_suppliers(
+    network: Network, opportunity: Opportunity, members: list[int]
+) -> list[set[int]]:
+    """For each requirement, the consortium's organisations that could supply it."""
     allowed = np.zeros(len(network.organisations), dtype=bool)
     allowed[members] = True
     suppliers: list[set[int]] = []
     for requirement in opportunity.requirements:
         ids = network.eligible(requirement)
         suppliers.append(set(network.person_org[ids[allowed[network.person_org[ids]]]].tolist()))
+    return suppliers
+
+
+def _hours_by_org(formation: Formation) -> dict[str, Decimal]:
+    hours: dict[str, Decimal] = {}
+    for a in formation.assignments:
+        hours[a.org] = hours.get(a.org, Decimal(0)) + to_money(a.hours, "hours")
+    return hours
+
+
+def explain(
+    network: Network, opportunity: Opportunity, result: Split, members: list[int]
+) -> tuple[Explanation, ...]:
+    """Why each partner gets its payout (of the recommended split): the cost of its own work
+    plus its share of the surplus, what the consortium would lose without it and which required
+    skills only it brings."""
+    assert result.game is not None
+    assert result.game.added_value is not None
     payouts = result.nucleolus_payouts if result.recommended == "nucleolus" else result.payouts
+    assert payouts is not None
+    suppliers = _only_suppliers(network, opportunity, members)
+    own = _own_costs(network, result.formation, members)
+    hours = _hours_by_org(result.formation)
     explanations = []
     for i, m in enumerate(members):
         org = network.organisations[m]
         added = to_money(float(result.game.added_value[i]), "added value")
         unique = tuple(
             dict.fromkeys(
-                f"{r.skill} (level {r.min_level}+)"
+                SkillNeed(r.skill, r.min_level)
                 for r, who in zip(opportunity.requirements, suppliers, strict=True)
                 if who == {m}
             )
         )
-        assert payouts is not None
-        text = f"Without {org.name} the consortium would earn £{added:,.2f} less: "
-        text += _why(result, i, len(members), unique, added)
-        text += f" Its payout is £{payouts[org.id]:,.2f}."
-        explanations.append(Explanation(org.id, org.name, added, unique, payouts[org.id], text))
+        own_cost = to_money(float(own[i]), "own cost")
+        explanations.append(
+            Explanation(
+                org=org.id,
+                name=org.name,
+                reason=_reason(result, i, len(members), unique, added),
+                added_value=added,
+                unique_skills=unique,
+                hours=hours.get(org.id, Decimal("0.00")),
+                own_cost=own_cost,
+                surplus_share=payouts[org.id] - own_cost,
+                payout=payouts[org.id],
+                solution=result.recommended,
+            )
+        )
     return tuple(explanations)
