@@ -102,7 +102,10 @@ def _print_infeasible(uncovered: tuple[Uncovered, ...], *, with_hours: bool) -> 
         out.print(f"  {u.skill} (level {u.min_level}+{hours}): {u.reason}")
 
 
-def _print_formation(result: Formation, alternatives: Any, money: Currency) -> None:
+def _print_formation(
+    result: Formation, alternatives: dict[str, Any] | None, money: Currency
+) -> None:
+    """The work table, then the alternatives (`--alternatives`) in a line each."""
     out.print(formation_table(result, money))
     out.print(
         f"organisations: {', '.join(result.organisations)}; solved in {result.solve_seconds:.2f} s"
