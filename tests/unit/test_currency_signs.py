@@ -1,9 +1,7 @@
 """No currency sign is written into code or templates: money is written by `common.money` in the
 network's currency (COOPNET_CURRENCY), so a hard-coded sign would be wrong for every other one.
 
-Only docstrings may show one, in the modules that document how money is written, and in one
-engine module whose docstring describes the synthetic rates (the engine is another engineer's
-to change; drop its entry when its docstring is currency-neutral).
+Only docstrings may show one, in the modules that document how money is written.
 """
 
 import ast
@@ -17,7 +15,6 @@ DOCSTRINGS_MAY_SHOW_SIGNS = {
     "common/money.py",
     "common/explanations.py",
     "common/templatetags/money.py",
-    "engine/synthetic/networks.py",
 }
 
 

@@ -6,7 +6,8 @@
   organisation's focus) and a few skills from neighbouring families, so skills co-occur as in
   real work;
 - levels are skewed (5s are rare) and rise with seniority; cost rates rise with level and
-  seniority (£25–£120 an hour); coordination costs rise with organisation size (200–3000).
+  seniority (25–120 an hour, in the network's currency); coordination costs rise with
+  organisation size (200–3000).
 """
 
 from __future__ import annotations
