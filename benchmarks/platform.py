@@ -92,7 +92,8 @@ def _load(params: dict[str, Any]) -> dict[str, Any]:
     from django.db import transaction
 
     from benchmarks.pooling import pool_document
-    from coopnet.directory.models import Coordinator, Organisation, Person, PersonSkill, Skill
+    from coopnet.common.models import Coordinator
+    from coopnet.directory.models import Organisation, Person, PersonSkill, Skill
     from coopnet.engine.synthetic import generate_network, generate_opportunities, load_skills
     from coopnet.mentoring.models import MentoringOptIn
     from coopnet.opportunities.models import Opportunity, Requirement

@@ -30,6 +30,7 @@ from coopnet.engine.formats import (
 )
 from coopnet.engine.games import SOLUTIONS, SolveOptions, check_allocation, solve
 from coopnet.engine.network import Network, Opportunity
+from coopnet.engine.pooling import PoolResult
 from coopnet.engine.skill_sharing import form_with_skill_sharing
 from coopnet.report import (
     allocation_check_json,
@@ -280,50 +281,76 @@ def pool_command(
     file: Annotated[Path, typer.Argument(help="A pooling file (docs/pooling-format.md).")],
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
-    """Pool a shared service: fees to the cent, savings, hours recovered, and the core."""
-    from rich.table import Table
-
+    """Pool a shared service: who should join, fees to the cent, savings, hours, the core."""
     from coopnet.engine.pooling import parse_pool, pool, pool_json
 
     problem = parse_pool(read_json(file))
     with err.status(f"Allocating a pool of {len(problem.members)} members…"):
         result = pool(problem)
-    document = pool_json(result)
     if as_json:
-        emit_json(document)
+        emit_json(pool_json(result))
         return
-    table = Table(
-        title=f"{document['service']}: pooled cost {result.pooled_cost:,.2f} "
-        f"(fees from {result.recommended})",
-        title_justify="left",
-    )
-    flagged = any(saving < 0 for saving in result.savings)
+    out.print(_pool_table(result))
+    for line in _pool_verdict(result):
+        out.print(line)
+
+
+def _pool_table(result: PoolResult) -> Any:
+    from rich.table import Table
+
+    title = f"{result.problem.service.name}: pooled cost {result.pooled_cost:,.2f}"
+    if result.recommended:
+        title += f" (fees from {result.recommended})"
+    table = Table(title=title, title_justify="left")
+    flagged = not all(result.in_pool)
     columns = ("member", "alone cost", "fee", "saving", "hours recovered")
     for column in (*columns, "note") if flagged else columns:
         table.add_column(column, justify="left" if column in ("member", "note") else "right")
-    for member, fee, saving in zip(problem.members, result.fees, result.savings, strict=True):
+    rows = zip(result.problem.members, result.fees, result.savings, result.in_pool, strict=True)
+    for k, (member, fee, saving, inside) in enumerate(rows):
         label = f"{member.name} ({member.id})" if member.name != member.id else member.id
-        row = [
-            label,
-            f"{member.alone_cost:,.2f}",
-            f"{fee:,.2f}",
-            f"{saving:,.2f}",
-            f"{member.hours_alone:,}",
-        ]
+        cells = [label, f"{member.alone_cost:,.2f}", f"{fee:,.2f}" if inside else "—"]
+        cells += [f"{saving:,.2f}", f"{result.hours_recovered[k]:,}"]
         if flagged:
-            row.append("" if saving >= 0 else "would pay more than alone")
-        table.add_row(*row)
-    out.print(table)
-    verdict = "empty" if result.core_empty else "non-empty"
+            adds = result.joining_adds
+            cells.append("" if inside else f"better off alone: joining adds {adds:,.2f}")
+        table.add_row(*cells)
+    return table
+
+
+def _pool_verdict(result: PoolResult) -> list[str]:
+    """The cheapest pool, whether the fees are stable, and the core verdict on each solution."""
+    if not result.recommended:
+        return ["Nobody pools: every member is better off alone."]
+    pooled, n = len(result.pool_ids), len(result.in_pool)
+    lines = [
+        f"Cheapest: {pooled} of {n} pool ({result.pooled_cost:,.2f}), the others go alone; "
+        f"{result.cheapest_cost:,.2f} in all against {result.everyone_cost:,.2f} "
+        "if everyone pooled."
+        if pooled < n
+        else f"Cheapest: all {n} pool ({result.pooled_cost:,.2f})."
+    ]
+    if result.stable:
+        lines.append(
+            f"Stable: the {result.recommended} fees are in the core; no group, alone or "
+            "together, would pay less."
+        )
+    else:
+        lines.append(
+            "Not stable: no split is in the core; the fees are the nucleolus, which keeps the "
+            "largest over-charge of any group as small as it can be."
+        )
     eps = result.least_core_epsilon
-    out.print(f"core: {verdict}" + (f" (least-core ε = {eps:,.4f})" if eps is not None else ""))
+    verdict = "empty" if result.core_empty else "non-empty"
+    lines.append(f"core: {verdict}" + (f" (least-core ε = {eps:,.4f})" if eps is not None else ""))
     for name, x in result.solutions.items():
         if x is None:
-            out.print(f"  {name}: not available ({result.undefined.get(name, 'undefined')})")
+            lines.append(f"  {name}: not available ({result.undefined.get(name, 'undefined')})")
             continue
-        inside = result.contains.get(name)
-        shares = ", ".join(f"{p} {v:,.2f}" for p, v in zip(problem.ids, x, strict=True))
-        out.print(f"  {name}: {'in the core' if inside else 'NOT in the core'} — {shares}")
+        inside = "in the core" if result.contains.get(name) else "NOT in the core"
+        shares = ", ".join(f"{p} {v:,.2f}" for p, v in zip(result.pool_ids, x, strict=True))
+        lines.append(f"  {name}: {inside} — {shares}")
+    return lines
 
 
 @app.command("resilience")
@@ -491,7 +518,7 @@ def token(
     from django.contrib.auth import get_user_model
     from django.db import DatabaseError
 
-    from coopnet.directory.models import ApiToken
+    from coopnet.common.models import ApiToken
 
     try:
         user = get_user_model().objects.filter(username=username).first()

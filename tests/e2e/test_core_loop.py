@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from instants import TODAY
 
+from coopnet.opportunities.formation import formation_execute
 from coopnet.opportunities.models import FormationRun, Opportunity
-from coopnet.opportunities.services import formation_execute
 
 # the opportunity's deadline is dated from today
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("clock")]

@@ -8,8 +8,8 @@ import pytest
 from django.contrib.auth.models import User
 from instants import TODAY
 
+from coopnet.common.models import Coordinator
 from coopnet.directory import services as directory
-from coopnet.directory.models import Coordinator
 from coopnet.mentoring.models import Pairing, Session
 from coopnet.opportunities.services import opportunity_create
 

@@ -45,7 +45,7 @@ def skills(db):
 @pytest.fixture
 def coordinator(db):
     """Cora, the network's coordinator."""
-    from coopnet.directory.models import Coordinator
+    from coopnet.common.models import Coordinator
 
     user = User.objects.create_user("cora", password="pw-cora-123")
     Coordinator.objects.create(user=user)

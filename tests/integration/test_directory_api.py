@@ -5,7 +5,8 @@ import pytest
 from casts import PLANTED_HOURS, PLANTED_RATE, client_for, send
 from django.test import Client
 
-from coopnet.directory.models import ApiToken, Person
+from coopnet.common.models import ApiToken
+from coopnet.directory.models import Person
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from instants import TODAY
 
+from coopnet.common.models import Coordinator
 from coopnet.directory import services as directory
-from coopnet.directory.models import Coordinator, PersonSkill
+from coopnet.directory.models import PersonSkill
 from coopnet.engine.resilience import mentoring_plan
 from coopnet.mentoring import selectors, services
 from coopnet.mentoring.models import LevelChange, Pairing, Plan, ScoreSnapshot, Session

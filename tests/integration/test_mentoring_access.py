@@ -10,7 +10,7 @@ import test_mentoring
 from casts import PLANTED_HOURS, client_for, send
 from instants import TODAY
 
-from coopnet.directory.models import ApiToken
+from coopnet.common.models import ApiToken
 from coopnet.mentoring import services
 from coopnet.mentoring.models import (
     LearningWish,

@@ -17,9 +17,10 @@ from django.http import Http404
 from django.test import Client
 from django.utils.html import escape
 
+from coopnet.common.models import ApiToken
+from coopnet.directory import selectors as directory_selectors
 from coopnet.directory import services as directory
 from coopnet.directory.models import (
-    ApiToken,
     Membership,
     NetworkSettings,
     Organisation,
@@ -31,6 +32,7 @@ from coopnet.opportunities.models import Opportunity, Proposal, ProposalPartner
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("immediate_tasks")]
 
+SITE = "http://testserver"
 OTHERS = ("alice", "bob", "pat", "quinn", "charlie", "dee")
 METHODS = ("get", "post", "put", "patch", "delete", "head", "options")
 PAGES = ("/network/", "/network/commission/", "/network/organisations/")
@@ -347,7 +349,7 @@ def test_a_network_without_settings_gets_its_row(cora, cast):
     assert not NetworkSettings.objects.exists()
     services.network_commission_set(actor=cora, commission="0.04")
     assert NetworkSettings.objects.get().commission == Decimal("0.04")
-    assert opportunity_services._commission() == Decimal("0.04")
+    assert directory_selectors.current_commission() == Decimal("0.04")
 
 
 # -- admitting organisations ----------------------------------------------------------------
@@ -402,7 +404,9 @@ def test_bad_admissions_name_each_field_and_save_nothing(cora, consortium_cast):
 
 def test_the_admission_service_checks_every_field_before_saving(cora, consortium_cast):
     with pytest.raises(ValidationError) as error:
-        services.organisation_admit(actor=cora, name="", slug="Not a slug!", admin_email="x")
+        services.organisation_admit(
+            actor=cora, name="", slug="Not a slug!", admin_email="x", site_url=SITE
+        )
     assert set(error.value.message_dict) == {"name", "slug", "admin_email"}
     assert error.value.message_dict["admin_email"] == [services.BAD_EMAIL]
     assert Organisation.objects.count() == 4
@@ -411,7 +415,7 @@ def test_the_admission_service_checks_every_field_before_saving(cora, consortium
 def test_only_coordinators_may_admit(cora, consortium_cast):
     for name in OTHERS:
         with pytest.raises(Http404):
-            services.organisation_admit(actor=consortium_cast[name], **ADMIT)
+            services.organisation_admit(actor=consortium_cast[name], site_url=SITE, **ADMIT)
     assert not Organisation.objects.filter(slug="newcomer").exists()
     assert not User.objects.filter(email="nia@newcomer.coop").exists()
 

@@ -9,9 +9,10 @@ from casts import client_for, send
 from django.core.exceptions import ValidationError
 from instants import TODAY
 
+from coopnet.common.amounts import REQUIRED
 from coopnet.directory import services as directory
 from coopnet.directory.models import NetworkSettings
-from coopnet.opportunities import selectors, services
+from coopnet.opportunities import formation, selectors, services
 from coopnet.opportunities.models import (
     Assignment,
     FormationRun,
@@ -20,7 +21,6 @@ from coopnet.opportunities.models import (
     ProposalPartner,
     Requirement,
 )
-from coopnet.web.amounts import REQUIRED
 
 # deadlines are dated from today, and cannot be in the past
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("immediate_tasks", "clock")]
@@ -106,10 +106,9 @@ def test_commission_is_copied_when_posted(consortium_cast, post_opportunity):
     assert opportunity.commission == Decimal("0.05")
 
 
-def test_network_settings_are_created_when_missing(consortium_cast, post_opportunity):
+def test_a_network_without_settings_posts_without_commission(consortium_cast, post_opportunity):
     NetworkSettings.objects.all().delete()
     assert post_opportunity().commission == 0
-    assert NetworkSettings.objects.count() == 1
 
 
 def test_engine_sees_only_people_with_a_required_skill(consortium_cast, post_opportunity):
@@ -173,13 +172,13 @@ def test_cheapest_proposal_stores_assignments_and_explanations(consortium_cast, 
 
 def test_progress_is_reported_step_by_step(consortium_cast, post_opportunity, monkeypatch):
     seen = []
-    report = services._progress
+    report = formation.progress
 
     def record(run, progress, message, **fields):
         seen.append(progress)
         report(run, progress, message, **fields)
 
-    monkeypatch.setattr(services, "_progress", record)
+    monkeypatch.setattr(formation, "progress", record)
     start(consortium_cast, post_opportunity())
     assert seen == [10, 30, 50, 90, 100]
 
@@ -191,7 +190,7 @@ def test_infeasible_opportunity_names_the_skill_but_no_capacity(consortium_cast,
     run = start(consortium_cast, opportunity)
     opportunity.refresh_from_db()
     assert opportunity.status == Opportunity.INFEASIBLE
-    assert run.message == services.INFEASIBLE.format(skills="elixir at level 5 or above")
+    assert run.message == formation.INFEASIBLE.format(skills="elixir at level 5 or above")
     assert not opportunity.proposals.exists()
 
 
@@ -199,7 +198,7 @@ def test_unprofitable_opportunity_reveals_no_cost(consortium_cast, post_opportun
     opportunity = post_opportunity(value="100")
     run = start(consortium_cast, opportunity)
     opportunity.refresh_from_db()
-    assert (opportunity.status, run.message) == (Opportunity.UNPROFITABLE, services.UNPROFITABLE)
+    assert (opportunity.status, run.message) == (Opportunity.UNPROFITABLE, formation.UNPROFITABLE)
 
 
 def test_a_failed_formation_is_recorded_but_not_shown(
@@ -208,13 +207,13 @@ def test_a_failed_formation_is_recorded_but_not_shown(
     def broken(network, opportunity):
         raise RuntimeError("solver exploded near rate 61.37")
 
-    monkeypatch.setattr(services, "split", broken)
+    monkeypatch.setattr(formation, "split", broken)
     opportunity = post_opportunity()
     run = start(consortium_cast, opportunity)
     opportunity.refresh_from_db()
     assert (run.status, run.message, opportunity.status) == (
         FormationRun.FAILED,
-        services.FAILED,
+        formation.FAILED,
         Opportunity.FAILED,
     )
     assert "solver exploded" in run.error
@@ -228,7 +227,7 @@ def test_a_retried_task_does_nothing_twice(consortium_cast, post_opportunity):
     opportunity = post_opportunity()
     run = start(consortium_cast, opportunity)
     count = opportunity.proposals.count()
-    services.formation_execute(run_id=run.pk)
+    formation.formation_execute(run_id=run.pk)
     assert opportunity.proposals.count() == count
 
 

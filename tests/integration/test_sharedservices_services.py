@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from coopnet.directory import services as directory
 from coopnet.directory.models import Membership, Organisation
-from coopnet.engine.pooling import MAX_POOL_MEMBERS
+from coopnet.engine.pooling import MAX_POOL_MEMBERS, cost_vector
 from coopnet.sharedservices import pricing, services
 from coopnet.sharedservices.models import Enrolment, Fee, FeeSchedule, SharedService
 from coopnet.sharedservices.pricing import TOO_MANY
@@ -73,11 +73,14 @@ def test_fees_add_up_to_the_pooled_cost_to_the_cent(cast, it):
         )
     stored = services.period_freeze(it, today=dt.date(2031, 3, 9))
     assert stored.period == MAR
-    # 300.01 + 20·5 + 600·3 = 2200.01, shared by five: 440.00 each and one cent over
+    # 300.01 + 20·5 + 600·3 = 2200.01: any two members pool for 940.01, less than 2/5 of
+    # it, so the core is empty; the nucleolus shares it equally, the cent to the first member
     assert stored.pooled_cost == Decimal("2200.01")
-    amounts = sorted(f.fee for f in stored.fees.all())
-    assert sum(amounts) == stored.pooled_cost
-    assert amounts == [Decimal("440.00")] * 4 + [Decimal("440.01")]
+    assert stored.core_empty
+    assert stored.recommended == "nucleolus"
+    amounts = {f.organisation.slug: f.fee for f in stored.fees.all()}
+    assert sum(amounts.values()) == stored.pooled_cost
+    assert sorted(amounts.values()) == [Decimal("440.00")] * 4 + [Decimal("440.01")]
     for fee in stored.fees.all():
         assert fee.saving == fee.alone_cost - fee.fee
         for name in ("shapley", "nucleolus", "equal", "proportional"):
@@ -141,7 +144,10 @@ def test_a_new_cost_model_applies_from_next_month(cast, it, coordinator):
     assert jan_fees["outlier"].fee == Decimal("920.01")
     feb, feb_fees = fees(FEB)
     assert feb.fixed_cost == Decimal("1000.00")
-    assert feb_fees["outlier"].fee == Decimal("1620.00")
+    # alone, the service would now cost Outlier 1,620.00, more than its 987.65 going alone
+    assert feb_fees["outlier"].better_alone
+    assert feb_fees["outlier"].fee == feb.pooled_cost == Decimal("0.00")
+    assert feb_fees["outlier"].saving == Decimal("0.00")
 
 
 def test_only_admins_write_and_outsiders_get_404(cast, it):
@@ -215,12 +221,16 @@ def test_one_open_enrolment_per_organisation_is_enforced_by_the_database(cast, i
         )
 
 
-def _coalitions_within_cost(fees_by_member, model):
-    n = len(fees_by_member)
-    for size in range(1, n):
-        for group in itertools.combinations(fees_by_member, size):
-            # rounding to the cent may put each member at most a cent over its exact share
-            if sum(group) > model.cost(size) + Decimal("0.01") * size:
+def _groups_within_cost(stored, model):
+    """Every group of members, those better off alone paying what going alone costs them, pays
+    at most its cost in the game (rounding may put each member a cent over its exact share)."""
+    fees = list(stored.fees.order_by("organisation__name"))
+    paid = [f.alone_cost if f.better_alone else f.fee for f in fees]
+    costs = cost_vector(model, [float(f.alone_cost) for f in fees])
+    for size in range(1, len(fees) + 1):
+        for group in itertools.combinations(range(len(fees)), size):
+            mask = sum(1 << i for i in group)
+            if float(sum(paid[i] for i in group)) > costs[mask] + 0.01 * size + 1e-6:
                 return False
     return True
 
@@ -238,7 +248,7 @@ costs = st.decimals(min_value=0, max_value=5000, places=2)
     per_unit=st.integers(min_value=1, max_value=5),
     alone=st.lists(costs, min_size=1, max_size=7),
 )
-def test_stored_fees_are_efficient_and_stable_when_the_core_is_not_empty(
+def test_stored_fees_add_up_and_are_stable_when_the_core_is_not_empty(
     coordinator, fixed, per_member, unit, per_unit, alone
 ):
     with transaction.atomic():
@@ -257,16 +267,16 @@ def test_stored_fees_are_efficient_and_stable_when_the_core_is_not_empty(
                 service=service, organisation=organisation, alone_cost=cost, joins=JAN
             )
         stored = services.period_freeze(service, today=JAN)
-        amounts = [f.fee for f in Fee.objects.filter(schedule=stored)]
+        fees = list(Fee.objects.filter(schedule=stored))
         model = pricing.cost_model(service)
-        assert stored.pooled_cost == model.cost(len(alone))
-        assert sum(amounts) == stored.pooled_cost
-        assert all(a >= 0 for a in amounts)
-        if not stored.core_empty:
-            assert stored.recommended == "shapley"
-            assert _coalitions_within_cost(amounts, model)
-        else:
-            assert stored.recommended == "nucleolus"
+        pooled = [f for f in fees if not f.better_alone]
+        assert stored.pooled_cost == model.cost(len(pooled))
+        assert sum(f.fee for f in fees) == stored.pooled_cost
+        assert all(f.fee == 0 for f in fees if f.better_alone)
+        assert all(0 <= f.fee <= f.alone_cost for f in pooled)
+        if pooled and not stored.core_empty:
+            assert stored.contains[stored.recommended] is True
+            assert _groups_within_cost(stored, model)
         transaction.set_rollback(True)
 
 
@@ -286,10 +296,26 @@ def test_demo_seed_stores_this_month_and_plans_a_join_for_next_month(db):
     assert it_now.core_empty
     assert it_now.recommended == "nucleolus"
     assert not it_next.core_empty
-    assert it_next.recommended == "shapley"
+    assert it_next.contains[it_next.recommended] is True  # stable
+    assert max(f.fee for f in it_next.fees.all()) < min(f.fee for f in it_now.fees.all())
     for stored in (it_now, it_next):
         assert sum(f.fee for f in stored.fees.all()) == stored.pooled_cost
-    assert FeeSchedule.objects.filter(service__slug="accounts", period=now).exists()
+    accounts, accounts_next = (
+        FeeSchedule.objects.get(service__slug="accounts", period=p) for p in (now, nxt)
+    )
+    # the issue's known case: fees follow what going alone costs each, in the core
+    assert [f.fee for f in accounts.fees.order_by("alone_cost")] == [
+        Decimal("263.33"),
+        Decimal("380.00"),
+        Decimal("426.67"),
+        Decimal("460.00"),
+    ]
+    assert accounts.recommended == "shapley"
+    assert accounts.contains["shapley"] is True
+    joiner = accounts_next.fees.get(alone_cost=Decimal("95.00"))
+    assert joiner.better_alone
+    assert joiner.fee == 0
+    assert accounts_next.pooled_cost == accounts.pooled_cost == Decimal("1530.00")
     admins = Membership.objects.filter(role=Membership.ADMIN).count()
     assert admins == 9
 

@@ -9,13 +9,13 @@ import pytest
 from casts import client_for, send
 from django.test import Client
 
-from coopnet.directory.models import ApiToken
+from coopnet.common.models import ApiToken
 from coopnet.sharedservices import pricing, services
 from coopnet.sharedservices.models import Enrolment, FeeSchedule, SharedService
 from coopnet.sharedservices.selectors import services_of
 
-#: Outlier's going-alone cost, hours and so saving (fee 470.00): only Outlier and the coordinator
-PLANTED = ["987.65", "37.25", "517.65"]
+#: Outlier's going-alone cost, hours and so saving (fee 524.45): only Outlier and the coordinator
+PLANTED = ["987.65", "37.25", "463.20"]
 #: Rival's, the same for Rival
 RIVAL = ["811.11", "12.75"]
 MEMBER_URL = "/api/services/it-support/members/{}"
@@ -103,13 +103,14 @@ def test_outsiders_get_404_on_outliers_pages_whatever_the_method(pool, method):
 def test_bob_sees_his_own_organisations_fee_saving_and_hours(pool):
     bob = client_for(pool["bob"])
     page = bob.get("/services/it-support/").content.decode()
-    assert "£470.00" in page  # 300 + 40 + 600 shared by two
-    assert "£517.65" in page  # his organisation's saving
+    # 940 pooled; alone, the service would cost Outlier 920 and Rival its 811.11: Shapley
+    assert "£524.45" in page
+    assert "£463.20" in page  # his organisation's saving
     assert "37.25 billable hours" in page
     for private in RIVAL:
         assert private not in page
     member = bob.get(MEMBER_URL.format("outlier")).json()
-    assert member["this_period"]["fee"] == "470.00"
+    assert member["this_period"]["fee"] == "524.45"
     assert member["alone_cost"] == "987.65"
     assert member["enrolled_next_period"] is True
     # a member, not an admin: may read, not change
@@ -151,7 +152,7 @@ def test_joining_through_the_api_shows_next_months_fee_and_keeps_this_month(pool
     left = response.json()
     assert left["enrolled_this_period"] is True
     assert left["enrolled_next_period"] is False
-    assert left["this_period"]["fee"] == "470.00"
+    assert left["this_period"]["fee"] == "524.45"
     now = FeeSchedule.objects.get(period=pricing.current_period())
     assert (now.pk, now.computed_at, now.pooled_cost) == (
         before.pk,
@@ -160,8 +161,8 @@ def test_joining_through_the_api_shows_next_months_fee_and_keeps_this_month(pool
     )
     response = send(alice, "put", MEMBER_URL.format("outlier"), {"alone_cost": "1000"})
     assert response.status_code == 200
-    assert response.json()["next_period"]["fee"] == "470.00"
-    assert response.json()["next_period"]["saving"] == "530.00"
+    assert response.json()["next_period"]["fee"] == "524.45"
+    assert response.json()["next_period"]["saving"] == "475.55"
 
 
 def test_csrf_is_enforced_on_unsafe_api_requests_with_a_session(pool):
@@ -252,7 +253,7 @@ def test_invalid_posts_are_400_with_the_field_named(pool, coordinator):
     alice = client_for(pool["alice"])
     response = alice.post("/services/it-support/outlier/enrolment/", {"alone_cost": "-3"})
     assert response.status_code == 400
-    assert "An amount in pounds and pence, 0 or more." in response.content.decode()
+    assert "An amount of money, 0 or more, to the cent at most." in response.content.decode()
     assert alice.get("/services/it-support/outlier/enrolment/").status_code == 405
     assert alice.delete("/services/it-support/").status_code == 405
     cora = client_for(coordinator)

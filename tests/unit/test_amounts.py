@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from coopnet.web.amounts import parse_amount
+from coopnet.common.amounts import parse_amount
 
 HIGH = Decimal("1000.00")
 

@@ -24,6 +24,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from coopnet.common.access import User
 from coopnet.directory import selectors, services
 from coopnet.directory.forms import PersonRowForm
 from coopnet.directory.models import Organisation, Person, Skill
@@ -266,7 +267,7 @@ def _validate(rows: list[_Row]) -> list[_Valid]:
         form = PersonRowForm(row.fields, known_skills=known)
         if not form.is_valid():
             errors += [
-                RowError(row.label, row.field_names.get(field, field), message)
+                RowError(row.label, row.field_names.get(field, field), str(message))
                 for field, messages in form.errors.items()
                 for message in messages
             ]
@@ -311,7 +312,7 @@ def _service_errors(label: str, error: ValidationError) -> list[RowError]:
 
 
 def people_import(
-    *, actor: selectors.User, organisation_slug: str, data: bytes, filename: str = ""
+    *, actor: User, organisation_slug: str, data: bytes, filename: str = ""
 ) -> ImportResult:
     """Check every row, then save all of them or none (ImportRejected says why).
 
@@ -331,7 +332,7 @@ def people_import(
     return ImportResult(created=len(rows) - updated, updated=updated)
 
 
-def _save(actor: selectors.User, slug: str, row: _Valid, person_id: int | None) -> None:
+def _save(actor: User, slug: str, row: _Valid, person_id: int | None) -> None:
     if person_id is None:
         services.person_create(actor=actor, organisation_slug=slug, name=row.name, **row.changes)
     else:

@@ -10,6 +10,7 @@ from django import forms
 from django.db.models import Q
 from django.forms import formset_factory
 
+from coopnet.common.forms import set_choices
 from coopnet.directory.models import Membership, Skill
 from coopnet.directory.services import UNKNOWN_SKILL
 
@@ -45,7 +46,7 @@ def skill_choices() -> list[tuple[str, Any]]:
 class SearchForm(forms.Form):
     skill = forms.ChoiceField(required=False)
     min_level = forms.TypedChoiceField(
-        choices=LEVELS, coerce=int, required=False, empty_value=1, label="Minimum level"
+        choices=LEVELS, coerce=int, required=False, empty_value=None, label="Minimum level"
     )
     min_hours = forms.DecimalField(
         min_value=0, max_digits=8, decimal_places=2, required=False, label="Minimum free hours"
@@ -60,7 +61,7 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["skill"].choices = skill_choices()
+        set_choices(self, "skill", skill_choices())
 
     def search_arguments(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -117,12 +118,12 @@ class SkillLevelForm(forms.Form):
         return data
 
 
-class BaseSkillFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
+class BaseSkillFormSet(forms.BaseFormSet["SkillLevelForm"]):
     def clean(self) -> None:
         seen: set[str] = set()
         for form in self.forms:
             slug = form.cleaned_data.get("skill")
-            if not slug or self._should_delete_form(form):
+            if not slug or form.cleaned_data.get("DELETE"):
                 continue
             if slug in seen:
                 form.add_error("skill", SKILL_TWICE.format(slug=slug))
@@ -133,7 +134,7 @@ class BaseSkillFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
         return {
             form.cleaned_data["skill"]: form.cleaned_data["level"]
             for form in self.forms
-            if form.cleaned_data.get("skill") and not self._should_delete_form(form)
+            if form.cleaned_data.get("skill") and not form.cleaned_data.get("DELETE")
         }
 
     def add_skill_error(self, slug: str, message: str) -> None:
@@ -142,7 +143,7 @@ class BaseSkillFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
             if form.cleaned_data.get("skill") == slug:
                 form.add_error("skill", message)
                 return
-        self._non_form_errors.append(message)  # type: ignore[union-attr]
+        self._non_form_errors.append(message)  # type: ignore[attr-defined]
 
 
 SkillFormSet = formset_factory(SkillLevelForm, formset=BaseSkillFormSet, extra=3, can_delete=True)
@@ -150,7 +151,9 @@ SkillFormSet = formset_factory(SkillLevelForm, formset=BaseSkillFormSet, extra=3
 
 def skill_formset(data: Any = None, levels: dict[str, int] | None = None) -> BaseSkillFormSet:
     initial = [{"skill": slug, "level": level} for slug, level in (levels or {}).items()]
-    return SkillFormSet(data, initial=initial, prefix="skills")
+    formset = SkillFormSet(data, initial=initial, prefix="skills")
+    assert isinstance(formset, BaseSkillFormSet)
+    return formset
 
 
 class InviteForm(forms.Form):

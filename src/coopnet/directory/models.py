@@ -7,18 +7,17 @@ cost. Selectors enforce this; models only store.
 
 from __future__ import annotations
 
-import secrets
-from hashlib import sha256
-
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
-HOURS = {"max_digits": 8, "decimal_places": 2}
+from coopnet.common.access import ADMIN, MEMBER, ROLES, Rule
+from coopnet.common.amounts import HOURS, MONEY
 
 
 class Organisation(models.Model):
+    access = Rule(owner="")
+
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
     description = models.TextField(blank=True)
@@ -34,8 +33,7 @@ class Organisation(models.Model):
 
 
 class Membership(models.Model):
-    ADMIN, MEMBER = "admin", "member"
-    ROLES = [(ADMIN, "Organisation admin"), (MEMBER, "Member")]
+    ADMIN, MEMBER, ROLES = ADMIN, MEMBER, ROLES
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
@@ -51,12 +49,6 @@ class Membership(models.Model):
         ]
 
 
-class Coordinator(models.Model):
-    """The network coordinator(s): run the deployment, set the commission, never see rates."""
-
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
-
-
 class Skill(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     name = models.CharField(max_length=120)
@@ -70,6 +62,8 @@ class Skill(models.Model):
 
 
 class Person(models.Model):
+    access = Rule(owner="organisation")
+
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="people")
     name = models.CharField(max_length=200)
     user = models.OneToOneField(
@@ -112,23 +106,3 @@ class NetworkSettings(models.Model):
         default=0,
         validators=[MinValueValidator(0), MaxValueValidator(0.5)],
     )
-
-
-class ApiToken(models.Model):
-    """A token for scripts; only its hash is stored."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tokens"
-    )
-    name = models.CharField(max_length=100)
-    digest = models.CharField(max_length=64, unique=True)
-    created = models.DateTimeField(auto_now_add=True)
-
-    @staticmethod
-    def hash(key: str) -> str:
-        return sha256(key.encode()).hexdigest()
-
-    @classmethod
-    def issue(cls, user: object, name: str) -> tuple[ApiToken, str]:
-        key = secrets.token_urlsafe(32)
-        return cls.objects.create(user=user, name=name, digest=cls.hash(key)), key

@@ -5,23 +5,17 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 from django.http import Http404
 
-from coopnet.directory.models import Coordinator, Membership, Organisation, Person, PersonSkill
-
-User = AbstractBaseUser | AnonymousUser
+from coopnet.common.access import ADMIN, CHANGE, VIEW, User, get_or_404, may
+from coopnet.directory.models import Membership, NetworkSettings, Organisation, Person, PersonSkill
 
 
 def memberships(user: User) -> QuerySet[Membership]:
     if not user.is_authenticated:
         return Membership.objects.none()
-    return Membership.objects.filter(user=user).select_related("organisation")
-
-
-def is_coordinator(user: User) -> bool:
-    return user.is_authenticated and Coordinator.objects.filter(user=user).exists()
+    return Membership.objects.filter(user_id=user.pk).select_related("organisation")
 
 
 def organisation_public(slug: str) -> Organisation:
@@ -34,18 +28,25 @@ def organisation_public(slug: str) -> Organisation:
 
 def organisation_for_member(user: User, slug: str) -> Organisation:
     """The organisation, if `user` belongs to it; otherwise 404."""
-    membership = memberships(user).filter(organisation__slug=slug).first()
-    if membership is None:
-        raise Http404("no such organisation")
-    return membership.organisation
+    return get_or_404(Organisation.objects.all(), user, VIEW, slug=slug)
 
 
 def organisation_for_admin(user: User, slug: str) -> Organisation:
     """The organisation, if `user` is one of its admins; 404 for outsiders and members."""
-    membership = memberships(user).filter(organisation__slug=slug, role=Membership.ADMIN).first()
-    if membership is None:
-        raise Http404("no such organisation")
-    return membership.organisation
+    return get_or_404(Organisation.objects.all(), user, CHANGE, slug=slug)
+
+
+def is_admin(user: User, organisation: Organisation) -> bool:
+    return may(user, organisation, CHANGE)
+
+
+def is_member(user: User, organisation: Organisation) -> bool:
+    return may(user, organisation, VIEW)
+
+
+def admin_memberships(user: User) -> QuerySet[Membership]:
+    """The user's memberships as an admin, by organisation name."""
+    return memberships(user).filter(role=ADMIN).order_by("organisation__name")
 
 
 def people_private(user: User, slug: str) -> QuerySet[Person]:
@@ -55,12 +56,8 @@ def people_private(user: User, slug: str) -> QuerySet[Person]:
 
 
 def person_for_member(user: User, person_id: int) -> Person:
-    person = Person.objects.filter(
-        pk=person_id, organisation__memberships__user_id=getattr(user, "pk", None)
-    ).first()
-    if person is None:
-        raise Http404("no such person")
-    return person
+    """The person, with their private fields, for the members of their organisation; else 404."""
+    return get_or_404(Person.objects.select_related("organisation"), user, VIEW, pk=person_id)
 
 
 def directory_search(
@@ -83,3 +80,9 @@ def directory_search(
             organisation__name__icontains=name
         )
     return people.distinct()
+
+
+def current_commission() -> Decimal:
+    """The commission rate new opportunities are posted with (0 until the coordinator sets it)."""
+    rate = NetworkSettings.objects.order_by("pk").values_list("commission", flat=True).first()
+    return Decimal(rate or 0)

@@ -6,13 +6,21 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
+from coopnet.common.access import ADMIN, User
 from coopnet.directory import selectors
 from coopnet.directory.models import Membership, Organisation, Person, PersonSkill, Skill
-from coopnet.directory.selectors import User, memberships, organisation_for_admin, person_for_member
+from coopnet.directory.selectors import organisation_for_admin, person_for_member
 from coopnet.directory.signals import skills_changed
 
 NOT_ADMIN = "Only an organisation admin can change its people."
@@ -29,7 +37,7 @@ def organisation_create(
     organisation = Organisation(name=name, slug=slug, coordination_cost=coordination_cost)
     organisation.full_clean()
     organisation.save()
-    Membership.objects.create(user=admin, organisation=organisation, role=Membership.ADMIN)
+    Membership.objects.create(user=admin, organisation=organisation, role=ADMIN)
     return organisation
 
 
@@ -87,9 +95,7 @@ def person_create(
 @transaction.atomic
 def person_update(*, actor: User, person_id: int, **changes: Any) -> Person:
     person = person_for_member(actor, person_id)  # 404 for outsiders
-    is_admin = (
-        memberships(actor).filter(organisation=person.organisation, role=Membership.ADMIN).exists()
-    )
+    is_admin = selectors.is_admin(actor, person.organisation)
     is_self = person.user_id is not None and person.user_id == getattr(actor, "pk", None)
     if not is_admin and not (is_self and set(changes) <= {"hours_available", "skills"}):
         raise PermissionDenied(NOT_ADMIN)
@@ -105,30 +111,31 @@ def person_update(*, actor: User, person_id: int, **changes: Any) -> Person:
     person.full_clean()
     person.save()
     if levels is not None:
-        before = {held.skill: held.level for held in person.skills.select_related("skill")}
-        person.skills.all().delete()
-        PersonSkill.objects.bulk_create(
-            PersonSkill(person=person, skill=s, level=lv) for s, lv in levels
-        )
-        after = dict(levels)
-        changes = [
-            (skill, before.get(skill), after.get(skill))
-            for skill in sorted(before.keys() | after.keys(), key=lambda s: s.slug)
-            if before.get(skill) != after.get(skill)
-        ]
-        if changes:
-            skills_changed.send(sender=Person, person=person, actor=actor, changes=changes)
+        _levels_replace(person, levels, actor)
     return person
+
+
+def _levels_replace(person: Person, levels: list[tuple[Skill, int]], actor: User) -> None:
+    """Give `person` exactly these skill levels, and tell whoever listens what changed."""
+    before = {held.skill: held.level for held in person.skills.select_related("skill")}
+    person.skills.all().delete()
+    PersonSkill.objects.bulk_create(
+        PersonSkill(person=person, skill=s, level=lv) for s, lv in levels
+    )
+    after = dict(levels)
+    changed = [
+        (skill, before.get(skill), after.get(skill))
+        for skill in sorted(before.keys() | after.keys(), key=lambda s: s.slug)
+        if before.get(skill) != after.get(skill)
+    ]
+    if changed:
+        skills_changed.send(sender=Person, person=person, actor=actor, changes=changed)
 
 
 @transaction.atomic
 def person_delete(*, actor: User, person_id: int) -> None:
     person = person_for_member(actor, person_id)  # 404 for outsiders
-    if (
-        not memberships(actor)
-        .filter(organisation=person.organisation, role=Membership.ADMIN)
-        .exists()
-    ):
+    if not selectors.is_admin(actor, person.organisation):
         raise PermissionDenied(NOT_ADMIN)
     person.delete()
 
@@ -143,25 +150,65 @@ def _free_username(email: str) -> str:
     return username
 
 
-@transaction.atomic
-def member_invite(*, actor: Any, organisation_slug: str, email: str, role: str) -> Any:
-    """Make the person with `email` a member of the organisation, creating their account
-    (without a usable password: they choose one from the email) if they have none. Inviting
-    again someone who never chose a password sends them a fresh link (the reset-password page
-    ignores accounts without a password, so this is their way back in).
-    """
-    organisation = selectors.organisation_for_admin(actor, organisation_slug)
+def account_for_email(email: str) -> Any:
+    """The account with `email`, or a new one without a usable password (its owner chooses
+    one from the invitation)."""
     User = get_user_model()
     user = User.objects.filter(email__iexact=email).order_by("pk").first()
-    if user is not None and Membership.objects.filter(user=user, organisation=organisation):
-        if not user.has_usable_password():
-            return user  # invited before, never signed in: send the link again
-        message = ALREADY_MEMBER.format(email=email, organisation=organisation.name)
-        raise ValidationError({"email": message})
     if user is None:
         user = User(username=_free_username(email), email=email)
         user.set_unusable_password()
         user.full_clean()
         user.save()
-    Membership.objects.create(user=user, organisation=organisation, role=role)
+    return user
+
+
+def _invitation_link(user: Any, site_url: str) -> str:
+    """Where the invitation sends `user`: to sign in, or to choose a password if they have
+    none (a one-time link)."""
+    if user.has_usable_password():
+        return site_url + reverse("login")
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    path = reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
+    return site_url + path
+
+
+def invitation_send(*, inviter: Any, user: Any, organisation: Organisation, site_url: str) -> None:
+    """Email `user` that `inviter` made them a member of `organisation`. `site_url` is the
+    address the links start with ("https://net.example"). Called inside the transaction that
+    made the membership, so that a mail that cannot be sent leaves no membership behind."""
+    context = {
+        "organisation": organisation,
+        "inviter": inviter,
+        "user": user,
+        "link": _invitation_link(user, site_url.rstrip("/")),
+        "set_password": not user.has_usable_password(),
+    }
+    subject = render_to_string("directory/email/invitation_subject.txt", context).strip()
+    body = render_to_string("directory/email/invitation_body.txt", context)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+
+
+@transaction.atomic
+def member_invite(
+    *, actor: Any, organisation_slug: str, email: str, role: str, site_url: str
+) -> Any:
+    """Make the person with `email` a member of the organisation, creating their account
+    (without a usable password: they choose one from the email) if they have none, and invite
+    them by email. Inviting again someone who never chose a password sends them a fresh link
+    (the reset-password page ignores accounts without a password, so this is their way in).
+    """
+    organisation = selectors.organisation_for_admin(actor, organisation_slug)
+    User = get_user_model()
+    existing = User.objects.filter(email__iexact=email).order_by("pk").first()
+    if existing is not None and Membership.objects.filter(user=existing, organisation=organisation):
+        if existing.has_usable_password():
+            message = ALREADY_MEMBER.format(email=email, organisation=organisation.name)
+            raise ValidationError({"email": message})
+        user = existing  # invited before, never signed in: send the link again
+    else:
+        user = account_for_email(email)
+        Membership.objects.create(user=user, organisation=organisation, role=role)
+    invitation_send(inviter=actor, user=user, organisation=organisation, site_url=site_url)
     return user

@@ -7,22 +7,18 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from django.views.decorators.http import require_safe
 
+from coopnet.common.access import CHANGE, VIEW, Action, may
+from coopnet.common.errors import apply_errors
+from coopnet.common.http import not_allowed, site_url
 from coopnet.directory import csv_io, selectors, services
 from coopnet.directory.forms import (
     BaseSkillFormSet,
@@ -33,10 +29,8 @@ from coopnet.directory.forms import (
     SearchForm,
     skill_formset,
 )
-from coopnet.directory.models import Membership, Organisation, Person, Skill
-from coopnet.network.selectors import past_consortia
-from coopnet.sharedservices.selectors import services_of
-from coopnet.web.http import not_allowed
+from coopnet.directory.models import Organisation, Person, Skill
+from coopnet.directory.panels import profile_panels
 
 SEARCH_LIMIT = 200
 
@@ -44,25 +38,20 @@ SEARCH_LIMIT = 200
 # -- access ---------------------------------------------------------------------------------
 
 
-def _membership(request: HttpRequest, slug: str) -> Membership:
-    """The user's membership of the organisation; 404 for outsiders."""
-    membership = selectors.memberships(request.user).filter(organisation__slug=slug).first()
-    if membership is None:
-        raise Http404("no such organisation")
-    return membership
-
-
-def _require_admin(membership: Membership) -> None:
-    if membership.role != Membership.ADMIN:
+def _organisation(request: HttpRequest, slug: str, action: Action = VIEW) -> Organisation:
+    """The organisation, for its members; 404 for outsiders, 403 for members who may look
+    but not `change`."""
+    organisation = selectors.organisation_for_member(request.user, slug)
+    if action == CHANGE and not selectors.is_admin(request.user, organisation):
         raise PermissionDenied(services.NOT_ADMIN)
+    return organisation
 
 
 def _person_to_edit(request: HttpRequest, person_id: int) -> tuple[Person, bool]:
     """The person and whether the user is an admin of their organisation; 404 for outsiders,
     403 for members other than the person themself."""
     person = selectors.person_for_member(request.user, person_id)
-    membership = _membership(request, person.organisation.slug)
-    is_admin = membership.role == Membership.ADMIN
+    is_admin = selectors.is_admin(request.user, person.organisation)
     is_self = person.user_id is not None and person.user_id == request.user.pk
     if not (is_admin or is_self):
         raise PermissionDenied(services.NOT_ADMIN)
@@ -99,17 +88,14 @@ def search(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def profile(request: HttpRequest, slug: str) -> HttpResponse:
-    """An organisation's public profile: its people and their skills, and the consortia it
-    formed (who with and when, never for how much); nothing private."""
+    """An organisation's public profile: its people and their skills, and the panels the apps
+    above add (the consortia it formed, its shared services); nothing private."""
     organisation = selectors.organisation_public(slug)
-    people = organisation.people.prefetch_related("skills__skill")
-    is_member = selectors.memberships(request.user).filter(organisation=organisation).exists()
     context = {
         "organisation": organisation,
-        "people": people,
-        "is_member": is_member,
-        "past_consortia": past_consortia(organisation),
-        "shared_services": services_of(organisation),
+        "people": organisation.people.prefetch_related("skills__skill"),
+        "is_member": may(request.user, organisation, VIEW),
+        "panels": profile_panels.shown(organisation, request.user),
     }
     return render(request, "directory/profile.html", context)
 
@@ -119,13 +105,12 @@ def profile(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def manage(request: HttpRequest, slug: str) -> HttpResponse:
-    membership = _membership(request, slug)
+    organisation = _organisation(request, slug)
     if refused := not_allowed(request, "GET"):
         return refused
-    organisation = membership.organisation
     context = {
         "organisation": organisation,
-        "is_admin": membership.role == Membership.ADMIN,
+        "is_admin": selectors.is_admin(request.user, organisation),
         "people": selectors.people_private(request.user, slug),
         "members": organisation.memberships.select_related("user").order_by("user__username"),
         "invite_form": InviteForm(),
@@ -135,14 +120,15 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _apply_errors(error: ValidationError, form: Form, formset: BaseSkillFormSet) -> None:
-    """Show a service's ValidationError on the fields it names."""
-    items = error.message_dict.items() if hasattr(error, "error_dict") else [(None, error.messages)]
-    for field, field_messages in items:
-        for message in field_messages:
-            if field and field.startswith("skills."):
-                formset.add_skill_error(field.removeprefix("skills."), message)
-            else:
-                form.add_error(field if field in form.fields else None, message)
+    """A service's errors on the form's fields, and `skills.<slug>` on that skill's row."""
+
+    def on_skill_row(field: str, message: str) -> bool:
+        if not field.startswith("skills."):
+            return False
+        formset.add_skill_error(field.removeprefix("skills."), message)
+        return True
+
+    apply_errors(error, form, route=on_skill_row)
 
 
 def _skill_options() -> Any:
@@ -157,8 +143,7 @@ def _person_page(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
 
 @login_required
 def person_create(request: HttpRequest, slug: str) -> HttpResponse:
-    membership = _membership(request, slug)
-    _require_admin(membership)
+    organisation = _organisation(request, slug, CHANGE)
     if refused := not_allowed(request, "GET", "POST"):
         return refused
     form = PersonForm(request.POST or None)
@@ -177,7 +162,7 @@ def person_create(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, f"{person.name} was added.")
             return redirect("directory:manage", slug=slug)
-    context = {"organisation": membership.organisation, "form": form, "formset": formset}
+    context = {"organisation": organisation, "form": form, "formset": formset}
     return _person_page(request, context)
 
 
@@ -213,7 +198,7 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
 @login_required
 def person_delete(request: HttpRequest, person_id: int) -> HttpResponse:
     person = selectors.person_for_member(request.user, person_id)
-    _require_admin(_membership(request, person.organisation.slug))
+    _organisation(request, person.organisation.slug, CHANGE)
     if refused := not_allowed(request, "GET", "POST"):
         return refused
     if request.method == "POST":
@@ -226,45 +211,27 @@ def person_delete(request: HttpRequest, person_id: int) -> HttpResponse:
 # -- invitations ----------------------------------------------------------------------------
 
 
-def _send_invitation(request: HttpRequest, user: Any, organisation: Organisation) -> None:
-    link = request.build_absolute_uri(reverse("login"))
-    if not user.has_usable_password():
-        uid = urlsafe_base64_encode(force_bytes(user.pk))
-        token = default_token_generator.make_token(user)
-        path = reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
-        link = request.build_absolute_uri(path)
-    context = {
-        "organisation": organisation,
-        "inviter": request.user,
-        "user": user,
-        "link": link,
-        "set_password": not user.has_usable_password(),
-    }
-    subject = render_to_string("directory/email/invitation_subject.txt", context).strip()
-    body = render_to_string("directory/email/invitation_body.txt", context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
-
-
 @login_required
 def invite(request: HttpRequest, slug: str) -> HttpResponse:
-    membership = _membership(request, slug)
-    _require_admin(membership)
+    organisation = _organisation(request, slug, CHANGE)
     if refused := not_allowed(request, "GET", "POST"):
         return refused
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             user = services.member_invite(
-                actor=request.user, organisation_slug=slug, **form.cleaned_data
+                actor=request.user,
+                organisation_slug=slug,
+                site_url=site_url(request),
+                **form.cleaned_data,
             )
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            _send_invitation(request, user, membership.organisation)
             messages.success(request, f"An invitation was sent to {user.email}.")
             return redirect("directory:manage", slug=slug)
     status = 400 if request.method == "POST" else 200
-    context = {"organisation": membership.organisation, "form": form}
+    context = {"organisation": organisation, "form": form}
     return render(request, "directory/invite.html", context, status=status)
 
 
@@ -280,7 +247,7 @@ def _download(content: str, content_type: str, filename: str) -> HttpResponse:
 
 @login_required
 def export_csv(request: HttpRequest, slug: str) -> HttpResponse:
-    _membership(request, slug)
+    _organisation(request, slug)
     if refused := not_allowed(request, "GET"):
         return refused
     text = csv_io.export_csv(selectors.people_private(request.user, slug))
@@ -289,19 +256,18 @@ def export_csv(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def export_json(request: HttpRequest, slug: str) -> HttpResponse:
-    membership = _membership(request, slug)
+    organisation = _organisation(request, slug)
     if refused := not_allowed(request, "GET"):
         return refused
     people = selectors.people_private(request.user, slug)
-    document = csv_io.export_network(membership.organisation, people)
+    document = csv_io.export_network(organisation, people)
     text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     return _download(text, "application/json", f"{slug}-network.json")
 
 
 @login_required
 def import_people(request: HttpRequest, slug: str) -> HttpResponse:
-    membership = _membership(request, slug)
-    _require_admin(membership)
+    organisation = _organisation(request, slug, CHANGE)
     if refused := not_allowed(request, "GET", "POST"):
         return refused
     form = ImportForm(request.POST or None, request.FILES or None)
@@ -323,5 +289,5 @@ def import_people(request: HttpRequest, slug: str) -> HttpResponse:
             )
             return redirect("directory:manage", slug=slug)
     status = 400 if request.method == "POST" else 200
-    context = {"organisation": membership.organisation, "form": form, "errors": errors}
+    context = {"organisation": organisation, "form": form, "errors": errors}
     return render(request, "directory/import.html", context, status=status)

@@ -59,7 +59,16 @@ class Opportunity:
 
     @property
     def commission_amount(self) -> Decimal:
-        return (self.value * self.commission).quantize(Decimal("0.01"))
+        return commission_amount(self.value, self.commission)
+
+
+def commission_amount(value: Decimal, rate: Decimal) -> Decimal:
+    """The network's commission on `value` at `rate`, to the cent (half-even).
+
+    >>> commission_amount(Decimal("45000"), Decimal("0.05"))
+    Decimal('2250.00')
+    """
+    return (value * rate).quantize(Decimal("0.01"))
 
 
 @dataclass(frozen=True)

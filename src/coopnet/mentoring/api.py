@@ -157,14 +157,14 @@ def set_mentor_hours(request: HttpRequest, person_id: int, body: MentorHoursIn) 
 
 
 @router.post("/people/{person_id}/wishes", response={201: WishOut})
-def add_wish(request: HttpRequest, person_id: int, body: WishIn) -> Status:
+def add_wish(request: HttpRequest, person_id: int, body: WishIn) -> Status[Any]:
     """A skill the person wants to learn (the plan may pair them with a mentor for it)."""
     wish = services.wish_add(actor=request.user, person_id=person_id, skill=body.skill)
     return Status(201, {"id": wish.pk, "person": wish.person_id, "skill": wish.skill.slug})
 
 
 @router.delete("/wishes/{wish_id}", response={204: None})
-def remove_wish(request: HttpRequest, wish_id: int) -> Status:
+def remove_wish(request: HttpRequest, wish_id: int) -> Status[Any]:
     services.wish_remove(actor=request.user, wish_id=wish_id)
     return Status(204, None)
 
@@ -179,7 +179,7 @@ def get_plan(request: HttpRequest) -> Any:
 
 
 @router.post("/plan", response={201: PlanOut})
-def compute_plan(request: HttpRequest, body: PlanIn) -> Status:
+def compute_plan(request: HttpRequest, body: PlanIn) -> Status[Any]:
     """Compute a new plan (network coordinators only)."""
     plan = services.plan_compute(actor=request.user, session_hours=body.session_hours)
     return Status(201, _plan(request, plan))
@@ -199,7 +199,7 @@ def list_sessions(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.post("/sessions", response={201: SessionOut})
-def record_session(request: HttpRequest, body: SessionIn) -> Status:
+def record_session(request: HttpRequest, body: SessionIn) -> Status[Any]:
     session = services.session_record(
         actor=request.user,
         mentor_id=body.mentor,
@@ -219,7 +219,7 @@ def get_session(request: HttpRequest, session_id: int) -> dict[str, Any]:
 
 
 @router.post("/level-changes", response={201: LevelChangeOut})
-def record_level_change(request: HttpRequest, body: LevelChangeIn) -> Status:
+def record_level_change(request: HttpRequest, body: LevelChangeIn) -> Status[Any]:
     """Set a person's level in a skill: an admin of their organisation."""
     change = services.level_change_record(
         actor=request.user,

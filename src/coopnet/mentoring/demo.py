@@ -14,10 +14,11 @@ from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.utils import timezone
 
-from coopnet.directory.models import Coordinator, Membership, Organisation, Person
+from coopnet.common.models import Coordinator
+from coopnet.directory.models import Membership, Organisation, Person
 from coopnet.engine.network import Network
 from coopnet.engine.resilience import HOLD_LEVEL, LEARNER_LEVELS, MENTOR_LEVEL
 from coopnet.mentoring import selectors, services
@@ -59,7 +60,7 @@ def seed_demo() -> None:
     _agree_one_pairing()
 
 
-def _admin(organisation: Organisation) -> AbstractBaseUser:
+def _admin(organisation: Organisation) -> User:
     membership = organisation.memberships.filter(role=Membership.ADMIN).order_by("pk").first()
     assert membership is not None  # every demo organisation has its admin
     return membership.user

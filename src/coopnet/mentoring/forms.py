@@ -9,6 +9,7 @@ from typing import Any
 
 from django import forms
 
+from coopnet.common.forms import set_choices
 from coopnet.directory.forms import skill_choices
 from coopnet.directory.models import Person
 
@@ -46,7 +47,7 @@ class WishForm(forms.Form):
 
     def __init__(self, *args: Any, people: list[Person], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].choices = _people(people)
+        set_choices(self, "person", _people(people))
         self.fields["skill"] = _skill_field()
 
 
@@ -62,7 +63,7 @@ class MentorHoursForm(forms.Form):
 
     def __init__(self, *args: Any, people: list[Person], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].choices = _people(people)
+        set_choices(self, "person", _people(people))
 
 
 class SessionForm(forms.Form):
@@ -78,8 +79,8 @@ class SessionForm(forms.Form):
 
     def __init__(self, *args: Any, people: list[Person], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["mentor"].choices = _people(people)
-        self.fields["learner"].choices = _people(people)
+        set_choices(self, "mentor", _people(people))
+        set_choices(self, "learner", _people(people))
         self.fields["skill"] = _skill_field()
         self.order_fields(["mentor", "learner", "skill", "hours", "date", "notes"])
 
@@ -90,7 +91,7 @@ class LevelChangeForm(forms.Form):
 
     def __init__(self, *args: Any, people: list[Person], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].choices = _people(people)
+        set_choices(self, "person", _people(people))
         self.fields["skill"] = _skill_field()
         self.order_fields(["person", "skill", "level"])
 

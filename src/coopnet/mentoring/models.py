@@ -13,7 +13,8 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from coopnet.directory.models import HOURS, Organisation, Person, Skill
+from coopnet.common.amounts import HOURS
+from coopnet.directory.models import Organisation, Person, Skill
 
 USER = settings.AUTH_USER_MODEL
 

@@ -14,13 +14,9 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from coopnet.common.access import User, is_coordinator
 from coopnet.directory.models import Organisation, Person, PersonSkill, Skill
-from coopnet.directory.selectors import (
-    User,
-    is_coordinator,
-    memberships,
-    organisation_for_member,
-)
+from coopnet.directory.selectors import memberships, organisation_for_member
 from coopnet.engine import network as engine
 from coopnet.engine.resilience import HOLD_LEVEL, MentoringOptions, demand_by_skill, skills_map
 from coopnet.mentoring.models import (

@@ -13,8 +13,10 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
-from coopnet.directory.models import Membership, Organisation, Person, PersonSkill, Skill
-from coopnet.directory.selectors import User, is_coordinator, memberships, organisation_for_member
+from coopnet.common.access import User, account, is_coordinator
+from coopnet.common.amounts import parse_amount
+from coopnet.directory.models import Organisation, Person, PersonSkill, Skill
+from coopnet.directory.selectors import is_admin, is_member, organisation_for_member
 from coopnet.engine.network import Network
 from coopnet.engine.resilience import HOLD_LEVEL, SESSION_HOURS, mentoring_plan, skills_map
 from coopnet.mentoring import selectors
@@ -28,7 +30,6 @@ from coopnet.mentoring.models import (
     ScoreSnapshot,
     Session,
 )
-from coopnet.web.amounts import parse_amount
 
 NOT_COORDINATOR = "Only a network coordinator can compute a mentoring plan."
 NOT_ADMIN = "Only an admin of {organisation} can do this."
@@ -81,31 +82,23 @@ def _person(value: Any, field: str) -> Person:
     return person
 
 
-def _is_admin(actor: User, organisation: Organisation) -> bool:
-    return memberships(actor).filter(organisation=organisation, role=Membership.ADMIN).exists()
-
-
-def _is_member(actor: User, organisation: Organisation) -> bool:
-    return memberships(actor).filter(organisation=organisation).exists()
-
-
 def _is_self(actor: User, person: Person) -> bool:
     return actor.is_authenticated and person.user_id is not None and person.user_id == actor.pk
 
 
 def _admin_of(actor: User, organisation: Organisation) -> None:
     """Nothing for an admin; 403 for a member; 404 for anyone else."""
-    if not _is_member(actor, organisation):
+    if not is_member(actor, organisation):
         raise Http404("no such organisation")
-    if not _is_admin(actor, organisation):
+    if not is_admin(actor, organisation):
         raise PermissionDenied(NOT_ADMIN.format(organisation=organisation.name))
 
 
 def _editor_of(actor: User, person: Person) -> None:
     """An admin of the person's organisation or the person's own user; else 403 or 404."""
-    if _is_self(actor, person) or _is_admin(actor, person.organisation):
+    if _is_self(actor, person) or is_admin(actor, person.organisation):
         return
-    if not _is_member(actor, person.organisation):
+    if not is_member(actor, person.organisation):
         raise Http404("no such person")
     raise PermissionDenied(NOT_YOURS.format(organisation=person.organisation, person=person))
 
@@ -167,7 +160,7 @@ def plan_compute(*, actor: User, session_hours: Any = SESSION_HOURS) -> Plan:
     network, wanted = selectors.engine_network(), selectors.demand()
     result = mentoring_plan(network, wanted, selectors.mentoring_options(), float(hours))
     plan = Plan.objects.create(
-        created_by=actor,
+        created_by=account(actor),
         session_hours=hours,
         score_before=result.score_before,
         score_after=result.score_after,
@@ -256,7 +249,7 @@ def pairing_decide(*, actor: User, pairing_id: int, accept: bool) -> Pairing:
     pairing = selectors.pairing_for_user(actor, pairing_id)
     mentor_org, learner_org = pairing.mentor.organisation, pairing.learner.organisation
     sides = [
-        s for s, org in (("mentor", mentor_org), ("learner", learner_org)) if _is_admin(actor, org)
+        s for s, org in (("mentor", mentor_org), ("learner", learner_org)) if is_admin(actor, org)
     ]
     if not sides:
         raise PermissionDenied(NOT_ADMIN.format(organisation=f"{mentor_org} or {learner_org}"))
@@ -289,7 +282,8 @@ def _date(value: Any) -> dt.date:
             raise ValidationError({"date": BAD_DATE}) from None
     if value > timezone.localdate():
         raise ValidationError({"date": FUTURE_DATE})
-    return value
+    day: dt.date = value
+    return day
 
 
 def _session_people(actor: User, mentor_id: Any, learner_id: Any) -> tuple[Person, Person]:
@@ -303,8 +297,8 @@ def _session_people(actor: User, mentor_id: Any, learner_id: Any) -> tuple[Perso
     if errors:
         raise ValidationError(errors)
     mentor, learner = found["mentor"], found["learner"]
-    if not any(_is_self(actor, p) or _is_admin(actor, p.organisation) for p in (mentor, learner)):
-        if not any(_is_member(actor, p.organisation) for p in (mentor, learner)):
+    if not any(_is_self(actor, p) or is_admin(actor, p.organisation) for p in (mentor, learner)):
+        if not any(is_member(actor, p.organisation) for p in (mentor, learner)):
             raise Http404("no such person")
         raise PermissionDenied(
             NOT_ADMIN.format(organisation=f"{mentor.organisation} or {learner.organisation}")
@@ -354,7 +348,7 @@ def session_record(
         date=day,
         pairing=pairing,
         notes=str(notes)[:5000],
-        recorded_by=actor,
+        recorded_by=account(actor),
     )
 
 
@@ -400,7 +394,7 @@ def level_change_record(
         old_level=held.level if held else None,
         new_level=new_level,
         changed_at=when,
-        changed_by=actor,
+        changed_by=account(actor),
         session=session,
     )
     if new_level >= HOLD_LEVEL:

@@ -4,8 +4,6 @@ method (405); the selectors and services do the work."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -13,14 +11,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from coopnet.directory.models import Membership
-from coopnet.directory.selectors import is_coordinator, memberships
+from coopnet.common.access import coordinator_or_404, is_coordinator
+from coopnet.common.errors import apply_errors
+from coopnet.common.http import not_allowed as _not_allowed
+from coopnet.directory.selectors import admin_memberships
 from coopnet.mentoring import charts, selectors, services
 from coopnet.mentoring.forms import DecisionForm, PlanForm
 from coopnet.mentoring.models import Pairing
-from coopnet.network.selectors import coordinator_or_404
-from coopnet.network.views import _apply_errors
-from coopnet.web.http import not_allowed as _not_allowed
 
 PLAN_COMPUTED = "A new mentoring plan was computed: {count} pairings, score {before} → {after}."
 DECIDED = "You {decision} the pairing of {mentor} and {learner} for {skill}."
@@ -28,7 +25,7 @@ VISIBLE_STATUSES = [Pairing.PROPOSED, Pairing.AGREED, Pairing.DECLINED, Pairing.
 
 
 def admin_organisations(request: HttpRequest) -> set[int]:
-    admins = memberships(request.user).filter(role=Membership.ADMIN)
+    admins = admin_memberships(request.user)
     return set(admins.values_list("organisation_id", flat=True))
 
 
@@ -62,7 +59,9 @@ def overview(request: HttpRequest) -> HttpResponse:
     return render(request, "mentoring/overview.html", context)
 
 
-def _plan_page(request: HttpRequest, form: PlanForm | None = None, status: int = 200) -> Any:
+def _plan_page(
+    request: HttpRequest, form: PlanForm | None = None, status: int = 200
+) -> HttpResponse:
     plan = selectors.latest_plan()
     pairings = selectors.plan_pairings(request.user, plan) if plan else Pairing.objects.none()
     coordinator = is_coordinator(request.user)
@@ -98,7 +97,7 @@ def plan_compute(request: HttpRequest) -> HttpResponse:
                 actor=request.user, session_hours=form.cleaned_data["session_hours"]
             )
         except ValidationError as error:
-            _apply_errors(error, form, {})
+            apply_errors(error, form)
         else:
             message = PLAN_COMPUTED.format(
                 count=computed.pairings.count(),

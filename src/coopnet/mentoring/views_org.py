@@ -14,8 +14,10 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from coopnet.directory.models import Membership, Organisation, Person
-from coopnet.directory.selectors import memberships, organisation_for_member
+from coopnet.common.errors import apply_errors
+from coopnet.common.http import not_allowed as _not_allowed
+from coopnet.directory.models import Organisation, Person
+from coopnet.directory.selectors import is_admin, organisation_for_member
 from coopnet.mentoring import charts, selectors, services
 from coopnet.mentoring.forms import (
     LevelChangeForm,
@@ -26,8 +28,6 @@ from coopnet.mentoring.forms import (
 )
 from coopnet.mentoring.models import MentoringOptIn, Pairing
 from coopnet.mentoring.views import VISIBLE_STATUSES, admin_organisations
-from coopnet.network.views import _apply_errors
-from coopnet.web.http import not_allowed as _not_allowed
 
 SAVED = {
     "opt_in": "{organisation} now accepts mentoring pairs with other organisations that opted in.",
@@ -43,7 +43,7 @@ SAVED = {
 def _own_people(request: HttpRequest, organisation: Organisation, admin: bool) -> list[Person]:
     """The people `request.user` may act for: all of them for an admin, else themselves."""
     people = organisation.people.select_related("organisation").order_by("name")
-    return list(people if admin else people.filter(user=request.user))
+    return list(people if admin else people.filter(user__pk=request.user.pk or 0))
 
 
 def _session_people(organisation: Organisation, opted_in: bool) -> list[Person]:
@@ -63,9 +63,7 @@ def _page(
 ) -> HttpResponse:
     own = selectors.organisation_map(request.user, slug)
     organisation = own.organisation
-    admin = (
-        memberships(request.user).filter(organisation=organisation, role=Membership.ADMIN).exists()
-    )
+    admin = is_admin(request.user, organisation)
     people = _own_people(request, organisation, admin)
     session_people = _session_people(organisation, own.opted_in) if people else []
     forms = {
@@ -118,7 +116,7 @@ def _submit(
         try:
             message = action(form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(error, form, renamed)
+            apply_errors(error, form, renamed=renamed)
         else:
             messages.success(request, message)
             return redirect("mentoring:organisation", slug=slug)

@@ -10,36 +10,19 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from ninja import Router, Schema
-from ninja.security import HttpBearer, SessionAuth
 
+from coopnet.common.access import User, coordinator_or_404
+from coopnet.common.auth import guarded
 from coopnet.network import selectors, services
 
 
-class CoordinatorToken(HttpBearer):
-    """The API's bearer tokens, for coordinators only."""
-
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
-        from coopnet.web.api import TokenAuth  # late: that module mounts this router
-
-        user = TokenAuth().authenticate(request, token)
-        if user is not None:
-            selectors.coordinator_or_404(user)
-        return user
-
-
-class CoordinatorSession(SessionAuth):
-    """The browser's session (with its CSRF check on unsafe methods), for coordinators only."""
-
-    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
-        user = super().authenticate(request, key)
-        if user:
-            selectors.coordinator_or_404(user)
-        return user
+def _coordinator(request: HttpRequest, user: User) -> None:
+    coordinator_or_404(user)
 
 
 # Authentication 404s anyone but a coordinator before the request's body is read, so that
 # they get 404 whatever they send; the selectors and services check again.
-router = Router(tags=["network"], auth=[CoordinatorToken(), CoordinatorSession()])
+router = Router(tags=["network"], auth=guarded(_coordinator))
 
 ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
@@ -136,7 +119,7 @@ def _refuse_other_methods(path: str, allowed: str) -> None:
     authentication), 405 for coordinators; django-ninja alone would 405 everyone."""
 
     def other_method(request: HttpRequest) -> HttpResponse:
-        selectors.coordinator_or_404(request.user)
+        coordinator_or_404(request.user)
         return HttpResponseNotAllowed([allowed])
 
     other_method.__name__ = f"{path.strip('/')}_other_methods"

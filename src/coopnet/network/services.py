@@ -8,15 +8,13 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
+from coopnet.common.access import User, coordinator_or_404
 from coopnet.directory.models import NetworkSettings, Organisation
-from coopnet.directory.selectors import User
-from coopnet.directory.services import _free_username, organisation_create
-from coopnet.network.selectors import coordinator_or_404
+from coopnet.directory.services import account_for_email, invitation_send, organisation_create
 
 BAD_COMMISSION = (
     "The commission is a share of each opportunity's value from 0 to 0.5 (50%), "
@@ -76,30 +74,19 @@ def _validated_email(value: Any) -> str:
     return email
 
 
-def _admin_account(email: str) -> Any:
-    """The account with `email`, or a new one without a usable password (its owner chooses
-    one from the invitation), as `directory.services.member_invite` makes them."""
-    User = get_user_model()
-    user = User.objects.filter(email__iexact=email).order_by("pk").first()
-    if user is None:
-        user = User(username=_free_username(email), email=email)
-        user.set_unusable_password()
-        user.full_clean()
-        user.save()
-    return user
-
-
 @transaction.atomic
-def organisation_admit(*, actor: User, name: str, slug: str, admin_email: str) -> Admission:
-    """Admit an organisation to the network with its first admin, who is then invited by
-    email (see `views.admit`). The coordinator does not become a member: an organisation's
-    people, rates and hours are its own.
+def organisation_admit(
+    *, actor: User, name: str, slug: str, admin_email: str, site_url: str
+) -> Admission:
+    """Admit an organisation to the network with its first admin, who is invited by email
+    (links starting with `site_url`). The coordinator does not become a member: an
+    organisation's people, rates and hours are its own.
 
     `directory.services.member_invite` cannot be used here: it requires the inviter to be an
     admin of the organisation, which the coordinator must not be.
 
     >>> organisation_admit(actor=cora, name="Outlier Co-op", slug="outlier",
-    ...     admin_email="alice@outlier.coop")  # doctest: +SKIP
+    ...     admin_email="alice@outlier.coop", site_url="https://net.example")  # doctest: +SKIP
     """
     coordinator_or_404(actor)
     name = name.strip() if isinstance(name, str) else ""
@@ -115,5 +102,7 @@ def organisation_admit(*, actor: User, name: str, slug: str, admin_email: str) -
         errors |= error.message_dict
     if errors:
         raise ValidationError(errors)
-    admin = _admin_account(email)
-    return Admission(organisation_create(name=name, slug=slug, admin=admin), admin)
+    admin = account_for_email(email)
+    organisation = organisation_create(name=name, slug=slug, admin=admin)
+    invitation_send(inviter=actor, user=admin, organisation=organisation, site_url=site_url)
+    return Admission(organisation, admin)

@@ -10,15 +10,15 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from coopnet.directory.views import _send_invitation
+from coopnet.common.access import coordinator_or_404
+from coopnet.common.errors import apply_errors
+from coopnet.common.http import not_allowed, site_url
 from coopnet.network import selectors, services
 from coopnet.network.forms import AdmitForm, CommissionForm
 from coopnet.network.selectors import SkillCoverage
-from coopnet.web.http import not_allowed
 
 CHART_SKILLS = 15
 COMMISSION_SET = "The commission is now {percent}% for opportunities posted from now on."
@@ -90,20 +90,10 @@ def _dashboard(
     return render(request, "network/dashboard.html", context, status=status)
 
 
-def _apply_errors(error: ValidationError, form: Form, renamed: dict[str, str]) -> None:
-    """Show a service's ValidationError on the fields it names (`renamed`: service field
-    name to form field name)."""
-    items = error.message_dict.items() if hasattr(error, "error_dict") else [(None, error.messages)]
-    for name, field_messages in items:
-        name = renamed.get(name or "", name)
-        for message in field_messages:
-            form.add_error(name if name in form.fields else None, message)
-
-
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The network as a whole, the commission and admitting organisations."""
-    selectors.coordinator_or_404(request.user)
+    coordinator_or_404(request.user)
     if refused := not_allowed(request, "GET"):
         return refused
     return _dashboard(request)
@@ -111,7 +101,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def commission(request: HttpRequest) -> HttpResponse:
-    selectors.coordinator_or_404(request.user)
+    coordinator_or_404(request.user)
     if refused := not_allowed(request, "POST"):
         return refused
     form = CommissionForm(request.POST)
@@ -119,7 +109,7 @@ def commission(request: HttpRequest) -> HttpResponse:
         try:
             services.network_commission_set(actor=request.user, commission=form.fraction())
         except ValidationError as error:
-            _apply_errors(error, form, {"commission": "percent"})
+            apply_errors(error, form, renamed={"commission": "percent"})
         else:
             percent = _percent(form.fraction())
             messages.success(request, COMMISSION_SET.format(percent=percent))
@@ -129,17 +119,18 @@ def commission(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def admit(request: HttpRequest) -> HttpResponse:
-    selectors.coordinator_or_404(request.user)
+    coordinator_or_404(request.user)
     if refused := not_allowed(request, "POST"):
         return refused
     form = AdmitForm(request.POST)
     if form.is_valid():
         try:
-            admission = services.organisation_admit(actor=request.user, **form.cleaned_data)
+            admission = services.organisation_admit(
+                actor=request.user, site_url=site_url(request), **form.cleaned_data
+            )
         except ValidationError as error:
-            _apply_errors(error, form, {})
+            apply_errors(error, form)
         else:
-            _send_invitation(request, admission.admin, admission.organisation)
             name, email = admission.organisation.name, admission.admin.email
             messages.success(request, ADMITTED.format(organisation=name, email=email))
             return redirect("network:dashboard")

@@ -103,10 +103,6 @@ class DecisionIn(Schema):
     accept: bool
 
 
-def _commission_amount(opportunity: Opportunity) -> Decimal:
-    return (opportunity.value * opportunity.commission).quantize(services.CENT)
-
-
 def _opportunity(opportunity: Opportunity) -> dict[str, Any]:
     return {
         "id": opportunity.pk,
@@ -117,7 +113,7 @@ def _opportunity(opportunity: Opportunity) -> dict[str, Any]:
         "description": opportunity.description,
         "value": opportunity.value,
         "commission": opportunity.commission,
-        "commission_amount": _commission_amount(opportunity),
+        "commission_amount": opportunity.commission_amount,
         "deadline": opportunity.deadline,
         "status": opportunity.status,
         "created": opportunity.created,
@@ -175,7 +171,7 @@ def _proposal(proposal: Proposal) -> dict[str, Any]:
         "recommended": proposal.recommended,
         "in_core": proposal.in_core,
         "value": proposal.opportunity.value,
-        "commission_amount": _commission_amount(proposal.opportunity),
+        "commission_amount": proposal.opportunity.commission_amount,
         "partners": partners,
         "assignments": assignments,
         "data": proposal.data,
@@ -183,7 +179,7 @@ def _proposal(proposal: Proposal) -> dict[str, Any]:
 
 
 @router.post("", response={201: OpportunityOut})
-def create_opportunity(request: HttpRequest, body: OpportunityIn) -> Status:
+def create_opportunity(request: HttpRequest, body: OpportunityIn) -> Status[Any]:
     """Post a client opportunity for an organisation you administer."""
     opportunity = services.opportunity_create(
         actor=request.user,
@@ -210,7 +206,7 @@ def get_opportunity(request: HttpRequest, opportunity_id: int) -> dict[str, Any]
 
 
 @router.post("/{int:opportunity_id}/formation", response={202: RunOut})
-def start_formation(request: HttpRequest, opportunity_id: int) -> Status:
+def start_formation(request: HttpRequest, opportunity_id: int) -> Status[Any]:
     """Start forming consortia in the background; poll the returned run for progress."""
     run = services.formation_start(actor=request.user, opportunity_id=opportunity_id)
     return Status(202, _run(run))

@@ -10,6 +10,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import formset_factory
 
+from coopnet.common.forms import set_choices
+from coopnet.common.money import network_currency
 from coopnet.directory.forms import skill_choices
 from coopnet.directory.models import Organisation
 from coopnet.opportunities.services import NO_REQUIREMENTS
@@ -26,7 +28,7 @@ class OpportunityForm(forms.Form):
     client = forms.CharField(max_length=200, required=False)
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
     value = forms.DecimalField(
-        label="Value (£)",
+        label="Value",
         max_digits=12,
         decimal_places=2,
         help_text="What the client pays for the whole piece of work.",
@@ -38,7 +40,8 @@ class OpportunityForm(forms.Form):
 
     def __init__(self, *args: Any, organisations: list[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].choices = [(o.slug, o.name) for o in organisations]
+        self.fields["value"].label = f"Value ({network_currency()})"
+        set_choices(self, "organisation", [(o.slug, o.name) for o in organisations])
         if organisations:
             self.fields["organisation"].initial = organisations[0].slug
 
@@ -53,10 +56,10 @@ class RequirementForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choices = skill_choices()
-        self.fields["skill"].choices = [("", "Choose a skill"), *choices[1:]]
+        set_choices(self, "skill", [("", "Choose a skill"), *choices[1:]])
 
 
-class BaseRequirementFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
+class BaseRequirementFormSet(forms.BaseFormSet[RequirementForm]):
     """Rows left blank are ignored; at least one row must be filled in."""
 
     def clean(self) -> None:
@@ -88,7 +91,12 @@ RequirementFormSet = formset_factory(
 
 
 def requirement_formset(data: Any = None) -> BaseRequirementFormSet:
-    return RequirementFormSet(data, prefix="requirements")
+    return _typed(RequirementFormSet(data, prefix="requirements"))
+
+
+def _typed(formset: forms.BaseFormSet[RequirementForm]) -> BaseRequirementFormSet:
+    assert isinstance(formset, BaseRequirementFormSet)
+    return formset
 
 
 def requirement_formset_grown(data: Any) -> BaseRequirementFormSet:
@@ -105,7 +113,7 @@ def requirement_formset_grown(data: Any) -> BaseRequirementFormSet:
     grown = formset_factory(
         RequirementForm, formset=BaseRequirementFormSet, extra=1, max_num=MAX_ROWS
     )
-    return grown(initial=rows, prefix="requirements")
+    return _typed(grown(initial=rows, prefix="requirements"))
 
 
 class DecisionForm(forms.Form):

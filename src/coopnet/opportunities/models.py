@@ -9,13 +9,16 @@ since with one's own cost it would reveal the others'. Selectors enforce who see
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-from coopnet.directory.models import HOURS, MONEY, Organisation, Person, Skill
+from coopnet.common.amounts import HOURS, MONEY
+from coopnet.directory.models import Organisation, Person, Skill
+from coopnet.engine.network import commission_amount
 
 
 class Opportunity(models.Model):
@@ -52,6 +55,11 @@ class Opportunity(models.Model):
     class Meta:
         ordering = ["-created", "-pk"]
         verbose_name_plural = "opportunities"
+
+    @property
+    def commission_amount(self) -> Decimal:
+        """The network's commission on the value, to the cent."""
+        return commission_amount(self.value, self.commission)
 
     def __str__(self) -> str:
         return self.title

@@ -5,11 +5,14 @@ organisation and to the partner that declined it only. Anything else gets Http40
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
+from coopnet.common.access import User
 from coopnet.directory.models import Membership, Organisation, PersonSkill
-from coopnet.directory.selectors import User, memberships
+from coopnet.directory.selectors import memberships
 from coopnet.engine import network as engine
 from coopnet.opportunities.models import (
     Assignment,
@@ -20,7 +23,7 @@ from coopnet.opportunities.models import (
 )
 
 
-def _organisations(user: User) -> QuerySet[Membership]:
+def _organisations(user: User) -> QuerySet[Membership, Any]:
     return memberships(user).values("organisation")
 
 
@@ -85,8 +88,21 @@ def proposal_for_user(user: User, proposal_id: int) -> Proposal:
     return proposal
 
 
-def is_admin(user: User, organisation: Organisation) -> bool:
-    return memberships(user).filter(organisation=organisation, role=Membership.ADMIN).exists()
+def formation_can_start(opportunity: Opportunity) -> bool:
+    """May a search for a consortium start now? From a draft or a search that found none or
+    failed; while forming, only when the last search's worker died (stale); when proposed,
+    only once every proposal was declined."""
+    if opportunity.status == Opportunity.FORMING:
+        latest = opportunity.runs.first()
+        return latest is None or latest.is_stale
+    if opportunity.status == Opportunity.PROPOSED:
+        return not opportunity.proposals.exclude(status=Proposal.DECLINED).exists()
+    return opportunity.status in (
+        Opportunity.DRAFT,
+        Opportunity.INFEASIBLE,
+        Opportunity.UNPROFITABLE,
+        Opportunity.FAILED,
+    )
 
 
 def declined_partners(opportunity: Opportunity) -> QuerySet[Organisation]:

@@ -18,8 +18,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
-from coopnet.directory.models import Membership, Organisation
-from coopnet.directory.selectors import User, memberships, organisation_for_member
+from coopnet.common.access import User
+from coopnet.common.errors import apply_errors
+from coopnet.common.http import not_allowed
+from coopnet.directory.models import Organisation
+from coopnet.directory.selectors import admin_memberships, memberships, organisation_for_member
 from coopnet.opportunities import selectors, services
 from coopnet.opportunities.forms import (
     MAX_ROWS,
@@ -35,30 +38,19 @@ from coopnet.opportunities.models import (
     Proposal,
     ProposalPartner,
 )
-from coopnet.web.http import not_allowed
 
 BAD_DECISION = "Choose Accept or Decline."
 POSTED = "“{title}” was posted. Find the consortium when you are ready."
 ACCEPTED = "You accepted your organisation's share of this consortium."
 DECLINED = "You declined this consortium."
 #: statuses from which the poster's admin may look for a consortium (again)
-RESTARTABLE = (
-    Opportunity.DRAFT,
-    Opportunity.INFEASIBLE,
-    Opportunity.UNPROFITABLE,
-    Opportunity.FAILED,
-)
 
 
 # -- access ---------------------------------------------------------------------------------
 
 
-def _admin_memberships(user: User) -> Any:
-    return memberships(user).filter(role=Membership.ADMIN).order_by("organisation__name")
-
-
 def _admin_organisations(user: User) -> list[Organisation]:
-    return [m.organisation for m in _admin_memberships(user)]
+    return [m.organisation for m in admin_memberships(user)]
 
 
 def _check_posting_for(request: HttpRequest, organisations: list[Organisation]) -> None:
@@ -82,7 +74,7 @@ def opportunity_list(request: HttpRequest) -> HttpResponse:
     context = {
         "opportunities": selectors.opportunity_list(request.user),
         "own": set(memberships(request.user).values_list("organisation_id", flat=True)),
-        "can_post": _admin_memberships(request.user).exists(),
+        "can_post": admin_memberships(request.user).exists(),
     }
     return render(request, "opportunities/list.html", context)
 
@@ -90,17 +82,19 @@ def opportunity_list(request: HttpRequest) -> HttpResponse:
 def _apply_errors(error: ValidationError, form: Form, formset: BaseRequirementFormSet) -> None:
     """Show a service's ValidationError on the fields it names: `requirements[2].hours` is
     the hours of the third requirement row that was filled in."""
-    items = error.message_dict.items() if hasattr(error, "error_dict") else [(None, error.messages)]
     rows = formset.filled()
-    for name, field_messages in items:
-        for message in field_messages:
-            if name and name.startswith("requirements["):
-                index, _, row_field = name.removeprefix("requirements[").partition("].")
-                rows[int(index)].add_error(row_field or None, message)
-            elif name == "requirements":
-                formset._non_form_errors.append(message)  # type: ignore[union-attr]
-            else:
-                form.add_error(name if name in form.fields else None, message)
+
+    def on_requirement(field: str, message: str) -> bool:
+        if field.startswith("requirements["):
+            index, _, row_field = field.removeprefix("requirements[").partition("].")
+            rows[int(index)].add_error(row_field or None, message)
+        elif field == "requirements":
+            formset._non_form_errors.append(message)  # type: ignore[attr-defined]
+        else:
+            return False
+        return True
+
+    apply_errors(error, form, route=on_requirement)
 
 
 @login_required
@@ -112,8 +106,8 @@ def opportunity_create(request: HttpRequest) -> HttpResponse:
     if "add_row" in request.POST:  # one more row; nothing is checked or saved yet
         typed = {name: request.POST.get(name, "") for name in OpportunityForm.base_fields}
         form = OpportunityForm(initial=typed, organisations=organisations)
-        context = {"form": form, "formset": requirement_formset_grown(request.POST)}
-        return render(request, "opportunities/form.html", context | {"max_rows": MAX_ROWS})
+        grown = requirement_formset_grown(request.POST)
+        return render(request, "opportunities/form.html", _form_context(form, grown))
     form = OpportunityForm(request.POST or None, organisations=organisations)
     formset = requirement_formset(request.POST or None)
     # all([...]) validates both, so that every field's error shows at once
@@ -136,8 +130,12 @@ def opportunity_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, POSTED.format(title=opportunity.title))
             return redirect("opportunities:detail", opportunity_id=opportunity.pk)
     status = 400 if request.method == "POST" else 200
-    context = {"form": form, "formset": formset, "max_rows": MAX_ROWS}
+    context = _form_context(form, formset)
     return render(request, "opportunities/form.html", context, status=status)
+
+
+def _form_context(form: OpportunityForm, formset: BaseRequirementFormSet) -> dict[str, Any]:
+    return {"form": form, "formset": formset, "max_rows": MAX_ROWS}
 
 
 # -- an opportunity and its proposals -------------------------------------------------------
@@ -179,13 +177,9 @@ class Chart:
             bar.y = 4 + n * self.row
 
 
-def _commission_amount(opportunity: Opportunity) -> Decimal:
-    return (opportunity.value * opportunity.commission).quantize(services.CENT)
-
-
 def _chart(opportunity: Opportunity, partners: list[ProposalPartner]) -> Chart:
     bars = [Bar("Client value", opportunity.value, "total")]
-    if commission := _commission_amount(opportunity):
+    if commission := opportunity.commission_amount:
         bars.append(Bar("Network commission", commission, "commission"))
     bars += [Bar(p.organisation.name, p.payout, "payout") for p in partners]
     return Chart(bars)
@@ -217,31 +211,21 @@ def _proposal_view(proposal: Proposal, admin_of: set[int]) -> ProposalView:
     )
 
 
-def _may_start(opportunity: Opportunity, proposals: list[Proposal]) -> bool:
-    """Whether to offer "Find the consortium"; the service has the last word."""
-    if opportunity.status == Opportunity.PROPOSED:
-        return all(p.status == Proposal.DECLINED for p in proposals)
-    if opportunity.status == Opportunity.FORMING:
-        latest = opportunity.runs.first()
-        return latest is not None and latest.is_stale
-    return opportunity.status in RESTARTABLE
-
-
 @login_required
 def opportunity_detail(request: HttpRequest, opportunity_id: int) -> HttpResponse:
     opportunity = selectors.opportunity_for_user(request.user, opportunity_id)
     if refused := not_allowed(request, "GET"):
         return refused
     proposals = list(selectors.proposal_list(request.user, opportunity_id))
-    admin_of = set(_admin_memberships(request.user).values_list("organisation_id", flat=True))
+    admin_of = set(admin_memberships(request.user).values_list("organisation_id", flat=True))
     is_poster_admin = opportunity.posted_by_id in admin_of
     views = [_proposal_view(p, admin_of) for p in proposals]
     context = {
         "opportunity": opportunity,
-        "commission_amount": _commission_amount(opportunity),
+        "commission_amount": opportunity.commission_amount,
         "run": opportunity.runs.first(),
         "is_poster_admin": is_poster_admin,
-        "may_start": is_poster_admin and _may_start(opportunity, proposals),
+        "may_start": is_poster_admin and selectors.formation_can_start(opportunity),
         "declined_partners": (
             [o.name for o in selectors.declined_partners(opportunity)] if is_poster_admin else []
         ),

@@ -12,8 +12,8 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from ninja import Router, Schema, Status
-from ninja.security import HttpBearer, SessionAuth
 
+from coopnet.common.auth import guarded
 from coopnet.sharedservices import pricing, selectors, services
 from coopnet.sharedservices.models import SharedService
 from coopnet.sharedservices.pricing import Row, Schedule
@@ -31,27 +31,7 @@ def _viewer_or_404(request: HttpRequest, user: Any) -> None:
     selectors.organisation_for_viewer(user, slug)
 
 
-class ViewerToken(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
-        from coopnet.web.api import TokenAuth  # late: that module mounts this router
-
-        user = TokenAuth().authenticate(request, token)
-        if user is not None:
-            _viewer_or_404(request, user)
-        return user
-
-
-class ViewerSession(SessionAuth):
-    """The browser's session, with its CSRF check on unsafe methods."""
-
-    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
-        user = super().authenticate(request, key)
-        if user:
-            _viewer_or_404(request, user)
-        return user
-
-
-MEMBER_AUTH = [ViewerToken(), ViewerSession()]
+MEMBER_AUTH = guarded(_viewer_or_404)
 
 
 class ServiceIn(Schema):
@@ -93,19 +73,27 @@ class ServiceOut(Schema):
     members_per_unit: int
     this_period: PeriodOut
     next_period: PeriodOut
-    #: what one more organisation would pay a month if it joined from next month
+    #: the pooled cost with one more organisation from next month, over the members: what each
+    #: would pay if going alone cost every member at least the service for one member by
+    #: itself (fees follow going-alone costs: see `joining` on an organisation's endpoint)
     joining_fee: Decimal
 
 
 class FeeOut(Schema):
     organisation: str
     name: str
+    #: 0.00 for a member better off alone: it is not charged
     fee: Decimal
     alone_cost: Decimal
     hours_recovered: Decimal
     saving: Decimal
     gains: bool
-    #: equal, shapley, nucleolus, proportional (null: not shown to you, or undefined)
+    #: the cheapest pool leaves it out: joining would add more than going alone costs it
+    better_alone: bool
+    #: for a member better off alone: what it would add to the pool's cost by joining
+    joining_adds: Decimal | None
+    #: equal, shapley, nucleolus, proportional (null: not shown to you, undefined, or better
+    #: off alone)
     solutions: dict[str, Decimal | None]
 
 
@@ -118,9 +106,18 @@ class ScheduleOut(Schema):
     member_count: int
     members: list[str]
     recommended: str
+    #: the fees are in the core: no member, alone or in any group, would pay less
+    stable: bool
     core_empty: bool
     least_core_epsilon: Decimal | None
     in_core: dict[str, bool | None]
+    #: what the pool would cost if every member joined it
+    everyone_pooled_cost: Decimal
+    #: the coordinator's (null for anyone else): the members in the cheapest pool, those
+    #: better off alone, and the pooled cost plus what those going alone pay
+    optimal_pool: list[str] | None
+    better_alone: list[str] | None
+    cheapest_cost: Decimal | None
     #: true for the coordinator: every member's row; else your organisations' rows only
     complete: bool
     fees: list[FeeOut]
@@ -135,6 +132,17 @@ class MemberIn(Schema):
     tools_cost: Decimal = Decimal(0)
 
 
+class ForecastOut(Schema):
+    #: the going-alone cost it last stated for this service
+    alone_cost: Decimal
+    #: the members with it
+    members: int
+    fee: Decimal
+    saving: Decimal
+    better_alone: bool
+    joining_adds: Decimal | None
+
+
 class MemberOut(Schema):
     service: str
     organisation: str
@@ -146,6 +154,8 @@ class MemberOut(Schema):
     leaves: dt.date | None
     this_period: FeeOut | None
     next_period: FeeOut | None
+    #: not in next month's pool: joining from next month at the going-alone cost it last stated
+    joining: ForecastOut | None
 
 
 def _month(period: dt.date) -> str:
@@ -184,9 +194,11 @@ def _fee(row: Row) -> dict[str, Any]:
         "name": row.name,
         "fee": row.fee,
         "alone_cost": row.alone_cost,
-        "hours_recovered": row.hours_alone,
+        "hours_recovered": row.hours_recovered,
         "saving": row.saving,
         "gains": row.gains,
+        "better_alone": row.better_alone,
+        "joining_adds": row.joining_adds,
         "solutions": dict(row.solutions),
     }
 
@@ -200,9 +212,14 @@ def _schedule(schedule: Schedule) -> dict[str, Any]:
         "member_count": schedule.count,
         "members": list(schedule.members),
         "recommended": schedule.recommended,
+        "stable": schedule.stable,
         "core_empty": schedule.core_empty,
         "least_core_epsilon": schedule.least_core_epsilon,
         "in_core": schedule.contains,
+        "everyone_pooled_cost": schedule.everyone_cost,
+        "optimal_pool": [r.name for r in schedule.pool] if schedule.full else None,
+        "better_alone": [r.name for r in schedule.alone] if schedule.full else None,
+        "cheapest_cost": schedule.cheapest_cost,
         "complete": schedule.full,
         "fees": [_fee(r) for r in schedule.rows],
     }
@@ -215,7 +232,7 @@ def list_services(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.post("", response={201: ServiceOut})
-def create_service(request: HttpRequest, body: ServiceIn) -> Status:
+def create_service(request: HttpRequest, body: ServiceIn) -> Status[Any]:
     """Create a shared service. The network's coordinator only."""
     service = services.service_create(actor=request.user, **body.dict())
     return Status(201, _service(selectors.service_summary(request.user, service.slug)))
@@ -259,6 +276,10 @@ def _member(request: HttpRequest, slug: str, org_slug: str) -> dict[str, Any]:
         shown = schedule.rows if schedule else []
         found = [r for r in shown if r.organisation_id == organisation.pk]
         rows.append(_fee(found[0]) if found else None)
+    joining = None
+    if rows[1] is None:
+        nxt = pricing.next_period(now)
+        joining = pricing.joining_forecast(service, nxt, organisation, enrolment.alone_cost)
     return {
         "service": service.slug,
         "organisation": organisation.slug,
@@ -270,6 +291,20 @@ def _member(request: HttpRequest, slug: str, org_slug: str) -> dict[str, Any]:
         "leaves": enrolment.leaves,
         "this_period": rows[0],
         "next_period": rows[1],
+        "joining": _forecast(joining),
+    }
+
+
+def _forecast(found: pricing.Forecast | None) -> dict[str, Any] | None:
+    if found is None:
+        return None
+    return {
+        "alone_cost": found.alone_cost,
+        "members": found.size,
+        "fee": found.fee,
+        "saving": found.saving,
+        "better_alone": found.better_alone,
+        "joining_adds": found.joining_adds,
     }
 
 

@@ -99,5 +99,7 @@ class FeeChart:
             bar.alone_width = max(1, round(bar.alone_cost * scale))
 
 
-def fee_chart(rows: list[Row]) -> FeeChart:
-    return FeeChart([PairBar(r.name, r.fee, r.alone_cost) for r in rows])
+def fee_chart(rows: list[Row]) -> FeeChart | None:
+    """The pool's members only: one better off alone is not charged, and goes alone."""
+    bars = [PairBar(r.name, r.fee, r.alone_cost) for r in rows if not r.better_alone]
+    return FeeChart(bars) if bars else None

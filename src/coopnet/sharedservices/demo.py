@@ -1,6 +1,13 @@
 """Demo shared services: IT support and accounts, shared by the demo organisations since
-earlier months, with this month's fees stored and one organisation joining next month, so
-that the pages show a stored month, a forecast and a change between them. Deterministic."""
+earlier months, with this month's fees stored and one organisation joining each next month, so
+that the pages show a stored month, a forecast and a change between them. Deterministic.
+
+IT support: seven members, one specialist for four, so the core is empty (any four pool for
+less than four sevenths of the cost) and the fees are the nucleolus; an eighth joins next month
+and the fees become stable and lower for everyone. Accounts: four members whose fees follow
+what going alone costs each (the Shapley shares, in the core: 380.00, 460.00, 263.33, 426.67);
+a one-person business asks to join next month, whose books cost it less alone (95.00) than the
+120.00 it would add to the pool, so coopnet tells it that it is better off alone."""
 
 from __future__ import annotations
 
@@ -25,6 +32,7 @@ IT_COSTS = [
 ]
 IT_JOINER = ("1240.00", "15")
 ACCOUNTS_COSTS = [("520.00", "7"), ("640.00", "9"), ("345.00", "4"), ("590.00", "8")]
+ACCOUNTS_JOINER = ("95.00", "1.5")
 
 
 def _months_before(period: dt.date, months: int) -> dt.date:
@@ -80,13 +88,19 @@ def seed_demo() -> None:
     _enrol(it, organisations[: len(IT_COSTS)], IT_COSTS)
     _enrol(accounts, organisations[::2][: len(ACCOUNTS_COSTS)], ACCOUNTS_COSTS)
     if len(organisations) > len(IT_COSTS):
-        joiner = organisations[len(IT_COSTS)]
-        admin = joiner.memberships.filter(role=Membership.ADMIN).order_by("pk").first()
-        if admin is not None:
-            services.enrolment_set(
-                actor=admin.user,
-                service_slug=it.slug,
-                organisation_slug=joiner.slug,
-                alone_cost=IT_JOINER[0],
-                hours_alone=IT_JOINER[1],
-            )
+        _join(it, organisations[len(IT_COSTS)], IT_JOINER)
+    if len(organisations) > 5:  # the third of those not in Accounts
+        _join(accounts, organisations[1::2][2], ACCOUNTS_JOINER)
+
+
+def _join(service: SharedService, joiner: Organisation, cost: tuple[str, str]) -> None:
+    """`joiner`'s admin joins `service` from next month."""
+    admin = joiner.memberships.filter(role=Membership.ADMIN).order_by("pk").first()
+    if admin is not None:
+        services.enrolment_set(
+            actor=admin.user,
+            service_slug=service.slug,
+            organisation_slug=joiner.slug,
+            alone_cost=cost[0],
+            hours_alone=cost[1],
+        )

@@ -8,7 +8,7 @@ from django import forms
 from coopnet.sharedservices.models import SharedService
 
 MONEY_ERRORS = ("invalid", "min_value", "max_digits", "max_whole_digits", "max_decimal_places")
-MONEY = "An amount in pounds and pence, 0 or more."
+MONEY = "An amount of money, 0 or more, to the cent at most."
 HOURS = "A number of hours, 0 or more, in hundredths at most."
 UNITS = "A whole number of members, at least 1."
 

@@ -1,9 +1,10 @@
 """Shared services, the organisations enrolled in them, and the fee schedule of each period.
 
 Public to the network: a service's cost model, the names of its members and how many there
-are, and each period's pooled cost. Private to an organisation (and the network's
-coordinator): what going alone costs it and the hours it spends, and so its saving and its
-proportional share. Selectors enforce this; models only store.
+are, and each period's pooled cost (the cost of the cheapest pool, which may leave out members
+who are better off alone). Private to an organisation (and the network's coordinator): what
+going alone costs it and the hours it spends, and so its saving, its shares, and whether it is
+better off alone. Selectors enforce this; models only store.
 
 Periods are calendar months, each named by its first day. An enrolment belongs to every period
 from `joins` up to, not including, `leaves`. A fee schedule stored for the current or a past
@@ -15,7 +16,8 @@ from __future__ import annotations
 from django.core.validators import MinValueValidator
 from django.db import models
 
-from coopnet.directory.models import HOURS, MONEY, Organisation
+from coopnet.common.amounts import HOURS, MONEY
+from coopnet.directory.models import Organisation
 
 
 class SharedService(models.Model):
@@ -128,7 +130,10 @@ class Fee(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="service_fees"
     )
+    #: 0 for a member better off alone: it is not charged, so the fees add up to the pool's cost
     fee = models.DecimalField(**MONEY)
+    #: private: the cheapest pool leaves it out (joining would add more than going alone costs it)
+    better_alone = models.BooleanField(default=False)
     #: private snapshots of the enrolment in force for the period
     alone_cost = models.DecimalField(**MONEY)
     hours_alone = models.DecimalField(**HOURS)

@@ -14,8 +14,17 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from coopnet.engine.money import CENT, round_to_total
-from coopnet.engine.pooling import MAX_POOL_MEMBERS, Member, PoolProblem, Service, pool
+from coopnet.directory.models import Organisation
+from coopnet.engine.money import CENT, round_to_total, to_money
+from coopnet.engine.pooling import (
+    MAX_POOL_MEMBERS,
+    Member,
+    PoolProblem,
+    PoolResult,
+    Service,
+    cheapest_pool,
+    pool,
+)
 from coopnet.sharedservices.models import Enrolment, FeeSchedule, SharedService
 
 SOLUTIONS = ("equal", "shapley", "nucleolus", "proportional")
@@ -54,8 +63,8 @@ def parse_period(value: Any) -> dt.date:
 
 @dataclass(frozen=True)
 class Row:
-    """One member's line of a schedule. `alone_cost`, `hours_alone`, `saving` and the
-    solutions are private to the organisation and the coordinator."""
+    """One member's line of a schedule. `alone_cost`, `hours_alone`, `saving`, the solutions and
+    `better_alone` are private to the organisation and the coordinator."""
 
     organisation_id: int
     slug: str
@@ -65,6 +74,11 @@ class Row:
     hours_alone: Decimal
     saving: Decimal
     solutions: dict[str, Decimal | None]
+    #: the cheapest pool leaves it out: it is not charged (fee 0) and goes alone
+    better_alone: bool = False
+    #: for a member better off alone: what it would add to the pool's cost by joining (more
+    #: than going alone costs it)
+    joining_adds: Decimal | None = None
 
     @property
     def gains(self) -> bool:
@@ -72,8 +86,12 @@ class Row:
 
     @property
     def extra(self) -> Decimal:
-        """How much more than going alone the member pays (0 if it gains)."""
+        """How much more than going alone the member pays (0 if it does not)."""
         return max(Decimal(0), -self.saving)
+
+    @property
+    def hours_recovered(self) -> Decimal:
+        return Decimal(0) if self.better_alone else self.hours_alone
 
 
 @dataclass(frozen=True)
@@ -82,6 +100,7 @@ class Schedule:
     period: dt.date
     #: stored (the fees in force) or a forecast from the enrolments as they stand
     stored: bool
+    #: the cost of the cheapest pool, which the fees add up to (public)
     pooled_cost: Decimal
     cost_model: Service
     recommended: str
@@ -94,10 +113,34 @@ class Schedule:
     computed_at: dt.datetime | None = None
     #: whether every row is shown (the coordinator); set by `selectors.visible`
     full: bool = True
+    #: the coordinator's: the pooled cost plus what those better off alone pay going alone
+    cheapest_cost: Decimal | None = None
+    #: some member is charged more than going alone costs it (only a schedule stored before
+    #: coopnet knew each member's way out can be so): never stable
+    over_alone: bool = False
 
     @property
     def count(self) -> int:
         return len(self.members)
+
+    @property
+    def everyone_cost(self) -> Decimal:
+        """What the pool would cost if every member joined it."""
+        return self.cost_model.cost(self.count).quantize(CENT)
+
+    @property
+    def stable(self) -> bool:
+        """Are the fees in the core: would no member, alone or in any group, pay less?"""
+        in_core = bool(self.recommended) and self.contains.get(self.recommended) is True
+        return in_core and not self.over_alone
+
+    @property
+    def pool(self) -> list[Row]:
+        return [r for r in self.rows if not r.better_alone]
+
+    @property
+    def alone(self) -> list[Row]:
+        return [r for r in self.rows if r.better_alone]
 
 
 def cost_model(service: SharedService) -> Service:
@@ -127,28 +170,28 @@ def _cents(values: Any, total: Decimal, n: int) -> list[Decimal | None]:
     return list(round_to_total([float(v) for v in values], total, CENT))
 
 
-def compute(service: SharedService, period: dt.date) -> Schedule:
-    """The schedule `period` would have from the enrolments and cost model as they stand."""
-    enrolments = list(enrolments_in(service, period))
-    if len(enrolments) > MAX_POOL_MEMBERS:
-        raise ValidationError({"organisation": TOO_MANY})
-    model = cost_model(service)
-    base = {"service": service, "period": period, "stored": False, "cost_model": model}
-    if not enrolments:
-        return Schedule(
-            **base, pooled_cost=Decimal("0.00"), recommended="", core_empty=False,
-            least_core_epsilon=None, contains={}, rows=[],
-        )  # fmt: skip
-    members = tuple(
+def _members(enrolments: list[Enrolment]) -> tuple[Member, ...]:
+    return tuple(
         Member(e.organisation.slug, e.organisation.name, e.alone_cost, e.hours_alone)
         for e in enrolments
     )
-    result = pool(PoolProblem(model, members))
+
+
+def _rows(enrolments: list[Enrolment], result: PoolResult) -> list[Row]:
+    """One row per enrolment; the solutions run over the pool's members only."""
+    pooled = result.pool_ids
     shares = {
-        name: _cents(result.solutions.get(name), result.pooled_cost, len(members))
+        name: dict(
+            zip(
+                pooled,
+                _cents(result.solutions.get(name), result.pooled_cost, len(pooled)),
+                strict=True,
+            )
+        )
         for name in SOLUTIONS
     }
-    rows = [
+    adds = result.joining_adds
+    return [
         Row(
             organisation_id=e.organisation_id,
             slug=e.organisation.slug,
@@ -156,27 +199,76 @@ def compute(service: SharedService, period: dt.date) -> Schedule:
             fee=fee,
             alone_cost=e.alone_cost,
             hours_alone=e.hours_alone,
-            saving=e.alone_cost - fee,
-            solutions={name: shares[name][k] for name in SOLUTIONS},
+            saving=saving,
+            solutions={name: shares[name].get(e.organisation.slug) for name in SOLUTIONS},
+            better_alone=not inside,
+            joining_adds=None if inside else adds,
         )
-        for k, (e, fee) in enumerate(zip(enrolments, result.fees, strict=True))
+        for e, fee, saving, inside in zip(
+            enrolments, result.fees, result.savings, result.in_pool, strict=True
+        )
     ]
+
+
+def _cheapest(pooled_cost: Decimal, rows: list[Row]) -> Decimal:
+    return pooled_cost + sum((r.alone_cost for r in rows if r.better_alone), Decimal(0))
+
+
+def _over_alone(rows: list[Row]) -> bool:
+    return any(r.fee > r.alone_cost for r in rows if not r.better_alone)
+
+
+def compute(service: SharedService, period: dt.date) -> Schedule:
+    """The schedule `period` would have from the enrolments and cost model as they stand."""
+    enrolments = list(enrolments_in(service, period))
+    if len(enrolments) > MAX_POOL_MEMBERS:
+        raise ValidationError({"organisation": TOO_MANY})
+    model = cost_model(service)
+    if not enrolments:
+        return _empty(service, period, model)
+    result = pool(PoolProblem(model, _members(enrolments)))
+    rows = _rows(enrolments, result)
     epsilon = result.least_core_epsilon
     return Schedule(
-        **base,
+        service=service,
+        period=period,
+        stored=False,
+        cost_model=model,
         pooled_cost=result.pooled_cost,
         recommended=result.recommended,
         core_empty=result.core_empty,
-        least_core_epsilon=None if epsilon is None else Decimal(repr(epsilon)).quantize(CENT),
+        least_core_epsilon=None if epsilon is None else to_money(epsilon),
         contains=dict(result.contains),
         rows=rows,
-        members=tuple(m.name for m in members),
+        members=tuple(r.name for r in rows),
+        cheapest_cost=result.cheapest_cost,
+        over_alone=_over_alone(rows),
     )
 
 
-def from_stored(stored: FeeSchedule) -> Schedule:
+def _empty(service: SharedService, period: dt.date, model: Service) -> Schedule:
+    """A period nobody is enrolled in."""
+    nothing = Decimal("0.00")
+    return Schedule(
+        service=service,
+        period=period,
+        stored=False,
+        cost_model=model,
+        pooled_cost=nothing,
+        recommended="",
+        core_empty=False,
+        least_core_epsilon=None,
+        contains={},
+        rows=[],
+        cheapest_cost=nothing,
+    )
+
+
+def _stored_rows(stored: FeeSchedule, model: Service) -> list[Row]:
     fees = list(stored.fees.select_related("organisation").order_by("organisation__name"))
-    rows = [
+    size = sum(not f.better_alone for f in fees)
+    adds = (model.cost(size + 1) - model.cost(size)).quantize(CENT)
+    return [
         Row(
             organisation_id=f.organisation_id,
             slug=f.organisation.slug,
@@ -186,9 +278,14 @@ def from_stored(stored: FeeSchedule) -> Schedule:
             hours_alone=f.hours_alone,
             saving=f.saving,
             solutions={name: getattr(f, name) for name in SOLUTIONS},
+            better_alone=f.better_alone,
+            joining_adds=adds if f.better_alone else None,
         )
         for f in fees
     ]
+
+
+def from_stored(stored: FeeSchedule) -> Schedule:
     model = Service(
         stored.service.name,
         stored.fixed_cost,
@@ -196,6 +293,7 @@ def from_stored(stored: FeeSchedule) -> Schedule:
         stored.unit_cost,
         stored.members_per_unit,
     )
+    rows = _stored_rows(stored, model)
     return Schedule(
         service=stored.service,
         period=stored.period,
@@ -209,6 +307,8 @@ def from_stored(stored: FeeSchedule) -> Schedule:
         rows=rows,
         members=tuple(r.name for r in rows),
         computed_at=stored.computed_at,
+        cheapest_cost=_cheapest(stored.pooled_cost, rows),
+        over_alone=_over_alone(rows),
     )
 
 
@@ -225,9 +325,56 @@ def schedule(
     return compute(service, period)
 
 
+def pooled_cost(service: SharedService, period: dt.date) -> Decimal:
+    """The cost of `period`'s cheapest pool from the enrolments as they stand (no allocation)."""
+    alone = [e.alone_cost for e in enrolments_in(service, period)]
+    model = cost_model(service)
+    return model.cost(len(cheapest_pool(model, alone))).quantize(CENT)
+
+
+# -- joining ----------------------------------------------------------------------------------
+
+
 def joining_fee(model: Service, members: int) -> Decimal:
-    """What a new member would pay a month in a pool of `members` others: the pooled cost with
-    it added, over the members. Every member needs the same from a service, so this is its
-    fair share (Shapley, nucleolus and equal coincide), up to a cent of rounding."""
+    """The pooled cost with one more member, over the members: what each would pay if going
+    alone cost every member at least what the service costs one member by itself (then every
+    group's cheapest way is to pool everyone, and all pay alike). Public: it reads nobody's
+    going-alone cost. Cheaper ways out make the fees follow what going alone costs each."""
     size = members + 1
     return (model.cost(size) / size).quantize(CENT)
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """What joining from a period would mean for one organisation, at a going-alone cost it
+    stated (private to it and the coordinator, like its row once it joins)."""
+
+    alone_cost: Decimal
+    #: the members with it
+    size: int
+    fee: Decimal
+    saving: Decimal
+    better_alone: bool
+    #: better off alone: what it would add to the pool's cost by joining
+    joining_adds: Decimal | None
+
+
+def joining_forecast(
+    service: SharedService, period: dt.date, organisation: Organisation, alone_cost: Decimal
+) -> Forecast | None:
+    """Its fee, or that it is better off alone, if `organisation` joined from `period` at
+    `alone_cost`; None when the service is full."""
+    others = [e for e in enrolments_in(service, period) if e.organisation_id != organisation.pk]
+    if len(others) >= MAX_POOL_MEMBERS:
+        return None
+    joiner = Member(organisation.slug, organisation.name, alone_cost, Decimal(0))
+    result = pool(PoolProblem(cost_model(service), (*_members(others), joiner)))
+    inside = result.in_pool[-1]
+    return Forecast(
+        alone_cost=alone_cost,
+        size=len(others) + 1,
+        fee=result.fees[-1],
+        saving=result.savings[-1],
+        better_alone=not inside,
+        joining_adds=None if inside else result.joining_adds,
+    )

@@ -6,19 +6,23 @@ every other organisation's row before anything is shown or sent.
 A proportional split reveals the ratio of going-alone costs, so an organisation sees its own
 proportional share only when at least three organisations share the service (it then learns
 the total of the others' costs, never one of them), and the core verdict on the proportional
-split is the coordinator's alone."""
+split is the coordinator's alone. That a member is better off alone bounds its going-alone
+cost (below what one more member adds to the pool), so it is on that member's row only: the
+others see the members' names and the pooled cost, never who is left out of the pool."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Q
 from django.http import Http404
 
+from coopnet.common.access import User, is_coordinator
 from coopnet.directory.models import Membership, Organisation
-from coopnet.directory.selectors import User, is_coordinator, memberships
+from coopnet.directory.selectors import memberships
 from coopnet.sharedservices import pricing
 from coopnet.sharedservices.models import Enrolment, FeeSchedule, SharedService
 from coopnet.sharedservices.pricing import Row, Schedule
@@ -51,18 +55,21 @@ def _names(service: SharedService, period: dt.date) -> tuple[str, ...]:
     return tuple(e.organisation.name for e in pricing.enrolments_in(service, period))
 
 
+def _pooled(service: SharedService, period: dt.date, stored: FeeSchedule | None) -> Decimal:
+    return stored.pooled_cost if stored else pricing.pooled_cost(service, period)
+
+
 def _summary(service: SharedService, own: set[str], now: dt.date) -> Summary:
-    stored = service.schedules.filter(period=now).first()
-    model = pricing.cost_model(service)
-    members_now = _names(service, now) if stored is None else _stored_names(stored)
-    pooled_now = stored.pooled_cost if stored else model.cost(len(members_now))
-    members_next = _names(service, pricing.next_period(now))
+    nxt = pricing.next_period(now)
+    stored = {s.period: s for s in service.schedules.filter(period__in=(now, nxt))}
+    members_now = _names(service, now) if now not in stored else _stored_names(stored[now])
+    members_next = _names(service, nxt)
     return Summary(
         service=service,
         members_now=members_now,
         members_next=members_next,
-        pooled_now=pooled_now,
-        pooled_next=model.cost(len(members_next)),
+        pooled_now=_pooled(service, now, stored.get(now)),
+        pooled_next=_pooled(service, nxt, stored.get(nxt)),
         mine=tuple(n for n in members_next if n in own),
     )
 
@@ -86,7 +93,8 @@ def _stored_names(stored: FeeSchedule) -> tuple[str, ...]:
 
 def visible(schedule: Schedule, user: User) -> Schedule:
     """`schedule` as `user` may see it: every row for the coordinator, else only the rows of
-    their own organisations (with the proportional share only among three or more)."""
+    their own organisations (with the proportional share only among three or more), and not
+    the cheapest total (it adds up the going-alone costs of those better off alone)."""
     if is_coordinator(user):
         return replace(schedule, full=True)
     own = set(memberships(user).values_list("organisation_id", flat=True))
@@ -94,7 +102,7 @@ def visible(schedule: Schedule, user: User) -> Schedule:
     if schedule.count < PROPORTIONAL_MIN:
         rows = [replace(r, solutions={**r.solutions, "proportional": None}) for r in rows]
     contains = {k: v for k, v in schedule.contains.items() if k != "proportional"}
-    return replace(schedule, rows=rows, contains=contains, full=False)
+    return replace(schedule, rows=rows, contains=contains, full=False, cheapest_cost=None)
 
 
 def schedule_for(
@@ -156,3 +164,8 @@ def services_of(organisation: Organisation, today: dt.date | None = None) -> lis
         .distinct()
         .order_by("name")
     )
+
+
+def profile_panel(organisation: Organisation, viewer: User) -> dict[str, Any]:
+    """The profile's "Shared services" panel: the services it is in this month."""
+    return {"services": services_of(organisation)}

@@ -17,14 +17,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
-from coopnet.directory.models import Membership
-from coopnet.directory.selectors import User, is_coordinator, organisation_for_member
+from coopnet.common.access import User, is_coordinator
+from coopnet.common.amounts import MAX_HOURS, MAX_MONEY, parse_amount, parse_text
+from coopnet.directory.selectors import is_admin, organisation_for_member
 from coopnet.engine.money import CENT
 from coopnet.engine.pooling import MAX_POOL_MEMBERS
 from coopnet.sharedservices import pricing, selectors
 from coopnet.sharedservices.models import Enrolment, Fee, FeeSchedule, SharedService
 from coopnet.sharedservices.pricing import SOLUTIONS, TOO_MANY
-from coopnet.web.amounts import MAX_HOURS, MAX_MONEY, parse_amount, parse_text
 
 NOT_COORDINATOR = "Only the network's coordinator can create or change a shared service."
 NOT_ADMIN = "Only an admin of the organisation can join, leave or restate its costs."
@@ -38,7 +38,7 @@ RATE_NEEDED = (
     "directory to work it out from."
 )
 NAME_TAKEN = "There is already a shared service called {name!r}."
-BAD_MONEY = "An amount in pounds and pence, 0 or more (got {value})."
+BAD_MONEY = "An amount of money, 0 or more, to the cent at most (got {value})."
 BAD_HOURS = "A number of hours, 0 or more, in hundredths at most (got {value})."
 BAD_UNITS = "A whole number of members, at least 1 (got {value})."
 BAD_KIND = "Choose one of: {kinds}."
@@ -141,6 +141,7 @@ def _store(computed: pricing.Schedule) -> FeeSchedule:
             schedule=stored,
             organisation_id=row.organisation_id,
             fee=row.fee,
+            better_alone=row.better_alone,
             alone_cost=row.alone_cost,
             hours_alone=row.hours_alone,
             saving=row.saving,
@@ -217,7 +218,7 @@ def service_update(
 def _admin_of(actor: User, organisation_slug: str) -> Any:
     """The organisation, if `actor` administers it: 404 for outsiders, 403 for members."""
     organisation = organisation_for_member(actor, organisation_slug)
-    if not organisation.memberships.filter(user=actor, role=Membership.ADMIN).exists():
+    if not is_admin(actor, organisation):
         raise PermissionDenied(NOT_ADMIN)
     return organisation
 
@@ -247,41 +248,66 @@ def enrolment_set(
     errors: dict[str, str] = {}
     hours = _hours(errors, "hours_alone", hours_alone)
     if alone_cost is None or alone_cost == "":
-        tools = _money(errors, "tools_cost", tools_cost if tools_cost is not None else 0)
-        hourly = None if rate is None or rate == "" else _money(errors, "rate", rate)
-        hourly = hourly if hourly is not None else _average_rate(organisation)
-        if hourly is None and hours:
-            errors["rate"] = RATE_NEEDED.format(organisation=organisation.name)
-        cost = (hours * (hourly or 0) + tools).quantize(CENT)
-        if not hours and not tools:
-            errors["alone_cost"] = NOTHING_STATED
-        elif cost > MAX_MONEY:
-            errors["alone_cost"] = BAD_MONEY.format(value=_shown(cost))
+        cost = _worked_out_cost(errors, organisation, hours, rate, tools_cost)
     else:
         cost = _money(errors, "alone_cost", alone_cost)
     if errors:
         raise ValidationError(errors)
     nxt = pricing.next_period(pricing.current_period(today))
-    current = Enrolment.objects.filter(service=service, organisation=organisation)
-    current = current.filter(leaves__isnull=True).first()
+    current = _enrolment_now(service, organisation)
     members = pricing.enrolments_in(service, nxt).exclude(organisation=organisation)
     if current is None and members.count() >= MAX_POOL_MEMBERS:
         raise ValidationError({"organisation": TOO_MANY})
     period_freeze(service, today)
+    enrolment = _enrolment_from(nxt, current, service, organisation, cost, hours)
+    next_schedule_store(service, today)
+    return enrolment
+
+
+def _worked_out_cost(
+    errors: dict[str, str], organisation: Any, hours: Decimal, rate: Any, tools_cost: Any
+) -> Decimal:
+    """What going alone costs when the admin does not say: `hours` at `rate` (by default the
+    organisation's own average cost rate) plus tools and subscriptions."""
+    tools = _money(errors, "tools_cost", tools_cost if tools_cost is not None else 0)
+    hourly = None if rate is None or rate == "" else _money(errors, "rate", rate)
+    hourly = hourly if hourly is not None else _average_rate(organisation)
+    if hourly is None and hours:
+        errors["rate"] = RATE_NEEDED.format(organisation=organisation.name)
+    cost = (hours * (hourly or 0) + tools).quantize(CENT)
+    if not hours and not tools:
+        errors["alone_cost"] = NOTHING_STATED
+    elif cost > MAX_MONEY:
+        errors["alone_cost"] = BAD_MONEY.format(value=_shown(cost))
+    return cost
+
+
+def _enrolment_now(service: SharedService, organisation: Any) -> Enrolment | None:
+    """The organisation's enrolment that has not been given an end."""
+    found = Enrolment.objects.filter(service=service, organisation=organisation)
+    return found.filter(leaves__isnull=True).first()
+
+
+def _enrolment_from(
+    nxt: dt.date,
+    current: Enrolment | None,
+    service: SharedService,
+    organisation: Any,
+    cost: Decimal,
+    hours: Decimal,
+) -> Enrolment:
+    """The enrolment that holds the new figures from `nxt`: a not-yet-started one is restated,
+    a running one ends and a new one starts."""
     if current is not None and current.joins >= nxt:
         current.alone_cost, current.hours_alone = cost, hours
         current.save(update_fields=["alone_cost", "hours_alone"])
-        enrolment = current
-    else:
-        if current is not None:
-            current.leaves = nxt
-            current.save(update_fields=["leaves"])
-        enrolment = Enrolment.objects.create(
-            service=service, organisation=organisation, alone_cost=cost, hours_alone=hours,
-            joins=nxt,
-        )  # fmt: skip
-    next_schedule_store(service, today)
-    return enrolment
+        return current
+    if current is not None:
+        current.leaves = nxt
+        current.save(update_fields=["leaves"])
+    return Enrolment.objects.create(
+        service=service, organisation=organisation, alone_cost=cost, hours_alone=hours, joins=nxt
+    )
 
 
 def _average_rate(organisation: Any) -> Decimal | None:
@@ -306,8 +332,7 @@ def enrolment_leave(
     service = _locked(service_slug)
     organisation = _admin_of(actor, organisation_slug)
     nxt = pricing.next_period(pricing.current_period(today))
-    current = Enrolment.objects.filter(service=service, organisation=organisation)
-    current = current.filter(leaves__isnull=True).first()
+    current = _enrolment_now(service, organisation)
     if current is None:
         message = NOT_ENROLLED.format(organisation=organisation.name, service=service.name)
         raise ValidationError({"organisation": message})

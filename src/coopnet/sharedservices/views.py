@@ -14,31 +14,24 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from coopnet.common.access import coordinator_or_404, is_coordinator
+from coopnet.common.errors import apply_errors
+from coopnet.common.http import not_allowed
 from coopnet.directory.models import Organisation
-from coopnet.directory.selectors import is_coordinator, organisation_for_member
-from coopnet.network.selectors import coordinator_or_404
+from coopnet.directory.selectors import organisation_for_member
 from coopnet.sharedservices import charts, pricing, selectors, services
 from coopnet.sharedservices.forms import EnrolmentForm, ServiceForm
 from coopnet.sharedservices.models import Enrolment, SharedService
 from coopnet.sharedservices.pricing import Row, Schedule
-from coopnet.web.http import not_allowed
 
 CREATED = "“{name}” was created. Organisations can join it from next month."
 UPDATED = "“{name}” was saved. A new cost model applies from next month."
 JOINED = "{organisation} joins “{service}” from {month}; this month's fees stand."
 RESTATED = "{organisation}'s costs were restated; next month's fees use them."
 LEFT = "{organisation} leaves “{service}” from {month}; this month's fee stands."
-
-
-def _apply_errors(error: ValidationError, form: Form) -> None:
-    items = error.message_dict.items() if hasattr(error, "error_dict") else [(None, error.messages)]
-    for name, field_messages in items:
-        for message in field_messages:
-            form.add_error(name if name in form.fields else None, message)
 
 
 def _month(period: dt.date) -> str:
@@ -76,7 +69,7 @@ def _service_form(
                 actor=request.user, slug=service.slug, **form.cleaned_data
             )
     except ValidationError as error:
-        _apply_errors(error, form)
+        apply_errors(error, form)
         return form, None
     return form, saved
 
@@ -122,9 +115,12 @@ class Panel:
     now: Row | None
     next: Row | None
     form: EnrolmentForm
-    #: not in next month's pool: what joining would cost it a month, and the pool's size then
+    #: not in next month's pool: the equal share with it added (public), the pool's size then,
+    #: and, when coopnet knows what going alone costs it, its forecast fee in the new game
     joining_fee: Decimal | None = None
     joining_size: int = 0
+    forecast: pricing.Forecast | None = None
+    one_member_cost: Decimal | None = None
 
 
 def _row(schedule: Schedule | None, organisation: Organisation) -> Row | None:
@@ -150,12 +146,24 @@ def _panels(
         )
         row_now, row_next = _row(now, organisation), _row(nxt, organisation)
         panel = Panel(organisation, is_admin, enrolment, row_now, row_next, form)
-        if row_next is None:
-            members = nxt.count if nxt else 0
-            panel.joining_size = members + 1
-            panel.joining_fee = pricing.joining_fee(pricing.cost_model(service), members)
+        if row_next is None and nxt is not None:
+            _joining(panel, service, nxt)
         panels.append(panel)
     return panels
+
+
+def _joining(panel: Panel, service: SharedService, nxt: Schedule) -> None:
+    """What joining next month would mean for an organisation outside next month's pool: at
+    the going-alone cost it last stated for this service, if any, through the pooling game."""
+    panel.joining_size = nxt.count + 1
+    model = pricing.cost_model(service)
+    panel.joining_fee = pricing.joining_fee(model, nxt.count)
+    panel.one_member_cost = model.cost(1)
+    known = selectors.latest_enrolment(service, panel.organisation)
+    if known is not None:
+        panel.forecast = pricing.joining_forecast(
+            service, nxt.period, panel.organisation, known.alone_cost
+        )
 
 
 def _detail(
@@ -179,7 +187,7 @@ def _detail(
         "is_coordinator": is_coordinator(request.user),
         "panels": _panels(request, service, now, nxt, bound or {}),
         "curve": charts.cost_curve(model, now.count if now else 0),
-        "fee_chart": charts.fee_chart(charted.rows) if charted and charted.rows else None,
+        "fee_chart": charts.fee_chart(charted.rows) if charted else None,
         "charted": charted,
         "model_changed": now is not None and now.cost_model != pricing.cost_model(service),
     }
@@ -212,7 +220,7 @@ def enrolment(request: HttpRequest, slug: str, organisation: str) -> HttpRespons
                 **form.cleaned_data,
             )
         except ValidationError as error:
-            _apply_errors(error, form)
+            apply_errors(error, form)
         else:
             text = RESTATED if was_enrolled else JOINED
             month = _month(saved.joins)

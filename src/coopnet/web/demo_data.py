@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.text import slugify
 
+from coopnet.common.models import Coordinator
 from coopnet.directory import services
-from coopnet.directory.models import Coordinator, Membership, NetworkSettings, Skill
+from coopnet.directory.models import Membership, NetworkSettings, Skill
 from coopnet.engine.synthetic import generate_network, generate_opportunities, load_skills
 from coopnet.mentoring import demo as mentoring_demo
 from coopnet.sharedservices import demo as sharedservices_demo
@@ -33,7 +35,6 @@ class Login:
 @transaction.atomic
 def seed_directory(*, people: int = 60, organisations: int = 9, seed: int = 7) -> list[Login]:
     """Fill an empty database with the demo network; returns the logins created."""
-    User = get_user_model()
     Skill.objects.bulk_create(
         [Skill(slug=s.id, name=s.name, family=s.family) for s in load_skills()],
         ignore_conflicts=True,
@@ -43,7 +44,7 @@ def seed_directory(*, people: int = 60, organisations: int = 9, seed: int = 7) -
     Coordinator.objects.create(user=coordinator)
     logins = [Login("coordinator", "network coordinator", "the network")]
     network = generate_network(people=people, organisations=organisations, seed=seed)
-    admins = {}
+    admins: dict[str, tuple[User, str]] = {}
     for org in network["organisations"]:
         username = slugify(org["name"]).replace("-", "")[:20] or org["id"]
         admin = User.objects.create_user(username, password=DEMO_PASSWORD)
@@ -72,12 +73,13 @@ def seed_directory(*, people: int = 60, organisations: int = 9, seed: int = 7) -
     return logins
 
 
-def _seed_opportunities(network: dict[str, object], admins: dict[str, tuple[object, str]]) -> None:
+def _seed_opportunities(network: dict[str, Any], admins: dict[str, tuple[User, str]]) -> None:
     """Three opportunities in different states: posted, proposed (partners to decide) and
     formed (every partner accepted), each posted by a different organisation."""
     import datetime as dt
 
     from coopnet.opportunities import services as opportunity_services
+    from coopnet.opportunities.formation import formation_execute
     from coopnet.opportunities.models import Opportunity, ProposalPartner
 
     found = generate_opportunities(network, count=3, requirements=5, seed=11)
@@ -101,13 +103,15 @@ def _seed_opportunities(network: dict[str, object], admins: dict[str, tuple[obje
         if state == "draft":
             continue
         run = opportunity_services.formation_start(actor=admin, opportunity_id=opportunity.pk)
-        opportunity_services.formation_execute(run_id=run.pk)
+        formation_execute(run_id=run.pk)
         opportunity.refresh_from_db()
         if state != "formed" or opportunity.status != Opportunity.PROPOSED:
             continue
         proposal = opportunity.proposals.order_by("pk").first()
+        assert proposal is not None
         for partner in ProposalPartner.objects.filter(proposal=proposal):
             partner_admin = partner.organisation.memberships.filter(role=Membership.ADMIN).first()
+            assert partner_admin is not None
             opportunity_services.proposal_decide(
                 actor=partner_admin.user, proposal_id=proposal.pk, accept=True
             )
@@ -127,6 +131,6 @@ def _add_a_member(logins: list[Login]) -> None:
     from coopnet.directory.models import Organisation
 
     biggest = max(Organisation.objects.all(), key=lambda o: o.people.count())
-    member = get_user_model().objects.create_user("member", password=DEMO_PASSWORD)
+    member = User.objects.create_user("member", password=DEMO_PASSWORD)
     Membership.objects.create(user=member, organisation=biggest, role=Membership.MEMBER)
     logins.append(Login("member", "member", biggest.name))

@@ -9,6 +9,8 @@
 | DATABASE_URL | e.g. postgres://user@host:5432/coopnet | sqlite:///coopnet.sqlite3 |
 | COOPNET_DATA_DIR | where the SQLite database lives | the working directory |
 | COOPNET_NETWORK_NAME | the network's name, shown in every page's header | coopnet |
+| COOPNET_CURRENCY | the network's currency: an ISO 4217 code, for every amount shown | GBP |
+| COOPNET_LANGUAGE | how amounts and dates are written (a language code) | en-gb |
 """
 
 from __future__ import annotations
@@ -19,12 +21,19 @@ import tempfile
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from coopnet.common.money import currency_code
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("COOPNET_DATA_DIR", Path.cwd()))
 
 DEBUG = os.environ.get("COOPNET_DEBUG", "0") == "1"
 COOPNET_NETWORK_NAME = os.environ.get("COOPNET_NETWORK_NAME", "coopnet")
+try:
+    COOPNET_CURRENCY = currency_code(os.environ.get("COOPNET_CURRENCY", "GBP"))
+except ValueError as error:
+    raise ImproperlyConfigured(str(error)) from None
 SECRET_KEY = os.environ.get("COOPNET_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG and os.environ.get("COOPNET_REQUIRE_SECRET") == "1":
@@ -42,6 +51,7 @@ INSTALLED_APPS = [
     "ninja",  # serves its Swagger UI from local static files, not a CDN
     "django_tasks",
     "django_tasks_db",
+    "coopnet.common",
     "coopnet.directory",
     "coopnet.opportunities",
     "coopnet.network",
@@ -71,7 +81,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "coopnet.network.context.network",
+                "coopnet.common.context.network",
             ]
         },
     }
@@ -117,7 +127,7 @@ LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
-LANGUAGE_CODE = "en-gb"
+LANGUAGE_CODE = os.environ.get("COOPNET_LANGUAGE", "en-gb")
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

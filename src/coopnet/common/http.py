@@ -10,3 +10,8 @@ def not_allowed(request: HttpRequest, *methods: str) -> HttpResponse | None:
     check, so that someone who may not see the page gets 404 whatever the method."""
     allowed = {*methods, "HEAD"} if "GET" in methods else set(methods)
     return None if request.method in allowed else HttpResponseNotAllowed(sorted(allowed))
+
+
+def site_url(request: HttpRequest) -> str:
+    """The address this site is reached at, without a trailing slash, for links in mail."""
+    return request.build_absolute_uri("/").rstrip("/")

@@ -4,13 +4,29 @@ same way in every app."""
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypedDict
 
 from coopnet.engine.money import CENT
 
-#: the largest amounts the database's money and hours columns hold (12 and 8 digits, 2 places)
-MAX_MONEY = Decimal("9999999999.99")
-MAX_HOURS = Decimal("999999.99")
+
+class Digits(TypedDict):
+    max_digits: int
+    decimal_places: int
+
+
+#: the database's money and hours columns (`models.DecimalField(**MONEY)`)
+MONEY: Digits = {"max_digits": 12, "decimal_places": 2}
+HOURS: Digits = {"max_digits": 8, "decimal_places": 2}
+
+
+def _largest(digits: Digits) -> Decimal:
+    whole = digits["max_digits"] - digits["decimal_places"]
+    return Decimal(10) ** whole - Decimal(10) ** -digits["decimal_places"]
+
+
+#: the largest amounts those columns hold
+MAX_MONEY = _largest(MONEY)
+MAX_HOURS = _largest(HOURS)
 
 
 def parse_amount(value: Any, high: Decimal, *, zero: bool = True) -> Decimal | None:

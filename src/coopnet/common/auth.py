@@ -1,0 +1,61 @@
+"""Who is asking: the browser's session (with Django's CSRF check on unsafe methods) or a
+script's bearer token. Every API router authenticates with `API_AUTH`, or with `guarded(check)`
+where a whole router is closed to outsiders: the check runs as soon as the user is known, before
+the request's body is read, so that an outsider gets 404 whatever it sends."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.http import HttpRequest
+from ninja.security import HttpBearer, SessionAuth
+
+from coopnet.common.access import User
+from coopnet.common.models import ApiToken
+
+#: raises Http404 (or PermissionDenied) when `user` may not use the router at all
+Check = Callable[[HttpRequest, User], None]
+
+
+def user_for_token(key: str) -> Any:
+    """The active user a token belongs to, or None."""
+    found = ApiToken.objects.select_related("user").filter(digest=ApiToken.hash(key)).first()
+    if found is None or not found.user.is_active:
+        return None
+    return found.user
+
+
+class TokenAuth(HttpBearer):
+    def __init__(self, check: Check | None = None) -> None:
+        super().__init__()
+        self.check = check
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = user_for_token(token)
+        if user is None:
+            return None
+        request.user = user
+        if self.check is not None:
+            self.check(request, user)
+        return user
+
+
+class CheckedSession(SessionAuth):
+    def __init__(self, check: Check) -> None:
+        super().__init__()
+        self.check = check
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = super().authenticate(request, key)
+        if user:
+            self.check(request, user)
+        return user
+
+
+def guarded(check: Check) -> list[Any]:
+    """Token or session authentication that then runs `check`."""
+    return [TokenAuth(check), CheckedSession(check)]
+
+
+API_AUTH: list[Any] = [TokenAuth(), SessionAuth()]

@@ -1,0 +1,139 @@
+"""The directory's API: the public search and profiles, and an organisation's people with their
+private fields for its own members. Mounted at /api by the project. Entry points only: parse,
+call a selector or service, shape the answer."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+
+from coopnet.directory import selectors, services
+from coopnet.directory.models import Person
+
+router = Router()
+
+
+class SkillLevel(Schema):
+    skill: str
+    level: int
+
+
+class PublicPerson(Schema):
+    """What the whole network may see of a person: no rate, no exact capacity."""
+
+    id: int
+    name: str
+    organisation: str
+    skills: list[SkillLevel]
+
+
+class PrivatePerson(PublicPerson):
+    hours_available: Decimal
+    cost_rate: Decimal
+
+
+class PersonIn(Schema):
+    name: str
+    hours_available: Decimal = Decimal(0)
+    cost_rate: Decimal = Decimal(0)
+    skills: dict[str, int] = {}
+
+
+class PersonPatch(Schema):
+    name: str | None = None
+    hours_available: Decimal | None = None
+    cost_rate: Decimal | None = None
+    skills: dict[str, int] | None = None
+
+
+class OrganisationOut(Schema):
+    slug: str
+    name: str
+    description: str
+    people: list[PublicPerson]
+
+
+def _skills(person: Person) -> list[dict[str, Any]]:
+    return [{"skill": s.skill.slug, "level": s.level} for s in person.skills.all()]
+
+
+def _public(person: Person) -> dict[str, Any]:
+    return {
+        "id": person.pk,
+        "name": person.name,
+        "organisation": person.organisation.slug,
+        "skills": _skills(person),
+    }
+
+
+def _private(person: Person) -> dict[str, Any]:
+    return _public(person) | {
+        "hours_available": person.hours_available,
+        "cost_rate": person.cost_rate,
+    }
+
+
+@router.get("/people", response=list[PublicPerson], tags=["directory"])
+def search_people(
+    request: HttpRequest,
+    skill: str | None = None,
+    min_level: int = 1,
+    min_hours: Decimal | None = None,
+    name: str | None = None,
+) -> list[dict[str, Any]]:
+    """Who in the network can do `skill` at `min_level` or above, with `min_hours` free."""
+    found = selectors.directory_search(
+        skill=skill, min_level=min_level, min_hours=min_hours, name=name
+    )
+    return [_public(p) for p in found[:200]]
+
+
+@router.get("/organisations/{slug}", response=OrganisationOut, tags=["directory"])
+def organisation_profile(request: HttpRequest, slug: str) -> dict[str, Any]:
+    organisation = selectors.organisation_public(slug)
+    people = organisation.people.prefetch_related("skills__skill").select_related("organisation")
+    return {
+        "slug": organisation.slug,
+        "name": organisation.name,
+        "description": organisation.description,
+        "people": [_public(p) for p in people],
+    }
+
+
+@router.get("/organisations/{slug}/people", response=list[PrivatePerson], tags=["people"])
+def organisation_people(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
+    """An organisation's people with their rates and capacity: its own members only."""
+    return [_private(p) for p in selectors.people_private(request.user, slug)]
+
+
+@router.post("/organisations/{slug}/people", response={201: PrivatePerson}, tags=["people"])
+def create_person(request: HttpRequest, slug: str, body: PersonIn) -> Status[Any]:
+    person = services.person_create(
+        actor=request.user,
+        organisation_slug=slug,
+        name=body.name,
+        hours_available=body.hours_available,
+        cost_rate=body.cost_rate,
+        skills=body.skills,
+    )
+    return Status(201, _private(person))
+
+
+@router.get("/people/{person_id}", response=PrivatePerson, tags=["people"])
+def get_person(request: HttpRequest, person_id: int) -> dict[str, Any]:
+    return _private(selectors.person_for_member(request.user, person_id))
+
+
+@router.patch("/people/{person_id}", response=PrivatePerson, tags=["people"])
+def update_person(request: HttpRequest, person_id: int, body: PersonPatch) -> dict[str, Any]:
+    changes = body.dict(exclude_unset=True)
+    return _private(services.person_update(actor=request.user, person_id=person_id, **changes))
+
+
+@router.delete("/people/{person_id}", response={204: None}, tags=["people"])
+def delete_person(request: HttpRequest, person_id: int) -> Status[Any]:
+    services.person_delete(actor=request.user, person_id=person_id)
+    return Status(204, None)

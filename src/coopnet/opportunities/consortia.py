@@ -1,0 +1,102 @@
+"""The record of formed consortia: the public one (who formed a consortium with whom, and
+when; never for how much), for organisations' profiles, and the coordinator's (with the
+opportunity's value and the network's commission on it; never a partner's payout)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Max, Prefetch, QuerySet
+
+from coopnet.common.access import User
+from coopnet.directory.models import Organisation
+from coopnet.engine.network import commission_amount
+from coopnet.opportunities.models import Proposal, ProposalPartner
+
+
+@dataclass(frozen=True)
+class PastConsortium:
+    """What the whole network may know of a formed consortium: no value, no payouts."""
+
+    opportunity_id: int
+    title: str
+    partners: tuple[str, ...]
+    formed: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class FormedConsortium(PastConsortium):
+    """A formed consortium as the coordinator sees it: with the opportunity's value and the
+    network's commission on it, never the partners' payouts."""
+
+    posted_by: str
+    value: Decimal
+    commission: Decimal
+
+    @property
+    def commission_amount(self) -> Decimal:
+        return commission_amount(self.value, self.commission)
+
+
+def _formed_proposals() -> QuerySet[Proposal]:
+    """Formed proposals, the latest first, with their partners' names only. A consortium is
+    formed when its last partner accepts, so its date is the latest decision."""
+    partners = (
+        ProposalPartner.objects.select_related("organisation")
+        .only("proposal", "organisation__name")
+        .order_by("organisation__name")
+    )
+    return (
+        Proposal.objects.filter(status=Proposal.FORMED)
+        .select_related("opportunity__posted_by")
+        .only(
+            "opportunity__title",
+            "opportunity__value",
+            "opportunity__commission",
+            "opportunity__posted_by__name",
+        )
+        .annotate(formed=Max("partners__decided_at"))
+        .prefetch_related(Prefetch("partners", queryset=partners))
+        .order_by("-formed", "-pk")
+    )
+
+
+def _names(proposal: Proposal) -> tuple[str, ...]:
+    return tuple(p.organisation.name for p in proposal.partners.all())
+
+
+def _formed_at(proposal: Proposal) -> dt.datetime | None:
+    return getattr(proposal, "formed", None)  # annotated by _formed_proposals
+
+
+def formed_consortia() -> list[FormedConsortium]:
+    return [
+        FormedConsortium(
+            opportunity_id=p.opportunity_id,
+            title=p.opportunity.title,
+            partners=_names(p),
+            formed=_formed_at(p),
+            posted_by=p.opportunity.posted_by.name,
+            value=p.opportunity.value,
+            commission=p.opportunity.commission,
+        )
+        for p in _formed_proposals()
+    ]
+
+
+def past_consortia(organisation: Organisation) -> list[PastConsortium]:
+    """The formed consortia `organisation` took part in, for its public profile: the
+    opportunity's title, the partners' names and the date formed; no money."""
+    taken_part = ProposalPartner.objects.filter(organisation=organisation).values("proposal")
+    return [
+        PastConsortium(p.opportunity_id, p.opportunity.title, _names(p), _formed_at(p))
+        for p in _formed_proposals().filter(pk__in=taken_part)
+    ]
+
+
+def profile_panel(organisation: Organisation, viewer: User) -> dict[str, Any]:
+    """The profile's "Past consortia" panel."""
+    return {"consortia": past_consortia(organisation)}

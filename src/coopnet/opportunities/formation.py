@@ -1,0 +1,182 @@
+"""The formation job: read the network's private data, run the engine, store only what
+partners may see. It runs in a background task (`tasks.formation_run`) and saves its progress
+as it goes, outside any transaction, so that pollers see it."""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from coopnet.directory.models import Organisation
+from coopnet.engine import network as engine
+from coopnet.engine.fairshare import Split, split
+from coopnet.engine.formation import Formation, form
+from coopnet.engine.money import to_money
+from coopnet.engine.skill_sharing import form_with_skill_sharing
+from coopnet.opportunities import selectors
+from coopnet.opportunities.models import (
+    Assignment,
+    FormationRun,
+    Opportunity,
+    Proposal,
+    ProposalPartner,
+)
+
+INFEASIBLE = "No consortium in the network can cover: {skills}."
+UNPROFITABLE = "No consortium in the network can deliver this for its value after commission."
+FAILED = "Formation failed: the network's coordinator has the details."
+PROPOSED = "{count} consortium proposal(s) ready for the partners to decide on."
+STOPPED = "This search stopped without finishing (its background worker stopped); started again."
+
+
+def progress(run: FormationRun, progress: int, message: str, **fields: Any) -> None:
+    FormationRun.objects.filter(pk=run.pk).update(progress=progress, message=message, **fields)
+
+
+def formation_execute(*, run_id: int) -> None:
+    """The formation task's work: read the network, run the engine, store the proposals.
+    Progress is saved as it goes, outside any transaction, so that pollers see it."""
+    claimed = FormationRun.objects.filter(pk=run_id, status=FormationRun.QUEUED).update(
+        status=FormationRun.RUNNING, started=timezone.now()
+    )
+    if not claimed:  # already run (a retried task): do nothing twice
+        return
+    run = FormationRun.objects.select_related("opportunity").get(pk=run_id)
+    try:
+        progress(run, 10, "Reading the network's skills and capacity.")
+        network, opportunity = selectors.engine_inputs(run.opportunity)
+        progress(run, 30, "Forming the cheapest consortium and sharing its value.")
+        cheapest = split(network, opportunity)
+        progress(run, 50, "Looking for alternatives.")
+        alternatives = _alternatives(network, opportunity, cheapest)
+        progress(run, 90, "Saving the proposals.")
+        with transaction.atomic():
+            _store(run, cheapest, alternatives)
+    except Exception:
+        _fail(run, traceback.format_exc())
+        raise
+
+
+def _fail(run: FormationRun, error: str) -> None:
+    progress(run, 100, FAILED, status=FormationRun.FAILED, error=error, finished=timezone.now())
+    Opportunity.objects.filter(pk=run.opportunity_id).update(status=Opportunity.FAILED)
+
+
+Alternative = tuple[str, Formation, Split, tuple[str, ...] | None, dict[str, Any]]
+
+
+def _signature(formation: Formation) -> tuple[Any, ...]:
+    plan = ((a.person, a.requirement, round(a.hours, 2)) for a in formation.assignments)
+    return tuple(sorted(plan))
+
+
+def _alternatives(
+    network: engine.Network, opportunity: engine.Opportunity, cheapest: Split
+) -> list[Alternative]:
+    """The fewest-organisations and skill-sharing plans, when they differ from the cheapest.
+    Each is shared as the consortium game of its own organisations; a plan whose partners
+    that game would not all pay is left out."""
+    if cheapest.status not in ("optimal", "feasible"):
+        return []
+    fewest = form(network, opportunity, objective="organisations")
+    sharing = form_with_skill_sharing(network, opportunity)
+    candidates: list[tuple[str, Formation, tuple[str, ...] | None, dict[str, Any]]] = [
+        (Proposal.FEWEST, fewest, None, {}),
+        (
+            Proposal.SKILL_SHARING,
+            sharing.formation,
+            sharing.roles,
+            {"learning_hours": round(sharing.learning_hours, 2)},
+        ),
+    ]
+    seen, found = {_signature(cheapest.formation)}, []
+    for kind, formation, roles, data in candidates:
+        if formation.cost is None or _signature(formation) in seen:
+            continue
+        seen.add(_signature(formation))
+        shared = split(network.restricted(formation.organisations), opportunity)
+        if shared.status in ("optimal", "feasible") and set(shared.organisations) == set(
+            formation.organisations
+        ):
+            found.append((kind, formation, shared, roles, data))
+    return found
+
+
+def _store(run: FormationRun, cheapest: Split, alternatives: list[Alternative]) -> None:
+    opportunity = run.opportunity
+    if cheapest.status == "infeasible":
+        skills = ", ".join(
+            f"{u.skill} at level {u.min_level} or above" for u in cheapest.formation.uncovered
+        )
+        opportunity.status, message = Opportunity.INFEASIBLE, INFEASIBLE.format(skills=skills)
+    elif cheapest.status == "unprofitable":  # the shortfall would reveal the partners' costs
+        opportunity.status, message = Opportunity.UNPROFITABLE, UNPROFITABLE
+    else:
+        _proposal_create(run, Proposal.CHEAPEST, cheapest.formation, cheapest, None, {})
+        for kind, formation, shared, roles, data in alternatives:
+            _proposal_create(run, kind, formation, shared, roles, data)
+        opportunity.status = Opportunity.PROPOSED
+        message = PROPOSED.format(count=1 + len(alternatives))
+    opportunity.save(update_fields=["status"])
+    progress(run, 100, message, status=FormationRun.DONE, finished=timezone.now())
+
+
+def _proposal_create(
+    run: FormationRun,
+    kind: str,
+    formation: Formation,
+    shared: Split,
+    roles: tuple[str, ...] | None,
+    data: dict[str, Any],
+) -> Proposal:
+    assert formation.cost is not None
+    assert shared.game is not None
+    payouts = shared.nucleolus_payouts if shared.recommended == "nucleolus" else shared.payouts
+    assert payouts is not None
+    proposal = Proposal.objects.create(
+        opportunity=run.opportunity,
+        run=run,
+        kind=kind,
+        cost=to_money(formation.cost),
+        recommended=shared.recommended,
+        in_core=shared.game.contains.get(shared.recommended),
+        data={"solver": formation.status, **data},
+    )
+    organisations = Organisation.objects.in_bulk(shared.organisations, field_name="slug")
+    ProposalPartner.objects.bulk_create(
+        ProposalPartner(
+            proposal=proposal,
+            organisation=organisations[why.org],
+            payout=payouts[why.org],
+            shapley_share=shared.payouts[why.org],
+            added_value=why.added_value,
+            unique_skills=list(why.unique_skills),
+            explanation=why.text,
+        )
+        for why in shared.explanations
+    )
+    _assignments_create(proposal, formation, roles or ())
+    return proposal
+
+
+def _assignments_create(proposal: Proposal, formation: Formation, roles: Iterable[str]) -> None:
+    requirements = list(proposal.opportunity.requirements.select_related("skill"))
+    organisations = Organisation.objects.in_bulk(formation.organisations, field_name="slug")
+    roles = list(roles) or [Assignment.WORK] * len(formation.assignments)
+    Assignment.objects.bulk_create(
+        Assignment(
+            proposal=proposal,
+            person_id=int(a.person),
+            organisation=organisations[a.org],
+            skill=requirements[a.requirement].skill,
+            requirement=requirements[a.requirement],
+            hours=to_money(a.hours),
+            role=role,
+        )
+        for a, role in zip(formation.assignments, roles, strict=True)
+        if to_money(a.hours) > 0
+    )
