@@ -32,7 +32,8 @@ def clock(time_machine):
 def turn(request, time_machine):
     """Each turn of the calendar in instants.TURNS: the clock stands still (no tick) half a
     minute before midnight until the test moves it, e.g. `time_machine.shift(PAST_MIDNIGHT)`.
-    Returns that instant."""
+    Returns that instant. Instead of `clock` and the fixtures that need it: both set the clock."""
+    assert "clock" not in request.fixturenames, "a test takes `turn` or `clock`, not both"
     time_machine.move_to(TURNS[request.param], tick=False)
     return TURNS[request.param]
 
