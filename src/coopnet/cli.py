@@ -20,7 +20,7 @@ from typer._click.exceptions import NoArgsIsHelpError, UsageError  # typer (pinn
 from coopnet import __version__
 from coopnet.engine.errors import BadInput, EngineError
 from coopnet.engine.fairshare import split
-from coopnet.engine.formation import form
+from coopnet.engine.formation import form, form_with_skill_sharing
 from coopnet.engine.formats import (
     parse_allocation,
     parse_game,
@@ -28,12 +28,18 @@ from coopnet.engine.formats import (
     parse_opportunity,
     read_json,
 )
-from coopnet.engine.games import SOLUTIONS, SolveOptions, check_allocation, solve
+from coopnet.engine.games import (
+    DEFAULT_SOLUTIONS,
+    SOLUTIONS,
+    SolveOptions,
+    check_allocation,
+    solve,
+)
 from coopnet.engine.network import Network, Opportunity
 from coopnet.engine.pooling import PoolResult
-from coopnet.engine.skill_sharing import form_with_skill_sharing
 from coopnet.report import (
     allocation_check_json,
+    explanation_text,
     formation_json,
     formation_table,
     game_report_json,
@@ -82,7 +88,7 @@ def emit_json(document: dict[str, Any]) -> None:
 
 def _solution_names(text: str | None) -> tuple[list[str], bool]:
     if text is None:
-        return ["shapley", "nucleolus"], False
+        return list(DEFAULT_SOLUTIONS), False
     names = [name.strip() for name in text.split(",") if name.strip()]
     for name in names:
         if name not in SOLUTIONS:
@@ -273,7 +279,7 @@ def split_command(
         else "The Shapley split is NOT in the core; the nucleolus split is recommended."
     )
     for e in result.explanations:
-        out.print(f"• {e.text}")
+        out.print(f"• {explanation_text(e)}")
 
 
 @app.command("pool")

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
 from rich.table import Table
 
-from coopnet.engine.fairshare import Split
-from coopnet.engine.formation import Formation
+from coopnet.common.explanations import payout_parts, why
+from coopnet.common.money import DEFAULT_CURRENCY, format_money
+from coopnet.engine.fairshare import Explanation, Split
+from coopnet.engine.formation import Formation, SkillSharing
 from coopnet.engine.games import CoreCheck, GameReport
 from coopnet.engine.games.subsets import FloatVector
-from coopnet.engine.skill_sharing import SkillSharing
+from coopnet.engine.numeric import unsigned_zero
 
 
 def _num(value: float) -> float:
@@ -103,6 +106,11 @@ def game_report_table(report: GameReport) -> Table:
     return table
 
 
+def _micro(value: float) -> float:
+    """An amount to the millionth (a tiny negative rounds to 0.0, never -0.0)."""
+    return unsigned_zero(round(value, 6))
+
+
 def _money(amount: Any) -> float:
     return float(amount)
 
@@ -110,7 +118,7 @@ def _money(amount: Any) -> float:
 def formation_json(formation: Formation) -> dict[str, Any]:
     out: dict[str, Any] = {
         "status": formation.status,
-        "cost": None if formation.cost is None else round(formation.cost, 6),
+        "cost": None if formation.cost is None else _micro(formation.cost),
         "organisations": list(formation.organisations),
         "assignments": [
             {"person": a.person, "org": a.org, "skill": a.skill, "hours": _num(a.hours)}
@@ -119,7 +127,7 @@ def formation_json(formation: Formation) -> dict[str, Any]:
         "solve_seconds": round(formation.solve_seconds, 4),
     }
     if formation.gap is not None:
-        out["gap"] = round(formation.gap, 6)
+        out["gap"] = _micro(formation.gap)
     if formation.status == "infeasible":
         out["uncovered"] = [
             {
@@ -144,7 +152,7 @@ def split_json(result: Split) -> dict[str, Any]:
     if result.status == "infeasible":
         out["uncovered"] = formation_json(result.formation)["uncovered"]
         return out
-    out["cost"] = round(result.formation.cost or 0.0, 6)
+    out["cost"] = _micro(result.formation.cost or 0.0)
     if result.status == "unprofitable":
         out["shortfall"] = _money(result.shortfall)
         return out
@@ -164,7 +172,7 @@ def split_json(result: Split) -> dict[str, Any]:
     if result.nucleolus_payouts is not None:
         out["nucleolus_payouts"] = {k: _money(v) for k, v in result.nucleolus_payouts.items()}
         out["recommended"] = result.recommended
-    out["explanations"] = {e.org: e.text for e in result.explanations}
+    out["explanations"] = {e.org: explanation_text(e) for e in result.explanations}
     out["assignments"] = formation_json(result.formation)["assignments"]
     return out
 
@@ -213,5 +221,17 @@ def skill_sharing_json(result: SkillSharing) -> dict[str, Any]:
         assignment["role"] = role
     out["learning_hours"] = _num(result.learning_hours)
     out["supervising_hours"] = _num(result.supervising_hours)
-    out["extra_cost"] = None if result.extra_cost is None else round(result.extra_cost, 6)
+    out["extra_cost"] = None if result.extra_cost is None else _micro(result.extra_cost)
     return out
+
+
+def explanation_text(e: Explanation, currency: str = DEFAULT_CURRENCY) -> str:
+    """Why a partner gets its payout, and what the payout is made of, in `currency`."""
+
+    def money(amount: Decimal) -> str:
+        return format_money(amount, currency)
+
+    skills = [(need.skill, need.min_level) for need in e.unique_skills]
+    reason = why(e.name, e.added_value, e.reason, skills, money)
+    parts = payout_parts(e.payout, e.own_cost, e.surplus_share, e.hours, e.solution, money)
+    return f"{reason} {parts}"

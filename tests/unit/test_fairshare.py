@@ -8,7 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from network_cases import small_case
 
-from coopnet.engine.fairshare import coalition_costs, split
+from coopnet.common.explanations import why
+from coopnet.engine.fairshare import Reason, SkillNeed, coalition_costs, split
 from coopnet.engine.formation import form
 from coopnet.engine.formats import parse_network, parse_opportunity
 from coopnet.engine.games import core_check, shapley_exact
@@ -119,14 +120,21 @@ def test_explanations_reveal_no_partner_rates():
     }
     result = split(*parsed(network, opportunity))
     assert result.status == "optimal"
-    text = " ".join(e.text for e in result.explanations)
+    shown = {e.org: public_why(e) for e in result.explanations}  # what other partners read
+    text = " ".join(shown.values())
     for rate in PRIVATE_RATES:
         assert f"{rate}" not in text
         assert f"{rate:,.2f}" not in text
     by_org = {e.org: e for e in result.explanations}
-    assert by_org["o2"].unique_skills == ("ux (level 3+)",)
-    assert "nobody else in it has ux (level 3+)" in by_org["o2"].text
-    assert "Without Agile Collective the consortium would earn" in by_org["o2"].text
+    assert by_org["o2"].unique_skills == (SkillNeed("ux", 3),)
+    assert by_org["o2"].reason == Reason.ONLY_SUPPLIER
+    assert "nobody else in it has ux (level 3+)" in shown["o2"]
+    assert "Without Agile Collective the consortium would earn" in shown["o2"]
+
+
+def public_why(e):
+    skills = [(need.skill, need.min_level) for need in e.unique_skills]
+    return why(e.name, e.added_value, e.reason, skills, "£{:,.2f}".format)
 
 
 def test_large_consortia_are_sampled_with_standard_errors(monkeypatch):

@@ -195,13 +195,13 @@ def test_pruning_keeps_the_optimum_on_a_larger_network():
         ],
     }
     network = parse_network({"organisations": orgs, "people": people})
-    from coopnet.engine import formation
+    from coopnet.engine.formation import pairs
 
     pruned = form(network, parse_opportunity(opportunity))
-    original = formation._cheapest_sufficient
-    formation._cheapest_sufficient = lambda network, ids, total: ids  # no pruning
+    original = pairs._cheapest_sufficient
+    pairs._cheapest_sufficient = lambda network, ids, total: ids  # no pruning
     try:
         unpruned = form(network, parse_opportunity(opportunity))
     finally:
-        formation._cheapest_sufficient = original
+        pairs._cheapest_sufficient = original
     assert pruned.cost == pytest.approx(unpruned.cost, abs=0.01)

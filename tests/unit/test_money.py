@@ -1,5 +1,7 @@
 from decimal import Decimal
+from fractions import Fraction
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -53,8 +55,55 @@ def test_shapley_weights_round_to_the_cent():
 
 @pytest.mark.parametrize("bad", ["abc", "NaN", "Infinity", float("nan"), True])
 def test_bad_amounts_are_refused(bad):
-    with pytest.raises(BadInput):
-        to_money(bad)
+    with pytest.raises(BadInput, match=r"^cost: .* is not a (finite )?number$"):
+        to_money(bad, "cost")
+
+
+def test_an_amount_too_large_for_cents_is_refused():
+    with pytest.raises(BadInput, match=r"^cost: 1e\+30 is too large$"):
+        to_money(1e30, "cost")
+
+
+@pytest.mark.parametrize(
+    ("fraction", "money"),
+    [
+        (Fraction(1, 4), "0.25"),
+        (Fraction(1, 3), "0.33"),
+        (Fraction(2, 3), "0.67"),
+        (Fraction(-7, 3), "-2.33"),
+        (Fraction(1, 200), "0.00"),  # half a cent: to the even cent
+        (Fraction(3, 200), "0.02"),
+        (Fraction(1, 200) + Fraction(1, 10**40), "0.01"),  # above half, however little
+        (Fraction(-1, 1000), "0.00"),
+    ],
+)
+def test_fractions_become_money_exactly(fraction, money):
+    assert str(to_money(fraction)) == money
+
+
+@pytest.mark.parametrize(
+    ("amount", "money"),
+    [
+        (2.675, "2.68"),  # the decimal it prints as, not the binary 2.67499999...
+        (0.1 + 0.2, "0.30"),
+        (np.float64(1234.565), "1234.56"),
+        (-0.001, "0.00"),
+        (-0.0, "0.00"),
+        (Decimal("-0.004"), "0.00"),
+        ("12.5", "12.50"),
+        (7, "7.00"),
+    ],
+)
+def test_solver_floats_and_amounts_become_money(amount, money):
+    assert str(to_money(amount)) == money
+
+
+@given(st.floats(-1e9, 1e9, allow_nan=False))
+@settings(max_examples=300, deadline=None)
+def test_money_from_a_float_is_never_a_negative_zero_and_within_half_a_cent(amount):
+    money = to_money(amount)
+    assert not (money.is_zero() and money.is_signed())
+    assert abs(money - Decimal(repr(amount))) <= CENT / 2
 
 
 def test_weights_summing_to_zero_are_refused():

@@ -5,8 +5,8 @@ import json
 import pytest
 
 from coopnet.cli import main
+from coopnet.engine.formation import form_with_skill_sharing
 from coopnet.engine.formats import parse_network, parse_opportunity
-from coopnet.engine.skill_sharing import form_with_skill_sharing
 
 NETWORK = {
     "organisations": [

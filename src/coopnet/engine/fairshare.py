@@ -18,11 +18,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from enum import StrEnum
 from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
 
+from coopnet.engine.errors import Undefined
 from coopnet.engine.formation import (
     EligiblePairs,
     Formation,
@@ -30,24 +32,69 @@ from coopnet.engine.formation import (
     eligible_pairs,
     form,
 )
-from coopnet.engine.games import ExplicitGame, FunctionGame, GameReport, SolveOptions, solve
+from coopnet.engine.games import (
+    ExplicitGame,
+    FunctionGame,
+    GameReport,
+    SolveOptions,
+    core_check,
+    nucleolus,
+    recommend,
+    solve,
+)
 from coopnet.engine.games.subsets import FloatVector, subset_sums
-from coopnet.engine.money import round_to_total
+from coopnet.engine.money import round_to_total, to_money
 from coopnet.engine.network import Network, Opportunity
+from coopnet.engine.numeric import unsigned_zero
 
 #: Exact coalition worths and Shapley values up to this many partner organisations.
 MAX_EXACT_PARTNERS = 12
 SplitStatus = Literal["optimal", "feasible", "infeasible", "unprofitable"]
 
 
+class Reason(StrEnum):
+    """Why a partner matters to the consortium: what the others could do without it."""
+
+    #: nobody else in the consortium has some required skill at the level asked
+    ONLY_SUPPLIER = "only_supplier"
+    #: the others hold the skills but lack the hours to deliver without it
+    OTHERS_LACK_HOURS = "others_lack_hours"
+    #: the others could deliver without it, but not at a profit
+    OTHERS_UNPROFITABLE = "others_unprofitable"
+    #: the others could cover its work, at a higher cost
+    OTHERS_COSTLIER = "others_costlier"
+    #: the others could do its work at the same cost
+    OTHERS_SAME_COST = "others_same_cost"
+
+
+@dataclass(frozen=True)
+class SkillNeed:
+    """A required skill at a minimum level."""
+
+    skill: str
+    min_level: int
+
+
 @dataclass(frozen=True)
 class Explanation:
+    """The facts behind one partner's payout, for the edges to put into words.
+
+    `payout` = `own_cost` + `surplus_share`, to the cent. `own_cost` (its people's assigned
+    hours at their rates, plus its coordination cost) and so `surplus_share` are private to the
+    partner; `added_value` (what the consortium would earn less without it), `reason` and
+    `unique_skills` are aggregates that reveal no partner's rates."""
+
     org: str
     name: str
+    reason: Reason
     added_value: Decimal
-    unique_skills: tuple[str, ...]
+    unique_skills: tuple[SkillNeed, ...]
+    hours: Decimal
+    own_cost: Decimal
+    surplus_share: Decimal
     payout: Decimal
-    text: str
+    #: the solution the payout follows: "shapley", or "nucleolus" when Shapley is not stable
+    solution: str
 
 
 @dataclass
@@ -85,7 +132,7 @@ def coalition_costs(network: Network, opportunity: Opportunity, members: list[in
         half = 1 << i
         view = cost.reshape(-1, 2, half)
         np.minimum(view[:, 1, :], view[:, 0, :], out=view[:, 1, :])
-    return cost
+    return unsigned_zero(cost)
 
 
 def _transport_costs(
@@ -120,7 +167,7 @@ def consortium_worths(opportunity: Opportunity, costs: FloatVector) -> FloatVect
     net = float(opportunity.value_after_commission)
     worths = np.where(np.isfinite(costs), np.maximum(0.0, net - costs), 0.0)
     worths[0] = 0.0
-    return worths
+    return unsigned_zero(worths)
 
 
 def split(
@@ -138,35 +185,41 @@ def split(
         return result
     result.organisations = formation.organisations
     net = opportunity.value_after_commission
-    cost = Decimal(repr(formation.cost)).quantize(Decimal("0.01"))
+    cost = to_money(formation.cost, "cost")
     if cost > net:
         result.status, result.shortfall = "unprofitable", cost - net
         return result
     members = [network.org_index[o] for o in formation.organisations]
-    game: ExplicitGame | FunctionGame
-    if len(members) <= MAX_EXACT_PARTNERS:
-        result.costs = coalition_costs(network, opportunity, members)
-        worths = consortium_worths(opportunity, result.costs)
-        game = _explicit_game(formation.organisations, worths)
-        options = SolveOptions(solutions=("shapley",))
-    else:
-        worths = None
-        game = _sampled_game(network, opportunity, members)
-        options = SolveOptions(solutions=("shapley",), method="sample", samples=samples, seed=seed)
-    result.game = solve(game, options)
-    result.worths = worths
+    result.game = _consortium_game(result, network, opportunity, members, samples, seed)
     shapley = result.game.solutions["shapley"]
     assert shapley is not None
     own = _own_costs(network, formation, members)
     result.payouts = _payouts(formation.organisations, shapley, own, net)
-    if result.game.contains.get("shapley") is False and worths is not None:
-        _offer_nucleolus(result, worths, own, net)
+    if result.game.contains.get("shapley") is False and result.worths is not None:
+        _offer_nucleolus(result, result.worths, own, net)
+    result.recommended = recommend(result.game.solutions, result.game.contains)
     result.explanations = explain(network, opportunity, result, members)
     return result
 
 
-def _explicit_game(players: tuple[str, ...], worths: FloatVector) -> ExplicitGame:
-    return ExplicitGame(players, values=worths)
+def _consortium_game(
+    result: Split,
+    network: Network,
+    opportunity: Opportunity,
+    members: list[int],
+    samples: int,
+    seed: int,
+) -> GameReport:
+    """The consortium game's Shapley value: exact (the worths and costs kept in `result`) up to
+    `MAX_EXACT_PARTNERS`, sampled beyond."""
+    if len(members) <= MAX_EXACT_PARTNERS:
+        result.costs = coalition_costs(network, opportunity, members)
+        result.worths = consortium_worths(opportunity, result.costs)
+        game = ExplicitGame(result.organisations, values=result.worths)
+        return solve(game, SolveOptions(solutions=("shapley",)))
+    sampled = _sampled_game(network, opportunity, members)
+    options = SolveOptions(solutions=("shapley",), method="sample", samples=samples, seed=seed)
+    return solve(sampled, options)
 
 
 def _sampled_game(network: Network, opportunity: Opportunity, members: list[int]) -> FunctionGame:
@@ -222,9 +275,7 @@ def _payouts(
 
 
 def _offer_nucleolus(result: Split, worths: FloatVector, own: FloatVector, net: Decimal) -> None:
-    from coopnet.engine.errors import Undefined
-    from coopnet.engine.games import nucleolus
-
+    """The nucleolus split beside the Shapley one, which is outside the core."""
     assert result.game is not None
     try:
         stable = nucleolus(worths)
@@ -233,54 +284,79 @@ def _offer_nucleolus(result: Split, worths: FloatVector, own: FloatVector, net: 
         result.game.solutions["nucleolus"] = None
         return
     result.game.solutions["nucleolus"] = stable
-    from coopnet.engine.games import core_check
-
     result.game.contains["nucleolus"] = core_check(worths, stable).in_core
     result.nucleolus_payouts = _payouts(result.organisations, stable, own, net)
-    result.recommended = "nucleolus"
 
 
-def _why(result: Split, i: int, k: int, unique: tuple[str, ...], added: Decimal) -> str:
-    """The reason an organisation matters, from the worth of the consortium without it."""
+def _reason(result: Split, i: int, k: int, unique: tuple[SkillNeed, ...], added: Decimal) -> Reason:
+    """Why organisation i matters, from the worth of the consortium without it."""
     rest = ((1 << k) - 1) ^ (1 << i)
-    alone = f"nobody else in it has {', '.join(unique)}" if unique else ""
+    if unique:
+        return Reason.ONLY_SUPPLIER
     if result.costs is not None and not np.isfinite(result.costs[rest]):
-        return (alone or "the others lack the hours to deliver without it") + "."
+        return Reason.OTHERS_LACK_HOURS
     if result.worths is not None and result.worths[rest] <= 0:
-        return (alone + "; " if alone else "") + "the others could not deliver at a profit."
-    if added > 0:
-        return "the others could cover its work, but at a higher cost."
-    return "the others could do its work at the same cost."
+        return Reason.OTHERS_UNPROFITABLE
+    return Reason.OTHERS_COSTLIER if added > 0 else Reason.OTHERS_SAME_COST
 
 
-def explain(
-    network: Network, opportunity: Opportunity, result: Split, members: list[int]
-) -> tuple[Explanation, ...]:
-    """Why each partner gets its share, in terms that reveal no partner's rates: what the
-    consortium would lose without it, and which required skills only it brings."""
-    assert result.game is not None
-    assert result.game.added_value is not None
+def _only_suppliers(
+    network: Network, opportunity: Opportunity, members: list[int]
+) -> list[set[int]]:
+    """For each requirement, the consortium's organisations that could supply it."""
     allowed = np.zeros(len(network.organisations), dtype=bool)
     allowed[members] = True
     suppliers: list[set[int]] = []
     for requirement in opportunity.requirements:
         ids = network.eligible(requirement)
         suppliers.append(set(network.person_org[ids[allowed[network.person_org[ids]]]].tolist()))
+    return suppliers
+
+
+def _hours_by_org(formation: Formation) -> dict[str, Decimal]:
+    hours: dict[str, Decimal] = {}
+    for a in formation.assignments:
+        hours[a.org] = hours.get(a.org, Decimal(0)) + to_money(a.hours, "hours")
+    return hours
+
+
+def explain(
+    network: Network, opportunity: Opportunity, result: Split, members: list[int]
+) -> tuple[Explanation, ...]:
+    """Why each partner gets its payout (of the recommended split): the cost of its own work
+    plus its share of the surplus, what the consortium would lose without it and which required
+    skills only it brings."""
+    assert result.game is not None
+    assert result.game.added_value is not None
     payouts = result.nucleolus_payouts if result.recommended == "nucleolus" else result.payouts
+    assert payouts is not None
+    suppliers = _only_suppliers(network, opportunity, members)
+    own = _own_costs(network, result.formation, members)
+    hours = _hours_by_org(result.formation)
     explanations = []
     for i, m in enumerate(members):
         org = network.organisations[m]
-        added = Decimal(repr(float(result.game.added_value[i]))).quantize(Decimal("0.01"))
+        added = to_money(float(result.game.added_value[i]), "added value")
         unique = tuple(
             dict.fromkeys(
-                f"{r.skill} (level {r.min_level}+)"
+                SkillNeed(r.skill, r.min_level)
                 for r, who in zip(opportunity.requirements, suppliers, strict=True)
                 if who == {m}
             )
         )
-        assert payouts is not None
-        text = f"Without {org.name} the consortium would earn £{added:,.2f} less: "
-        text += _why(result, i, len(members), unique, added)
-        text += f" Its payout is £{payouts[org.id]:,.2f}."
-        explanations.append(Explanation(org.id, org.name, added, unique, payouts[org.id], text))
+        own_cost = to_money(float(own[i]), "own cost")
+        explanations.append(
+            Explanation(
+                org=org.id,
+                name=org.name,
+                reason=_reason(result, i, len(members), unique, added),
+                added_value=added,
+                unique_skills=unique,
+                hours=hours.get(org.id, Decimal("0.00")),
+                own_cost=own_cost,
+                surplus_share=payouts[org.id] - own_cost,
+                payout=payouts[org.id],
+                solution=result.recommended,
+            )
+        )
     return tuple(explanations)

@@ -143,18 +143,7 @@ def parse_game(doc: Any) -> Game:
         costs = _per_player(_object(doc[form], form).get("costs"), "airport.costs", players)
         return AirportGame(players, costs=tuple(number(c, "cost") for c in costs))
     if form == "bankruptcy":
-        spec = _object(doc[form], form)
-        estate = number(spec.get("estate"), "bankruptcy.estate", 0.0)
-        claims = _per_player(spec.get("claims"), "bankruptcy.claims", players)
-        total = sum(number(c, "claim") for c in claims)
-        if estate > total:
-            raise BadInput(
-                f"bankruptcy.estate: {estate:g} exceeds the claims' total {total:g}; "
-                "a bankruptcy game shares an estate that cannot meet every claim"
-            )
-        return BankruptcyGame(
-            players, estate=estate, claims=tuple(number(c, "claim") for c in claims), kind=kind
-        )
+        return _bankruptcy_game(players, _object(doc[form], form), kind)
     if form == "weighted_voting":
         return _voting_game(players, _object(doc[form], form), kind)
     if len(players) > MAX_EXACT_PLAYERS:
@@ -167,6 +156,20 @@ def parse_game(doc: Any) -> Game:
     else:
         vector = _values_by_mask(doc[form], len(players))
     return ExplicitGame(players, values=vector, kind=kind)
+
+
+def _bankruptcy_game(players: tuple[str, ...], spec: dict[str, Any], kind: Any) -> Game:
+    estate = number(spec.get("estate"), "bankruptcy.estate", 0.0)
+    claims = _per_player(spec.get("claims"), "bankruptcy.claims", players)
+    total = sum(number(c, "claim") for c in claims)
+    if estate > total:
+        raise BadInput(
+            f"bankruptcy.estate: {estate:g} exceeds the claims' total {total:g}; "
+            "a bankruptcy game shares an estate that cannot meet every claim"
+        )
+    return BankruptcyGame(
+        players, estate=estate, claims=tuple(number(c, "claim") for c in claims), kind=kind
+    )
 
 
 def _voting_game(players: tuple[str, ...], spec: dict[str, Any], kind: Any) -> Game:

@@ -17,14 +17,30 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
 from coopnet.engine.errors import BadInput
+from coopnet.engine.numeric import unsigned_zero_decimal
 
 CENT = Decimal("0.01")
 Number = Decimal | int | float | str | Fraction
 
 
 def to_money(value: Number, field: str = "amount", quantum: Decimal = CENT) -> Decimal:
-    """A finite Decimal rounded to the quantum (half-even); bad values raise BadInput."""
-    return to_decimal(value, field).quantize(quantum)
+    """The one way an amount becomes money: a Decimal rounded to the quantum (half-even).
+
+    A float (a solver's answer) counts as the decimal it prints as, so 2.675 is 2.675 and not
+    the binary 2.67499999...; a Fraction is rounded exactly. Never a negative zero. Bad values
+    (not a number, not finite, too large for the quantum) raise BadInput naming `field`.
+
+    >>> to_money(2.675), to_money(Fraction(1, 3)), to_money(-0.001)
+    (Decimal('2.68'), Decimal('0.33'), Decimal('0.00'))
+    """
+    try:
+        if isinstance(value, Fraction):
+            money = (Decimal(round(value / Fraction(quantum))) * quantum).quantize(quantum)
+        else:
+            money = to_decimal(value, field).quantize(quantum)
+    except InvalidOperation:
+        raise BadInput(f"{field}: {value!r} is too large") from None
+    return unsigned_zero_decimal(money)
 
 
 def to_decimal(value: Number, field: str = "amount") -> Decimal:
@@ -35,7 +51,7 @@ def to_decimal(value: Number, field: str = "amount") -> Decimal:
         if isinstance(value, Fraction):
             result = Decimal(value.numerator) / Decimal(value.denominator)
         elif isinstance(value, float):
-            result = Decimal(repr(value))
+            result = Decimal(repr(float(value)))  # float(): numpy's floats repr as np.float64(...)
         else:
             result = Decimal(value)
     except (InvalidOperation, TypeError, ValueError):

@@ -15,6 +15,8 @@ from functools import cached_property
 import numpy as np
 from numpy.typing import NDArray
 
+from coopnet.engine.money import to_money
+
 
 @dataclass(frozen=True)
 class Organisation:
@@ -68,7 +70,7 @@ def commission_amount(value: Decimal, rate: Decimal) -> Decimal:
     >>> commission_amount(Decimal("45000"), Decimal("0.05"))
     Decimal('2250.00')
     """
-    return (value * rate).quantize(Decimal("0.01"))
+    return to_money(value * rate, "commission")
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from coopnet.common.access import User, is_coordinator
 from coopnet.directory.models import Organisation, Person, PersonSkill, Skill
 from coopnet.directory.selectors import memberships, organisation_for_member
 from coopnet.engine import network as engine
+from coopnet.engine.money import to_money
 from coopnet.engine.resilience import HOLD_LEVEL, MentoringOptions, demand_by_skill, skills_map
 from coopnet.mentoring.models import (
     LearningWish,
@@ -167,7 +168,8 @@ class NetworkMap:
 
 
 def _hours(value: float) -> Decimal:
-    return Decimal(str(round(value, 2))).quantize(Decimal("0.01"))
+    """Hours from a solver, in hundredths (exact, as money is)."""
+    return to_money(value, "hours")
 
 
 def _order(rows: list[SkillRow]) -> list[SkillRow]:

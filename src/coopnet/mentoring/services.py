@@ -17,6 +17,7 @@ from coopnet.common.access import User, account, is_coordinator
 from coopnet.common.amounts import parse_amount
 from coopnet.directory.models import Organisation, Person, PersonSkill, Skill
 from coopnet.directory.selectors import is_admin, is_member, organisation_for_member
+from coopnet.engine.money import to_money
 from coopnet.engine.network import Network
 from coopnet.engine.resilience import HOLD_LEVEL, SESSION_HOURS, mentoring_plan, skills_map
 from coopnet.mentoring import selectors
@@ -177,7 +178,7 @@ def plan_compute(*, actor: User, session_hours: Any = SESSION_HOURS) -> Plan:
             mentor_id=int(p.mentor),
             learner_id=int(p.learner),
             skill=skills[p.skill],
-            hours=Decimal(str(p.hours)).quantize(Decimal("0.01")),
+            hours=to_money(p.hours),
         )
         for p in result.pairings
     )

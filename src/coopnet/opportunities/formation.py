@@ -11,12 +11,13 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from coopnet.common.explanations import skills_words, why
+from coopnet.common.money import network_money
 from coopnet.directory.models import Organisation
 from coopnet.engine import network as engine
-from coopnet.engine.fairshare import Split, split
-from coopnet.engine.formation import Formation, form
+from coopnet.engine.fairshare import Explanation, Split, split
+from coopnet.engine.formation import Formation, form, form_with_skill_sharing
 from coopnet.engine.money import to_money
-from coopnet.engine.skill_sharing import form_with_skill_sharing
 from coopnet.opportunities import selectors
 from coopnet.opportunities.models import (
     Assignment,
@@ -154,13 +155,19 @@ def _proposal_create(
             payout=payouts[why.org],
             shapley_share=shared.payouts[why.org],
             added_value=why.added_value,
-            unique_skills=list(why.unique_skills),
-            explanation=why.text,
+            unique_skills=[skills_words([(n.skill, n.min_level)]) for n in why.unique_skills],
+            explanation=explanation_words(why),
         )
         for why in shared.explanations
     )
     _assignments_create(proposal, formation, roles or ())
     return proposal
+
+
+def explanation_words(e: Explanation) -> str:
+    """What every partner reads of another's share: what the consortium would lose without it."""
+    skills = [(need.skill, need.min_level) for need in e.unique_skills]
+    return why(e.name, e.added_value, e.reason, skills, network_money)
 
 
 def _assignments_create(proposal: Proposal, formation: Formation, roles: Iterable[str]) -> None:

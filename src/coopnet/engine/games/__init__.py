@@ -6,6 +6,15 @@
 [2.5, 3.5]
 """
 
+from coopnet.engine.games.concepts import (
+    ALLOCATIONS,
+    CONCEPTS,
+    DEFAULT_SOLUTIONS,
+    RECOMMENDATION_ORDER,
+    SOLUTIONS,
+    Concept,
+    recommend,
+)
 from coopnet.engine.games.core import CoreCheck, Objection, core_check
 from coopnet.engine.games.model import (
     MAX_EXACT_PLAYERS,
@@ -23,23 +32,20 @@ from coopnet.engine.games.nucleolus import (
     prenucleolus,
 )
 from coopnet.engine.games.sampling import Estimate, banzhaf_sample, shapley_sample
-from coopnet.engine.games.solve import (
-    DEFAULT_SOLUTIONS,
-    SOLUTIONS,
-    GameReport,
-    SolveOptions,
-    check_allocation,
-    solve,
-)
+from coopnet.engine.games.solve import GameReport, SolveOptions, check_allocation, solve
 from coopnet.engine.games.structured import airport_shapley, talmud, voting_banzhaf, voting_shapley
 from coopnet.engine.games.values import added_values, banzhaf_exact, shapley_exact
 
 __all__ = [
+    "ALLOCATIONS",
+    "CONCEPTS",
     "DEFAULT_SOLUTIONS",
     "MAX_EXACT_PLAYERS",
+    "RECOMMENDATION_ORDER",
     "SOLUTIONS",
     "AirportGame",
     "BankruptcyGame",
+    "Concept",
     "CoreCheck",
     "Estimate",
     "ExplicitGame",
@@ -59,6 +65,7 @@ __all__ = [
     "least_core_epsilon",
     "nucleolus",
     "prenucleolus",
+    "recommend",
     "shapley_exact",
     "shapley_sample",
     "solve",

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from coopnet.engine.games.subsets import FloatVector, members_of, subset_sums
+from coopnet.engine.numeric import unsigned_zero
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,11 @@ def core_check(v: FloatVector, x: FloatVector, limit: int = 10) -> CoreCheck:
     objecting = np.flatnonzero(shortfall > tol)
     worst = objecting[np.argsort(-shortfall[objecting], kind="stable")[:limit]]
     objections = tuple(
-        Objection(tuple(members_of(int(m), n)), float(v[m]), float(allocated[m])) for m in worst
+        Objection(
+            tuple(members_of(int(m), n)),
+            unsigned_zero(float(v[m])),
+            unsigned_zero(float(allocated[m])),
+        )
+        for m in worst
     )
     return CoreCheck(bool(abs(allocated[full] - v[full]) <= tol), objections)

@@ -20,6 +20,7 @@ from coopnet.engine.errors import SolverError, Undefined
 from coopnet.engine.games.lp import INF, LinearProgram
 from coopnet.engine.games.subsets import FloatVector, masks_to_matrix, subset_sums
 from coopnet.engine.games.values import as_dense
+from coopnet.engine.numeric import unsigned_zero
 
 _DUAL_TOL = 1e-9
 _SPAN_TOL = 1e-10
@@ -33,7 +34,7 @@ def prenucleolus(values: ArrayLike) -> FloatVector:
     """
     v, n = as_dense(values)
     unit = _unit(v)
-    return _SequentialLP(v / unit, n, imputation=False).solve() * unit
+    return unsigned_zero(_SequentialLP(v / unit, n, imputation=False).solve() * unit)
 
 
 def nucleolus(values: ArrayLike) -> FloatVector:
@@ -51,7 +52,10 @@ def nucleolus(values: ArrayLike) -> FloatVector:
             "no imputation exists: the players' stand-alone values add up to more than v(N)"
         )
     unit = _unit(v)
-    return _SequentialLP(v / unit, n, imputation=True).solve() * unit
+    x = _SequentialLP(v / unit, n, imputation=True).solve() * unit
+    # the players held at v({i}) in the LPs' units get v({i}) itself, not an ulp below it
+    bounded: FloatVector = np.maximum(x, singles)
+    return unsigned_zero(bounded)
 
 
 def least_core_epsilon(values: ArrayLike) -> float | None:
@@ -63,7 +67,7 @@ def least_core_epsilon(values: ArrayLike) -> float | None:
     if n == 1:
         return None
     unit = _unit(v)
-    return _SequentialLP(v / unit, n, imputation=False).first_level() * unit
+    return unsigned_zero(_SequentialLP(v / unit, n, imputation=False).first_level() * unit)
 
 
 def _unit(v: FloatVector) -> float:
@@ -186,12 +190,25 @@ class _SequentialLP:
             self.free &= np.abs(subset_sums(z)) > _SPAN_TOL
 
     def _polish(self) -> FloatVector:
-        """Solve the fixed equalities x(S) = v(S) - eps_S by least squares, to full precision."""
+        """Solve the fixed equalities x(S) = v(S) - eps_S by least squares, to full precision.
+
+        For the nucleolus, the players the LPs hold at their stand-alone value (within the
+        LPs' accuracy) are held there exactly: least squares, which does not see the bounds
+        x_i >= v({i}), would put them a rounding error below (-1e-17 for a bound of 0, which
+        rounds to -0.0).
+        """
         masks = np.array([m for m, _ in self.fixed], dtype=np.int64)
         levels = np.array([eps for _, eps in self.fixed])
-        x, *_ = np.linalg.lstsq(masks_to_matrix(masks, self.n), self.v[masks] - levels)
-        result: FloatVector = x
-        return result
+        matrix, target = masks_to_matrix(masks, self.n), self.v[masks] - levels
+        x: FloatVector = np.linalg.lstsq(matrix, target)[0]
+        if not self.imputation:
+            return x
+        held = np.flatnonzero(x - self.singles <= self.tol)
+        if len(held):
+            rows = np.vstack([matrix, np.eye(self.n)[held]])
+            x = np.linalg.lstsq(rows, np.r_[target, self.singles[held]])[0].astype(np.float64)
+            x[held] = self.singles[held]
+        return x
 
 
 def kohlberg_certified(v: FloatVector, x: FloatVector, imputation: bool) -> bool:

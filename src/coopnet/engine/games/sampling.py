@@ -17,6 +17,7 @@ import numpy as np
 from coopnet.engine.errors import BadInput
 from coopnet.engine.games.model import Game
 from coopnet.engine.games.subsets import FloatVector
+from coopnet.engine.numeric import unsigned_zero
 
 Scheme = Literal["antithetic", "stratified", "plain"]
 _BATCH_ROWS = 1 << 18
@@ -93,7 +94,7 @@ def _shapley_stratified(game: Game, samples: int, rng: np.random.Generator) -> E
         gains = (game.evaluate(with_i) - game.evaluate(without)).reshape(n, per_stratum)
         values[i] = gains.mean(axis=1).mean()
         variances[i] = (gains.var(axis=1, ddof=1) / per_stratum).sum() / n**2
-    return Estimate(values, np.sqrt(variances), per_stratum * n)
+    return Estimate(unsigned_zero(values), unsigned_zero(np.sqrt(variances)), per_stratum * n)
 
 
 def banzhaf_sample(game: Game, samples: int, seed: int | None = 0) -> Estimate:
@@ -116,4 +117,4 @@ def banzhaf_sample(game: Game, samples: int, seed: int | None = 0) -> Estimate:
 
 def _mean_and_error(draws: np.ndarray, samples: int) -> Estimate:
     errors = draws.std(axis=0, ddof=1) / np.sqrt(len(draws))
-    return Estimate(draws.mean(axis=0), errors, samples)
+    return Estimate(unsigned_zero(draws.mean(axis=0)), unsigned_zero(errors), samples)

@@ -15,6 +15,7 @@ import numpy as np
 
 from coopnet.engine.errors import TooLarge
 from coopnet.engine.games.subsets import FloatVector
+from coopnet.engine.numeric import unsigned_zero
 
 #: The voting dynamic programme keeps a table of (players, total weight) counts; beyond this many
 #: cells it is refused rather than left to exhaust memory.
@@ -75,7 +76,7 @@ def voting_shapley(weights: tuple[int, ...], quota: int) -> FloatVector:
     n = len(weights)
     factor = np.array([1 / (n * comb(n - 1, k)) for k in range(n)])
     swings = _swings_by_weight(weights, quota)
-    return np.array([float(swings[w] @ factor) for w in weights])
+    return unsigned_zero(np.array([float(swings[w] @ factor) for w in weights]))
 
 
 def voting_banzhaf(weights: tuple[int, ...], quota: int) -> FloatVector:
@@ -83,7 +84,7 @@ def voting_banzhaf(weights: tuple[int, ...], quota: int) -> FloatVector:
     _check_voting_size(weights, quota)
     n = len(weights)
     swings = _swings_by_weight(weights, quota)
-    return np.array([swings[w].sum() / 2 ** (n - 1) for w in weights])
+    return unsigned_zero(np.array([swings[w].sum() / 2 ** (n - 1) for w in weights]))
 
 
 def airport_shapley(costs: FloatVector) -> FloatVector:
@@ -94,7 +95,7 @@ def airport_shapley(costs: FloatVector) -> FloatVector:
     increments = np.diff(sorted_costs) / (n - np.arange(n))
     shares = np.empty(n)
     shares[order] = np.cumsum(increments)
-    return shares
+    return unsigned_zero(shares)
 
 
 def _constrained_equal_awards(amount: float, claims: FloatVector) -> FloatVector:
@@ -118,8 +119,8 @@ def talmud(estate: float, claims: FloatVector) -> FloatVector:
     """
     half = claims / 2
     if estate <= half.sum():
-        return _constrained_equal_awards(estate, half)
-    return claims - _constrained_equal_awards(claims.sum() - estate, half)
+        return unsigned_zero(_constrained_equal_awards(estate, half))
+    return unsigned_zero(claims - _constrained_equal_awards(claims.sum() - estate, half))
 
 
 def voting_core(weights: tuple[int, ...], quota: int) -> tuple[bool, np.ndarray]:

@@ -9,6 +9,7 @@ from numpy.typing import ArrayLike
 
 from coopnet.engine.errors import BadInput
 from coopnet.engine.games.subsets import FloatVector, popcounts, sums_containing
+from coopnet.engine.numeric import unsigned_zero
 
 
 def as_dense(values: ArrayLike) -> tuple[FloatVector, int]:
@@ -36,14 +37,14 @@ def shapley_exact(values: ArrayLike) -> FloatVector:
     """
     v, n = as_dense(values)
     if n == 1:
-        return np.array([v[1]])
+        return unsigned_zero(np.array([v[1]]))
     sizes = np.arange(n + 1)
     without = np.array([1 / (n * comb(n - 1, s)) if s < n else 0.0 for s in sizes])
     inside = np.array([1 / ((n - 1) * comb(n - 2, s - 1)) if 0 < s < n else 0.0 for s in sizes])
     inside[n] = 1 / n
     s_of = popcounts(n)
     result: FloatVector = sums_containing(v * inside[s_of]) - float(v @ without[s_of])
-    return result
+    return unsigned_zero(result)
 
 
 def banzhaf_exact(values: ArrayLike) -> FloatVector:
@@ -54,11 +55,11 @@ def banzhaf_exact(values: ArrayLike) -> FloatVector:
     """
     v, n = as_dense(values)
     result: FloatVector = (2 * sums_containing(v) - v.sum()) / 2 ** (n - 1)
-    return result
+    return unsigned_zero(result)
 
 
 def added_values(values: ArrayLike) -> FloatVector:
     """v(N) - v(N minus i) for every player i."""
     v, n = as_dense(values)
     full = (1 << n) - 1
-    return np.array([v[full] - v[full ^ (1 << i)] for i in range(n)])
+    return unsigned_zero(np.array([v[full] - v[full ^ (1 << i)] for i in range(n)]))

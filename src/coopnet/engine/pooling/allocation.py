@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from coopnet.engine.games import ExplicitGame, GameReport, SolveOptions, solve
+from coopnet.engine.games import ExplicitGame, GameReport, SolveOptions, recommend, solve
 from coopnet.engine.games.subsets import FloatVector
 from coopnet.engine.money import CENT, round_to_total
 from coopnet.engine.numeric import unsigned_zero, unsigned_zero_decimal
@@ -167,7 +167,7 @@ def pool(problem: PoolProblem) -> PoolResult:
     ids = tuple(members[i].id for i in joined)
     in_cents, contains, report = _solve_in_cents(service, ids, inside, outside)
     solutions = {k: None if x is None else x / 100 for k, x in in_cents.items()}
-    recommended = "shapley" if contains["shapley"] else "nucleolus"
+    recommended = recommend(solutions, contains)
     chosen = solutions[recommended]
     assert chosen is not None
     total = service.cost(len(joined)).quantize(CENT)

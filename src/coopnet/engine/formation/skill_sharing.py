@@ -16,15 +16,12 @@ import highspy
 import numpy as np
 from numpy.typing import NDArray
 
-from coopnet.engine.formation import (
-    MIP_ABSOLUTE_GAP,
-    Assignment,
-    Formation,
-    add_fixed_charges,
-    form,
-    needs_mip,
-)
+from coopnet.engine.formation.fixed_charges import MIP_ABSOLUTE_GAP, add_fixed_charges, needs_mip
+from coopnet.engine.formation.pairs import EligiblePairs
+from coopnet.engine.formation.result import Formation
+from coopnet.engine.formation.solve import form, formation_of
 from coopnet.engine.network import Network, Opportunity
+from coopnet.engine.numeric import unsigned_zero
 
 EXPERT_LEVEL = 4
 _WORK, _LEARN, _SUPERVISE = 0, 1, 2
@@ -49,47 +46,37 @@ def form_with_skill_sharing(
     time_limit: float = 60.0,
 ) -> SkillSharing:
     started = time.perf_counter()
-    person, requirement, role = _candidates(network, opportunity)
+    pairs, role = _candidates(network, opportunity)
     cheapest = form(network, opportunity, time_limit=time_limit)
-    if cheapest.status == "infeasible" or len(person) == 0:
-        return SkillSharing(cheapest, 0.0, 0.0, None, ("work",) * len(cheapest.assignments))
-    model = _Model(network, opportunity, person, requirement, role, share, supervision)
+    if cheapest.status == "infeasible" or len(pairs.person) == 0:
+        return _only_work(cheapest, None)
+    model = _Model(network, opportunity, pairs, role, share, supervision)
     hours = model.solve(time_limit)
     if hours is None:
-        return SkillSharing(cheapest, 0.0, 0.0, 0.0, ("work",) * len(cheapest.assignments))
-    used = np.flatnonzero(hours > 1e-7)
-    assignments = tuple(
-        Assignment(
-            network.people[person[k]].id,
-            network.people[person[k]].org,
-            opportunity.requirements[requirement[k]].skill,
-            float(hours[k]),
-            int(requirement[k]),
-        )
-        for k in used
-    )
-    orgs = np.unique(network.person_org[person[used]])
-    cost = float(hours[used] @ network.rates[person[used]] + network.coordination[orgs].sum())
-    formation = Formation(
-        "optimal",
-        cost,
-        tuple(network.organisations[o].id for o in orgs),
-        assignments,
-        time.perf_counter() - started,
-    )
-    learning = float(hours[role == _LEARN].sum())
-    supervising = float(hours[role == _SUPERVISE].sum())
-    extra = cost - cheapest.cost if cheapest.cost is not None else None
+        return _only_work(cheapest, 0.0)
+    formation = formation_of(network, opportunity, pairs, hours, "optimal", None, started)
+    assert formation.cost is not None
+    assert cheapest.cost is not None
+    used = np.flatnonzero(hours > 0)
     return SkillSharing(
-        formation, learning, supervising, extra, tuple(_ROLES[role[k]] for k in used)
+        formation,
+        float(hours[role == _LEARN].sum()),
+        float(hours[role == _SUPERVISE].sum()),
+        unsigned_zero(formation.cost - cheapest.cost),
+        tuple(_ROLES[role[k]] for k in used),
     )
+
+
+def _only_work(cheapest: Formation, extra_cost: float | None) -> SkillSharing:
+    """The cheapest consortium itself, when no junior can learn on it."""
+    return SkillSharing(cheapest, 0.0, 0.0, extra_cost, ("work",) * len(cheapest.assignments))
 
 
 def _candidates(
     network: Network, opportunity: Opportunity
-) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
-    """Every (person, requirement, role) a person may take: work at the minimum level or
-    above, learning one level below it, supervising at expert level."""
+) -> tuple[EligiblePairs, NDArray[np.int64]]:
+    """Every (person, requirement) pair a person may take, and its role: work at the minimum
+    level or above, learning one level below it, supervising at expert level."""
     person, requirement, role = [], [], []
     for r, needed in enumerate(opportunity.requirements):
         ids, levels = network.skill_index.get(needed.skill, (np.zeros(0, np.int64),) * 2)
@@ -102,11 +89,11 @@ def _candidates(
             person.append(chosen)
             requirement.append(np.full(len(chosen), r))
             role.append(np.full(len(chosen), kind))
-    return (
-        np.concatenate(person).astype(np.int64),
-        np.concatenate(requirement).astype(np.int64),
-        np.concatenate(role).astype(np.int64),
-    )
+    people = np.concatenate(person).astype(np.int64)
+    requirements = np.concatenate(requirement).astype(np.int64)
+    hours_needed = np.array([float(r.hours) for r in opportunity.requirements])
+    upper = np.minimum(network.hours[people], hours_needed[requirements])
+    return EligiblePairs(people, requirements, upper), np.concatenate(role).astype(np.int64)
 
 
 class _Model:
@@ -114,8 +101,7 @@ class _Model:
         self,
         network: Network,
         opportunity: Opportunity,
-        person: NDArray[np.int64],
-        requirement: NDArray[np.int64],
+        pairs: EligiblePairs,
         role: NDArray[np.int64],
         share: float,
         supervision: float,
@@ -127,14 +113,29 @@ class _Model:
             ("mip_rel_gap", 0.0),
         ):
             self.highs.setOptionValue(option, value)
-        self.network, self.person, self.role = network, person, role
-        needed = np.array([float(r.hours) for r in opportunity.requirements])
-        upper = np.minimum(network.hours[person], needed[requirement])
-        n = len(person)
-        self.highs.addVars(n, np.zeros(n), upper)
-        self.n = n
-        inf = highspy.kHighsInf
-        for r, hours in enumerate(needed):
+        self.network, self.person, self.role = network, pairs.person, role
+        self.n = len(pairs.person)
+        self.highs.addVars(self.n, np.zeros(self.n), pairs.upper)
+        self._add_requirement_rows(opportunity, pairs.requirement, share, supervision)
+        for p in np.unique(self.person):
+            cols = np.flatnonzero(self.person == p)
+            self._row(-highspy.kHighsInf, float(network.hours[p]), cols, np.ones(len(cols)))
+        self.orgs = np.unique(network.person_org[self.person])
+        if needs_mip(network, opportunity, self.orgs):
+            self._fixed_charges(pairs.upper, opportunity.max_organisations)
+
+    def _add_requirement_rows(
+        self,
+        opportunity: Opportunity,
+        requirement: NDArray[np.int64],
+        share: float,
+        supervision: float,
+    ) -> None:
+        """Per requirement: its hours covered by work and learning, learning within `share` of
+        them, and `supervision` expert hours for every learning hour."""
+        role, inf = self.role, highspy.kHighsInf
+        for r, needed in enumerate(opportunity.requirements):
+            hours = float(needed.hours)
             on_r = requirement == r
             cover = np.flatnonzero(on_r & (role != _SUPERVISE))
             self._row(hours, hours, cover, np.ones(len(cover)))
@@ -145,12 +146,6 @@ class _Model:
             self._row(
                 0.0, inf, cols, np.r_[np.ones(len(supervise)), -supervision * np.ones(len(learn))]
             )
-        for p in np.unique(person):
-            cols = np.flatnonzero(person == p)
-            self._row(-inf, float(network.hours[p]), cols, np.ones(len(cols)))
-        self.orgs = np.unique(network.person_org[person])
-        if needs_mip(network, opportunity, self.orgs):
-            self._fixed_charges(upper, opportunity.max_organisations)
 
     def _row(
         self, lower: float, upper: float, cols: NDArray[np.int64], values: NDArray[np.float64]

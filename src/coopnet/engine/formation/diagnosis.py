@@ -11,13 +11,11 @@ import highspy
 import numpy as np
 from numpy.typing import NDArray
 
-from coopnet.engine.formation import (
-    EligiblePairs,
-    Uncovered,
-    add_fixed_charges,
-    eligible_pairs,
-)
+from coopnet.engine.formation.fixed_charges import add_fixed_charges
+from coopnet.engine.formation.pairs import EligiblePairs, eligible_pairs
+from coopnet.engine.formation.result import Uncovered
 from coopnet.engine.network import Network, Opportunity
+from coopnet.engine.numeric import unsigned_zero
 
 _TOL = 1e-7
 
@@ -71,10 +69,9 @@ def _short(
         if covered[r] < needed - _TOL:
             label = f"{requirement.skill} at level {requirement.min_level} or above"
             reason = template.format(label=label, covered=covered[r], needed=needed)
+            covering = unsigned_zero(float(covered[r]))
             result.append(
-                Uncovered(
-                    r, requirement.skill, requirement.min_level, needed, float(covered[r]), reason
-                )
+                Uncovered(r, requirement.skill, requirement.min_level, needed, covering, reason)
             )
     return result
 

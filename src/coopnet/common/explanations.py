@@ -1,0 +1,74 @@
+"""A partner's payout in words, from the engine's facts (`engine.fairshare.Explanation`).
+
+Two texts, for two audiences: `why` (what the consortium would lose without the partner, and
+the reason) may be read by everyone in the consortium; `payout_parts` (its payout as the cost of
+its own work plus its share of the surplus, and why that share is what it is) reveals its costs
+and is for the partner itself only. Amounts are written by the caller's `money` (the network's
+currency); no currency is written here. It imports no Django, so that the command line uses it
+too.
+
+>>> money = "£{:,.2f}".format
+>>> print(why("Outlier Co-op", Decimal("6200"), "only_supplier", [("elixir", 4)], money))
+... # doctest: +NORMALIZE_WHITESPACE
+Without Outlier Co-op the consortium would earn £6,200.00 less: nobody else in it has elixir
+(level 4+).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+
+Money = Callable[[Decimal], str]
+
+REASONS = {
+    "only_supplier": "nobody else in it has {skills}.",
+    "others_lack_hours": "the others lack the hours to deliver without it.",
+    "others_unprofitable": "the others could not deliver without it at a profit.",
+    "others_costlier": "the others could cover its work, but at a higher cost.",
+    "others_same_cost": "the others could do its work at the same cost.",
+}
+
+SHARE_REASONS = {
+    "shapley": (
+        "its Shapley value: what it adds to the consortium, averaged over every order in "
+        "which the partners could have come together"
+    ),
+    "nucleolus": (
+        "the nucleolus: no Shapley split is stable here, and this one makes the most any group "
+        "of partners could gain by going it alone as small as it can be"
+    ),
+}
+
+
+def skills_words(needs: Iterable[tuple[str, int]]) -> str:
+    """ "elixir (level 4+), ux-design (level 2+)"."""
+    return ", ".join(f"{skill} (level {level}+)" for skill, level in needs)
+
+
+def why(
+    name: str,
+    added_value: Decimal,
+    reason: str,
+    unique_skills: Iterable[tuple[str, int]],
+    money: Money,
+) -> str:
+    """What the consortium would earn less without the partner, and why."""
+    because = REASONS[reason].format(skills=skills_words(unique_skills))
+    return f"Without {name} the consortium would earn {money(added_value)} less: {because}"
+
+
+def payout_parts(
+    payout: Decimal,
+    own_cost: Decimal,
+    surplus_share: Decimal,
+    hours: Decimal,
+    solution: str,
+    money: Money,
+) -> str:
+    """The partner's payout as its own costs plus its share of the surplus (private to it)."""
+    return (
+        f"Its payout of {money(payout)} is the cost of its own work, {money(own_cost)} for "
+        f"{hours:,.2f} hours of its people (and its coordination cost), plus "
+        f"{money(surplus_share)} as its share of the surplus: {SHARE_REASONS[solution]}."
+    )
