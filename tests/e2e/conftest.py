@@ -32,6 +32,7 @@ skills = _builders.skills
 cast = _builders.cast
 consortium_cast = _builders.consortium_cast
 immediate_tasks = _builders.immediate_tasks
+clock = _builders.clock
 
 # Playwright runs an event loop in this thread; Django's async-safety check would refuse the
 # ORM calls the tests make between browser steps.

@@ -5,11 +5,13 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from instants import TODAY
 
 from coopnet.opportunities.formation import formation_execute
 from coopnet.opportunities.models import FormationRun, Opportunity
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# the opportunity's deadline is dated from today
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("clock")]
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "docs" / "screenshots"
@@ -38,7 +40,7 @@ def post_opportunity(page, base):
     page.fill("#id_client", "Acme Climbing")
     page.fill("#id_description", "Online bookings, with a security review.")
     page.fill("#id_value", "12000")
-    page.fill("#id_deadline", str(dt.date.today() + dt.timedelta(days=90)))
+    page.fill("#id_deadline", str(TODAY + dt.timedelta(days=90)))
     for n, (skill, level, hours) in enumerate([("elixir", "4", "40"), ("ux-design", "3", "20")]):
         page.select_option(f"#id_requirements-{n}-skill", skill)
         page.select_option(f"#id_requirements-{n}-min_level", level)

@@ -6,17 +6,19 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import User
+from instants import TODAY
 
 from coopnet.common.models import Coordinator
 from coopnet.directory import services as directory
 from coopnet.mentoring.models import Pairing, Session
 from coopnet.opportunities.services import opportunity_create
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# sessions cannot be in the future; demand counts the past year
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("clock")]
 
 
 @pytest.fixture
-def mentoring(cast):
+def mentoring(cast, clock):
     """Cora coordinates; Ada (Elixir 4) is Outlier's only Elixir holder, Olive (Elixir 2)
     could learn it, and Outlier asked for 40 hours of Elixir."""
     cora = User.objects.create_user("cora", password="pw-cora-123")
@@ -34,7 +36,7 @@ def mentoring(cast):
         organisation_slug="outlier",
         title="Booking system",
         value="12000",
-        deadline=dt.date.today() + dt.timedelta(days=60),
+        deadline=TODAY + dt.timedelta(days=60),
         requirements=[{"skill": "elixir", "min_level": 3, "hours": "40"}],
     )
     return cast
@@ -63,7 +65,7 @@ def test_coordinator_plans_and_an_admin_records_a_session(
     form.locator("#id_learner").select_option(label="Olive Oyl (Outlier Co-op)")
     form.locator("#id_skill").select_option("elixir")
     form.locator("#id_hours").fill("2")
-    form.locator("#id_date").fill(str(dt.date.today()))
+    form.locator("#id_date").fill(str(TODAY))
     form.locator("button:has-text('Record the session')").click()
     page.wait_for_selector("text=Session recorded")
     session = Session.objects.get()

@@ -12,11 +12,12 @@ from coopnet.directory import services as directory
 from coopnet.sharedservices import pricing, services
 from coopnet.sharedservices.models import Enrolment
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# the page shows this month's fees and next month's
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("clock")]
 
 
 @pytest.fixture
-def it_support(cast):
+def it_support(cast, clock):
     """IT support shared since last month by three co-operatives and Rival; Outlier not yet."""
     coordinator = User.objects.create_user("cora", password="pw-cora-123")
     Coordinator.objects.create(user=coordinator)

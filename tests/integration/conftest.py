@@ -1,11 +1,14 @@
 """The cast of every privacy test: Alice (admin of Outlier), Bob (member of Outlier) and
-Charlie (admin of Rival, a competitor: an outsider to Outlier's private data)."""
+Charlie (admin of Rival, a competitor: an outsider to Outlier's private data); and the clock,
+pinned for the tests whose outcome depends on the date (instants.py)."""
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
 from casts import PLANTED_HOURS, PLANTED_RATE
 from django.contrib.auth.models import User
+from instants import ORDINARY, TODAY, TURNS
 
 from coopnet.directory import services
 from coopnet.directory.models import Membership, Skill
@@ -14,6 +17,25 @@ from coopnet.directory.models import Membership, Skill
 @pytest.fixture(autouse=True)
 def fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def clock(time_machine):
+    """The clock pinned to an ordinary day (instants.ORDINARY), ticking on from there; returns
+    time-machine's fixture, to move it (`shift`, `move_to`). For every test, and every fixture
+    whose data is dated relative to today (instants.TODAY), whose outcome depends on the date."""
+    time_machine.move_to(ORDINARY, tick=True)
+    return time_machine
+
+
+@pytest.fixture(params=list(TURNS))
+def turn(request, time_machine):
+    """Each turn of the calendar in instants.TURNS: the clock stands still (no tick) half a
+    minute before midnight until the test moves it, e.g. `time_machine.shift(PAST_MIDNIGHT)`.
+    Returns that instant. Instead of `clock` and the fixtures that need it: both set the clock."""
+    assert "clock" not in request.fixturenames, "a test takes `turn` or `clock`, not both"
+    time_machine.move_to(TURNS[request.param], tick=False)
+    return TURNS[request.param]
 
 
 @pytest.fixture
@@ -102,11 +124,9 @@ def consortium_cast(cast):
 
 
 @pytest.fixture
-def post_opportunity(consortium_cast):
+def post_opportunity(consortium_cast, clock):
     """Post an opportunity through the service: by default Outlier's booking system, which
-    needs Elixir 4 for 40 hours and UX 3 for 20 and is worth £12,000."""
-    import datetime as dt
-
+    needs Elixir 4 for 40 hours and UX 3 for 20, is worth £12,000 and is due in 90 days."""
     from coopnet.opportunities.services import opportunity_create
 
     def post(actor="alice", organisation="outlier", **fields):
@@ -114,7 +134,7 @@ def post_opportunity(consortium_cast):
             "title": "Booking system",
             "client": "Acme",
             "value": "12000",
-            "deadline": dt.date.today() + dt.timedelta(days=90),
+            "deadline": TODAY + dt.timedelta(days=90),
             "requirements": [
                 {"skill": "elixir", "min_level": 4, "hours": "40"},
                 {"skill": "ux-design", "min_level": 3, "hours": "20"},

@@ -3,6 +3,9 @@ import pytest
 from coopnet.directory.models import Organisation, Person, Skill
 from coopnet.web.demo_data import seed_directory
 
+# the demo's opportunities, sessions, scores and fees are dated from today
+pytestmark = pytest.mark.usefixtures("clock")
+
 
 @pytest.mark.django_db
 def test_demo_network_is_realistic_and_has_logins():

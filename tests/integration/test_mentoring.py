@@ -9,6 +9,7 @@ from casts import PLANTED_HOURS
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from instants import TODAY
 
 from coopnet.common.models import Coordinator
 from coopnet.directory import services as directory
@@ -17,6 +18,9 @@ from coopnet.engine.resilience import mentoring_plan
 from coopnet.mentoring import selectors, services
 from coopnet.mentoring.models import LevelChange, Pairing, Plan, ScoreSnapshot, Session
 from coopnet.opportunities.services import opportunity_create
+
+# sessions cannot be in the future, demand counts the past year, the demo is dated from today
+pytestmark = pytest.mark.usefixtures("clock")
 
 #: Ada's mentoring offer: private to Outlier, like her free hours
 PLANTED_OFFER = Decimal("27.93")
@@ -34,7 +38,7 @@ def _person(actor, slug, name, hours, skills):
 
 
 @pytest.fixture
-def mentoring_cast(cast):
+def mentoring_cast(cast, clock):
     """`cast` with a coordinator (Cora), a third organisation (Partner, admin Pat) and people:
     Ada (Outlier, Elixir 4) is Elixir's only holder at level 3+; Olive (Outlier, Elixir 2)
     and Rex (Rival, Elixir 1) could learn it. Python is held at 3+ by Otto (Outlier), Rita and
@@ -58,7 +62,7 @@ def mentoring_cast(cast):
         organisation_slug="outlier",
         title="Booking system",
         value="12000",
-        deadline=dt.date.today() + dt.timedelta(days=60),
+        deadline=TODAY + dt.timedelta(days=60),
         requirements=[
             {"skill": "elixir", "min_level": 3, "hours": "40"},
             {"skill": "python", "min_level": 3, "hours": "20"},
@@ -98,7 +102,7 @@ def _post(actor, slug, skill, hours):
         organisation_slug=slug,
         title=f"{slug} asks for {skill}",
         value="5000",
-        deadline=dt.date.today() + dt.timedelta(days=30),
+        deadline=TODAY + dt.timedelta(days=30),
         requirements=[{"skill": skill, "min_level": 2, "hours": hours}],
     )
 
@@ -254,7 +258,7 @@ def _session(cast, **changes):
         "learner_id": cast["olive"].pk,
         "skill": "elixir",
         "hours": "3",
-        "date": dt.date.today(),
+        "date": TODAY,
         **changes,
     }
     return services.session_record(**fields)
@@ -266,7 +270,7 @@ def _session(cast, **changes):
         ({"hours": "-2"}, "hours"),
         ({"hours": "0"}, "hours"),
         ({"hours": "lots"}, "hours"),
-        ({"date": dt.date.today() + dt.timedelta(days=1)}, "date"),
+        ({"date": TODAY + dt.timedelta(days=1)}, "date"),
         ({"date": "31/02/2024"}, "date"),
         ({"mentor_id": 999_999}, "mentor"),
         ({"learner_id": "nobody"}, "learner"),
@@ -312,12 +316,15 @@ def test_wishes_make_learners(mentoring_cast):
 
 
 def test_hours_per_month_fill_the_gaps(mentoring_cast):
-    today = dt.date.today().replace(day=15)
-    two_months_ago = (today.replace(day=1) - dt.timedelta(days=40)).replace(day=15)
-    _session(mentoring_cast, date=two_months_ago, hours="4")
-    _session(mentoring_cast, date=today, hours="2.5")
+    # today is 17 June (instants.TODAY): April and June have sessions, May none
+    _session(mentoring_cast, date=dt.date(2026, 4, 15), hours="4")
+    _session(mentoring_cast, date=dt.date(2026, 6, 15), hours="2.5")
     months = selectors.hours_per_month(Session.objects.all())
-    assert [h for _, h in months] == [Decimal("4.00"), Decimal(0), Decimal("2.50")]
+    assert months == [
+        (dt.date(2026, 4, 1), Decimal("4.00")),
+        (dt.date(2026, 5, 1), Decimal(0)),
+        (dt.date(2026, 6, 1), Decimal("2.50")),
+    ]
 
 
 # -- the demo ---------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 import test_mentoring
 from casts import PLANTED_HOURS, client_for, send
+from instants import TODAY
 
 from coopnet.common.models import ApiToken
 from coopnet.mentoring import services
@@ -23,6 +24,7 @@ mentoring_cast = test_mentoring.mentoring_cast  # pytest finds fixtures by attri
 PLANTED_OFFER = test_mentoring.PLANTED_OFFER
 SECRETS = (str(PLANTED_HOURS), str(PLANTED_OFFER))
 METHODS = ("get", "post", "put", "patch", "delete")
+pytestmark = pytest.mark.usefixtures("clock")  # sessions cannot be in the future
 
 
 @pytest.fixture
@@ -36,7 +38,7 @@ def activity(mentoring_cast):
         learner_id=cast["olive"].pk,
         skill="elixir",
         hours="2",
-        date=dt.date.today(),
+        date=TODAY,
     )
     return {**cast, "pairing": plan.pairings.get(), "session": session}
 
@@ -179,12 +181,12 @@ def test_api_session_errors_are_422_naming_the_field(activity):
         "learner": activity["olive"].pk,
         "skill": "elixir",
         "hours": "-1",
-        "date": str(dt.date.today()),
+        "date": str(TODAY),
     }
     response = send(alice, "post", "/api/skills/sessions", body)
     assert response.status_code == 422
     assert "hours" in response.json()["detail"]
-    future = {**body, "hours": "2", "date": str(dt.date.today() + dt.timedelta(days=3))}
+    future = {**body, "hours": "2", "date": str(TODAY + dt.timedelta(days=3))}
     assert "date" in send(alice, "post", "/api/skills/sessions", future).json()["detail"]
     unknown = {**body, "hours": "2", "mentor": 987654}
     assert "mentor" in send(alice, "post", "/api/skills/sessions", unknown).json()["detail"]
@@ -225,7 +227,7 @@ def test_invalid_session_form_is_400_with_the_error_on_its_field(activity):
         "learner": activity["olive"].pk,
         "skill": "elixir",
         "hours": "2",
-        "date": str(dt.date.today() + dt.timedelta(days=5)),
+        "date": str(TODAY + dt.timedelta(days=5)),
     }
     response = alice.post("/skills/organisations/outlier/sessions/", form)
     assert response.status_code == 400

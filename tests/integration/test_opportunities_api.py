@@ -7,18 +7,20 @@ import datetime as dt
 import pytest
 from casts import client_for, send
 from django.test import Client
+from instants import TODAY
 
 from coopnet.opportunities import services
 from coopnet.opportunities.models import Opportunity, Proposal, ProposalPartner
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("immediate_tasks")]
+# deadlines are dated from today, and cannot be in the past
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("immediate_tasks", "clock")]
 
 NEW = {
     "organisation": "outlier",
     "title": "Booking system",
     "client": "Acme",
     "value": "12000",
-    "deadline": str(dt.date.today() + dt.timedelta(days=90)),
+    "deadline": str(TODAY + dt.timedelta(days=90)),
     "requirements": [
         {"skill": "elixir", "min_level": 4, "hours": "40"},
         {"skill": "ux-design", "min_level": 3, "hours": "20"},

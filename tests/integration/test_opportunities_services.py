@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from casts import client_for, send
 from django.core.exceptions import ValidationError
+from instants import TODAY
 
 from coopnet.common.amounts import REQUIRED
 from coopnet.directory import services as directory
@@ -21,7 +22,8 @@ from coopnet.opportunities.models import (
     Requirement,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("immediate_tasks")]
+# deadlines are dated from today, and cannot be in the past
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("immediate_tasks", "clock")]
 
 BAD_REQUIREMENTS = [
     {"skill": "cobol", "min_level": 3, "hours": "10"},
@@ -39,7 +41,7 @@ def test_bad_input_names_every_field_and_saves_nothing(consortium_cast, post_opp
         post_opportunity(
             title=" ",
             value="-5",
-            deadline=dt.date.today() - dt.timedelta(days=1),
+            deadline=TODAY - dt.timedelta(days=1),
             requirements=BAD_REQUIREMENTS,
         )
     errors = caught.value.message_dict
@@ -84,7 +86,7 @@ def test_api_answers_bad_input_with_422_per_field(consortium_cast):
         "organisation": "outlier",
         "title": "Booking system",
         "value": "-5",
-        "deadline": str(dt.date.today() + dt.timedelta(days=30)),
+        "deadline": str(TODAY + dt.timedelta(days=30)),
         "requirements": [
             {"skill": "elixir", "min_level": 4, "hours": "40"},
             {"skill": "ux-design", "min_level": 3, "hours": "0"},
@@ -262,27 +264,26 @@ def test_a_new_search_leaves_out_the_organisations_that_declined(consortium_cast
     assert "having declined a proposal for it: Partner Co-op" in page.content.decode()
 
 
-def test_a_search_whose_worker_died_can_be_started_again(consortium_cast, post_opportunity):
+def test_a_search_whose_worker_died_can_be_started_again(consortium_cast, post_opportunity, clock):
     from django.utils import timezone
 
     from coopnet.opportunities.models import STALE_AFTER
 
     opportunity = post_opportunity()
     lost = FormationRun.objects.create(
-        opportunity=opportunity, status=FormationRun.RUNNING, progress=30
+        opportunity=opportunity, status=FormationRun.RUNNING, progress=30, started=timezone.now()
     )
     Opportunity.objects.filter(pk=opportunity.pk).update(status=Opportunity.FORMING)
     alice = client_for(consortium_cast["alice"])
     # a search still within its time is left alone
-    FormationRun.objects.filter(pk=lost.pk).update(started=timezone.now())
+    clock.shift(STALE_AFTER - dt.timedelta(minutes=1))
     with pytest.raises(ValidationError):
         start(consortium_cast, opportunity)
     assert (
         "Find the consortium" not in alice.get(f"/opportunities/{opportunity.pk}/").content.decode()
     )
     # one that has run for longer than any search takes has lost its worker
-    long_ago = timezone.now() - STALE_AFTER - dt.timedelta(minutes=1)
-    FormationRun.objects.filter(pk=lost.pk).update(started=long_ago)
+    clock.shift(dt.timedelta(minutes=2))
     page = alice.get(f"/opportunities/{opportunity.pk}/").content.decode()
     assert "stopped without finishing" in page
     assert "Find the consortium" in page

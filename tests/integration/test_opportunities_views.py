@@ -10,6 +10,7 @@ import pytest
 from casts import client_for
 from django.test import Client
 from django.utils.html import escape
+from instants import TODAY
 
 from coopnet.opportunities import services
 from coopnet.opportunities.models import (
@@ -20,7 +21,8 @@ from coopnet.opportunities.models import (
     Requirement,
 )
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("immediate_tasks")]
+# deadlines are dated from today, and cannot be in the past
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("immediate_tasks", "clock")]
 
 INSIDERS = ("alice", "bob", "pat", "quinn")
 OUTSIDERS = ("charlie", "dee")
@@ -37,7 +39,7 @@ def form_data(organisation="outlier", rows=None, **fields):
         "client": "Acme",
         "description": "Online bookings for a climbing wall.",
         "value": "12000",
-        "deadline": str(dt.date.today() + dt.timedelta(days=90)),
+        "deadline": str(TODAY + dt.timedelta(days=90)),
         "requirements-TOTAL_FORMS": str(max(len(rows), 4)),
         "requirements-INITIAL_FORMS": "0",
         **fields,
@@ -296,7 +298,7 @@ def test_bad_shapes_show_a_message_per_field_and_save_nothing(consortium_cast):
 
 
 def test_rules_the_service_enforces_show_on_their_fields_and_save_nothing(consortium_cast):
-    past = str(dt.date.today() - dt.timedelta(days=1))
+    past = str(TODAY - dt.timedelta(days=1))
     rows = [("elixir", "4", "40"), ("ux-design", "3", "0")]
     data = form_data(rows=rows, value="0", deadline=past)
     response = client_for(consortium_cast["alice"]).post("/opportunities/new/", data)

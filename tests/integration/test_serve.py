@@ -1,13 +1,27 @@
-"""`coopnet serve` really serves: migrations, static files and gunicorn, on a free port."""
+"""`coopnet serve` really serves: migrations, static files and gunicorn, on a free port; and
+its workers hold under concurrent sign-ins, on SQLite and on PostgreSQL."""
 
+import contextlib
 import os
+import re
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from http.cookiejar import CookieJar
 from pathlib import Path
+
+import psycopg
+import pytest
+from psycopg import sql
+
+COOPNET = Path(sys.executable).with_name("coopnet")
 
 
 def free_port() -> int:
@@ -24,33 +38,138 @@ def fetch(url: str) -> int:
         return error.code
 
 
-def test_serve_answers_on_its_port(tmp_path):
+@contextlib.contextmanager
+def running_server(env, workers, log):
+    """`coopnet serve` on a free port, its output in `log`; yields its base URL once it answers
+    (30 s at most) and stops it afterwards."""
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}  # its own SQLite file
-    env["COOPNET_DATA_DIR"] = str(tmp_path)
-    coopnet = Path(sys.executable).with_name("coopnet")
-    server = subprocess.Popen(
-        [str(coopnet), "serve", "--port", str(port), "--workers", "1"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    base = f"http://127.0.0.1:{port}"
+    with open(log, "wb") as output:
+        server = subprocess.Popen(
+            [str(COOPNET), "serve", "--port", str(port), "--workers", str(workers)],
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
     try:
         deadline = time.monotonic() + 30
-        status = None
-        while time.monotonic() < deadline:
+        while time.monotonic() < deadline and server.poll() is None:
             try:
-                status = fetch(f"http://127.0.0.1:{port}/api/openapi.json")
-                break
+                if fetch(f"{base}/api/openapi.json") == 200:
+                    break
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 time.sleep(0.3)
-        assert status == 200
-        assert fetch(f"http://127.0.0.1:{port}/api/people") == 401
-        assert (tmp_path / "coopnet.sqlite3").exists()
-        assert (tmp_path / "coopnet.sqlite3-wal").exists()  # SQLite runs in WAL mode
+        assert fetch(f"{base}/api/openapi.json") == 200, Path(log).read_text()[-3000:]
+        yield base
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=10)
+
+
+def test_serve_answers_on_its_port(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}  # its own SQLite file
+    env["COOPNET_DATA_DIR"] = str(tmp_path)
+    with running_server(env, workers=1, log=tmp_path / "serve.log") as base:
+        assert fetch(f"{base}/api/people") == 401
+    with contextlib.closing(sqlite3.connect(tmp_path / "coopnet.sqlite3")) as database:
+        assert database.execute("PRAGMA journal_mode").fetchone() == ("wal",)  # kept in the file
+
+
+# -- a server under load, on a database of its own --------------------------------------------
+
+CLIENTS = 50
+USERNAME, PASSWORD = "sam", "pw-sam-serve-123"
+#: what every client reads once signed in: pages and API routes that all query the database
+PAGES = ("/", "/api/people", "/skills/", "/services/")
+CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def _with_database(url: str, name: str) -> str:
+    return urllib.parse.urlsplit(url)._replace(path=f"/{name}").geturl()
+
+
+@pytest.fixture
+def fresh_database(tmp_path):
+    """The environment for a server on a database of its own: a new PostgreSQL database
+    (dropped afterwards) when the suite runs on PostgreSQL, else a SQLite file in tmp_path."""
+    env = {**os.environ, "COOPNET_DATA_DIR": str(tmp_path)}
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        env.pop("DATABASE_URL", None)
+        yield env
+        return
+    name = f"coopnet_serve_{uuid.uuid4().hex[:12]}"
+    maintenance = _with_database(url, "postgres")
+    with psycopg.connect(maintenance, autocommit=True) as connection:
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    env["DATABASE_URL"] = _with_database(url, name)
+    try:
+        yield env
+    finally:
+        with psycopg.connect(maintenance, autocommit=True) as connection:
+            drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
+            connection.execute(drop.format(sql.Identifier(name)))
+
+
+def _create_user(env):
+    """A user with a known password, made by Django's own command against the server's
+    database (the server has migrated it)."""
+    command = ["createsuperuser", "--noinput", "--username", USERNAME, "--email", "sam@example.org"]
+    subprocess.run(
+        [sys.executable, "-m", "coopnet.manage", *command],
+        env={**env, "DJANGO_SUPERUSER_PASSWORD": PASSWORD},
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+
+
+def _visit(base: str) -> tuple[bool, list[int | str]]:
+    """One browser's visit: sign in through the login form (with its CSRF token), then read
+    every page in PAGES. Whether the sign-in landed on the home page, and each request's
+    status (or the error that stood for one: a reset or timed-out connection)."""
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+    outcomes: list[int | str] = []
+
+    def get(path: str, data: bytes | None = None) -> tuple[str, str]:
+        try:
+            with opener.open(f"{base}{path}", data=data, timeout=20) as response:
+                outcomes.append(response.status)
+                return response.url, response.read().decode()
+        except urllib.error.HTTPError as error:
+            outcomes.append(error.code)
+        except (urllib.error.URLError, ConnectionError, TimeoutError) as error:
+            outcomes.append(f"{path}: {error!r}")
+        return "", ""
+
+    _, form = get("/accounts/login/")
+    found = CSRF_FIELD.search(form)
+    fields = {"username": USERNAME, "password": PASSWORD, "next": "/"}
+    fields["csrfmiddlewaretoken"] = found.group(1) if found else ""
+    landed, home = get("/accounts/login/", urllib.parse.urlencode(fields).encode())
+    signed_in = landed == f"{base}/" and "Sign out" in home
+    for path in PAGES:
+        get(path)
+    return signed_in, outcomes
+
+
+def test_two_workers_serve_concurrent_sign_ins_without_an_error(fresh_database, tmp_path):
+    """The master migrates before forking its workers: no database connection may cross the
+    fork, or the workers share one socket and fail or hang under concurrent requests."""
+    log = tmp_path / "serve.log"
+    with running_server(fresh_database, workers=2, log=log) as base:
+        _create_user(fresh_database)
+        with ThreadPoolExecutor(max_workers=CLIENTS) as pool:
+            visits = list(pool.map(_visit, [base] * CLIENTS))
+    outcomes = [o for _, found in visits for o in found]
+    failures = [o for o in outcomes if not isinstance(o, int) or o >= 500]
+    assert failures == [], log.read_text()[-3000:]
+    assert outcomes == [200] * (CLIENTS * (2 + len(PAGES)))  # every page read, signed in
+    assert [signed_in for signed_in, _ in visits] == [True] * CLIENTS
 
 
 def test_token_command_issues_a_working_token(db, cast, capsys):

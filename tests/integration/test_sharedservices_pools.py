@@ -18,6 +18,8 @@ from coopnet.sharedservices.models import Fee, FeeSchedule, SharedService
 KNOWN = {"outlier": "345.00", "rival": "520.00", "dune": "640.00", "ash": "590.00"}
 FEES = {"outlier": "263.33", "rival": "380.00", "dune": "460.00", "ash": "426.67"}
 FEES_URL = "/api/services/accounts/fees"
+# the pages show this month's fees and next month's: this month is June 2026 (instants.TODAY)
+pytestmark = pytest.mark.usefixtures("clock")
 
 
 def _admin(name, slug, organisation):
@@ -38,7 +40,7 @@ def _join(user, slug, cost, today=None):
 
 
 @pytest.fixture
-def accounts(cast, coordinator):
+def accounts(cast, coordinator, clock):
     """Accounts (150 a month, 120 a member, 900 a bookkeeper for up to six), joined last month
     by Outlier, Rival, Dune and Ash at the known case's going-alone costs."""
     services.service_create(

@@ -280,6 +280,7 @@ def test_stored_fees_add_up_and_are_stable_when_the_core_is_not_empty(
         transaction.set_rollback(True)
 
 
+@pytest.mark.usefixtures("clock")
 def test_demo_seed_stores_this_month_and_plans_a_join_for_next_month(db):
     for n in range(9):
         admin = User.objects.create_user(f"admin{n}", password="pw")
@@ -287,8 +288,7 @@ def test_demo_seed_stores_this_month_and_plans_a_join_for_next_month(db):
     from coopnet.sharedservices.demo import seed_demo
 
     seed_demo()
-    now = pricing.current_period()
-    nxt = pricing.next_period(now)
+    now, nxt = dt.date(2026, 6, 1), dt.date(2026, 7, 1)  # the clock says 17 June 2026
     it_now = FeeSchedule.objects.get(service__slug="it-support", period=now)
     it_next = FeeSchedule.objects.get(service__slug="it-support", period=nxt)
     assert it_now.fees.count() == 7

@@ -19,10 +19,12 @@ PLANTED = ["987.65", "37.25", "463.20"]
 #: Rival's, the same for Rival
 RIVAL = ["811.11", "12.75"]
 MEMBER_URL = "/api/services/it-support/members/{}"
+# the pages show this month's fees and next month's: this month is June 2026 (instants.TODAY)
+pytestmark = pytest.mark.usefixtures("clock")
 
 
 @pytest.fixture
-def pool(cast, coordinator):
+def pool(cast, coordinator, clock):
     """IT support (300 + 20 a member + 600 a specialist for two), which Outlier and Rival
     joined last month, so both are in this month's stored fees and next month's."""
     services.service_create(

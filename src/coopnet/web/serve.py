@@ -28,12 +28,28 @@ def prepare(*, migrate: bool = True) -> None:
     call_command("collectstatic", interactive=False, verbosity=0)
 
 
+def close_connections() -> None:
+    """Close every database connection of this process. Gunicorn forks its workers from this
+    one: a connection open here would be inherited by all of them, which would then talk over
+    one socket (PostgreSQL) or one file handle (SQLite) at once. Each worker opens its own."""
+    from django.db import connections
+
+    connections.close_all()
+
+
+def _post_fork(server: Any, worker: Any) -> None:
+    """Gunicorn's hook in each new worker: defensive, should the master open one again."""
+    close_connections()
+
+
 def serve(*, host: str, port: int, workers: int, migrate: bool = True) -> None:
     """Serve the WSGI app with gunicorn (in this process, no shell involved)."""
     prepare(migrate=migrate)
     from gunicorn.app.base import BaseApplication
 
     from coopnet.web.wsgi import application
+
+    close_connections()  # migrate (and the demo's seeding) used them; the workers are forked
 
     class _App(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
@@ -42,6 +58,7 @@ def serve(*, host: str, port: int, workers: int, migrate: bool = True) -> None:
                 "workers": workers,
                 "accesslog": "-",
                 "timeout": 60,
+                "post_fork": _post_fork,
             }
             for key, value in options.items():
                 self.cfg.set(key, value)

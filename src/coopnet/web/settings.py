@@ -88,10 +88,14 @@ TEMPLATES = [
 ]
 WSGI_APPLICATION = "coopnet.web.wsgi.application"
 
+# Each worker process keeps its own connection for up to a minute, checked before reuse (so
+# that a restarted PostgreSQL costs no failed request); none is ever shared across a fork
+# (coopnet.web.serve closes the master's before gunicorn forks).
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{DATA_DIR / 'coopnet.sqlite3'}"),
         conn_max_age=60,
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
