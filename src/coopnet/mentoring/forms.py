@@ -4,10 +4,10 @@ pair without opt-in) and their errors are shown on the same fields."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from coopnet.common.forms import set_choices
 from coopnet.directory.forms import skill_choices
@@ -73,7 +73,7 @@ class SessionForm(forms.Form):
     date = forms.DateField(
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        initial=dt.date.today,
+        initial=timezone.localdate,
     )
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 

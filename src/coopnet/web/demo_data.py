@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from coopnet.common.models import Coordinator
@@ -84,7 +85,7 @@ def _seed_opportunities(network: dict[str, Any], admins: dict[str, tuple[User, s
 
     found = generate_opportunities(network, count=3, requirements=5, seed=11)
     posters = list(admins.values())
-    deadline = dt.date.today() + dt.timedelta(days=45)
+    deadline = timezone.localdate() + dt.timedelta(days=45)
     states = ("draft", "proposed", "formed")
     for k, (spec, state) in enumerate(zip(found, states, strict=False)):
         admin, slug = posters[k % len(posters)]
