@@ -252,7 +252,7 @@ def test_everyone_reads_each_payout_and_why_in_one_payout_column(network, propos
             assert money(amount) in row, (slug, amount)
     assert (
         "Without Alder Co-op the consortium would earn £5,560.00 less: nobody else in it has "
-        "elixir (level 4+)."
+        "Elixir (level 4+)."
     ) in cheapest
     assert (
         "Without Birch Co-op the consortium would earn £599.20 less: the others could cover "
@@ -260,7 +260,7 @@ def test_everyone_reads_each_payout_and_why_in_one_payout_column(network, propos
     ) in cheapest
     assert (
         "Without Birch Co-op the consortium would earn £5,032.30 less: nobody else in it has "
-        "ux-design (level 3+)."
+        "Ux-Design (level 3+)."
     ) in fewest
 
 

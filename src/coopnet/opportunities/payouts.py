@@ -10,13 +10,14 @@ its coordination cost) plus its share of the surplus, and why that share is what
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from coopnet.common.explanations import payout_parts, why
 from coopnet.common.money import network_money
+from coopnet.directory.models import Skill
 from coopnet.opportunities.models import Proposal, ProposalPartner
 
 NOT_KEPT = (
@@ -56,11 +57,16 @@ def skill_needs(partner: ProposalPartner) -> list[dict[str, Any]]:
     return [need for need in partner.unique_skills if isinstance(need, dict)]
 
 
-def why_words(partner: ProposalPartner) -> str:
-    """The public explanation; rows stored as words before reasons were kept show those."""
+def why_words(partner: ProposalPartner, skill_names: Mapping[str, str] | None = None) -> str:
+    """The public explanation, naming skills by `skill_names` (slug to name) where given; rows
+    stored as words before reasons were kept show those words."""
     if not partner.reason:
         return partner.legacy_explanation
-    skills = [(need["skill"], int(need["min_level"])) for need in skill_needs(partner)]
+    names = skill_names or {}
+    skills = [
+        (names.get(need["skill"], need["skill"]), int(need["min_level"]))
+        for need in skill_needs(partner)
+    ]
     name = partner.organisation.name
     return why(name, partner.added_value, partner.reason, skills, network_money)
 
@@ -84,10 +90,13 @@ def partner_payouts(proposal: Proposal, own: Collection[int]) -> list[PartnerPay
     """Every partner's payout as a reader who is a member of the organisations `own` (their
     primary keys) may see it: the parts of those organisations' payouts, nobody else's."""
     nucleolus = proposal.recommended == Proposal.NUCLEOLUS
+    partners = list(proposal.partners.all())
+    slugs = {need["skill"] for partner in partners for need in skill_needs(partner)}
+    names = dict(Skill.objects.filter(slug__in=slugs).values_list("slug", "name"))
     return [
         PartnerPayout(
             partner=partner,
-            why=why_words(partner),
+            why=why_words(partner, names),
             shapley_payout=partner.shapley_payout if nucleolus else None,
             own=(
                 own_payout(partner, proposal.recommended)
@@ -95,5 +104,5 @@ def partner_payouts(proposal: Proposal, own: Collection[int]) -> list[PartnerPay
                 else None
             ),
         )
-        for partner in proposal.partners.all()
+        for partner in partners
     ]
