@@ -312,7 +312,7 @@ def test_wishes_make_learners(mentoring_cast):
 
 
 def test_hours_per_month_fill_the_gaps(mentoring_cast):
-    today = dt.date.today().replace(day=15)
+    today = dt.date.today()  # not the 15th: before then it is in the future, and refused
     two_months_ago = (today.replace(day=1) - dt.timedelta(days=40)).replace(day=15)
     _session(mentoring_cast, date=two_months_ago, hours="4")
     _session(mentoring_cast, date=today, hours="2.5")
