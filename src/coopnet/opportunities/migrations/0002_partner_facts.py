@@ -15,6 +15,8 @@ from decimal import Decimal
 
 from django.db import migrations, models
 
+from coopnet.common.money import format_money
+
 #: a phrase of every wording of each reason, old and new
 PHRASES = {
     "only_supplier": "nobody else in it has",
@@ -34,7 +36,7 @@ REASON_WORDS = {
 
 
 def reason_of(words):
-    """The reason named after "... would earn £X less: " (a name could hold a phrase)."""
+    """The reason named after "... would earn <amount> less: " (a name could hold a phrase)."""
     because = words.rpartition(" less: ")[2]
     return next((code for code, phrase in PHRASES.items() if phrase in because), "")
 
@@ -70,7 +72,7 @@ def forwards(apps, schema_editor):
 
 
 def backwards(apps, schema_editor):
-    """The words back into the old column (in pounds, as the old rows were written)."""
+    """The words back into the old column, in pounds as the old rows were written."""
     ProposalPartner = apps.get_model("opportunities", "ProposalPartner")
     for partner in ProposalPartner.objects.select_related("organisation"):
         skills = [
@@ -82,7 +84,7 @@ def backwards(apps, schema_editor):
             because = REASON_WORDS[partner.reason].format(skills=", ".join(skills))
             partner.legacy_explanation = (
                 f"Without {partner.organisation.name} the consortium would earn "
-                f"£{partner.added_value:,.2f} less: {because}"
+                f"{format_money(partner.added_value, 'GBP', 'en_GB')} less: {because}"
             )
         partner.unique_skills = skills or partner.unique_skills
         partner.save(update_fields=["unique_skills", "legacy_explanation"])
