@@ -47,10 +47,10 @@ def test_cli_table_says_who_is_better_off_alone(
     path.write_text(json.dumps(doc([1000, 800, 400])))
     assert main(["pool", str(path)]) == 0
     text = " ".join(capsys.readouterr().out.split())
-    assert "pooled cost 900.00" in text
-    assert "better off alone: joining adds 600.00" in text.replace("│ ", "").replace(" │", "")
-    assert "Cheapest: 2 of 3 pool (900.00)" in text
-    assert "1,300.00 in all against 1,500.00 if everyone pooled" in text
+    assert "pooled cost £900.00" in text
+    assert "better off alone: joining adds £600.00" in text.replace("│ ", "").replace(" │", "")
+    assert "Cheapest: 2 of 3 pool (£900.00)" in text
+    assert "£1,300.00 in all against £1,500.00 if everyone pooled" in text
     assert "Stable: the shapley fees are in the core" in text
     assert "core: non-empty" in text
 
@@ -74,7 +74,7 @@ def test_cli_table_has_no_note_column_when_everyone_pools(
     text = capsys.readouterr().out
     assert "263.33" in text
     assert "note" not in text
-    assert "Cheapest: all 4 pool (1,530.00)." in text
+    assert "Cheapest: all 4 pool (£1,530.00)." in text
 
 
 @pytest.mark.parametrize(

@@ -80,7 +80,7 @@ def _seed_opportunities(network: dict[str, Any], admins: dict[str, tuple[User, s
 
     from coopnet.opportunities import services as opportunity_services
     from coopnet.opportunities.formation import formation_execute
-    from coopnet.opportunities.models import Opportunity, ProposalPartner
+    from coopnet.opportunities.models import Opportunity
 
     found = generate_opportunities(network, count=3, requirements=5, seed=11)
     posters = list(admins.values())
@@ -107,14 +107,22 @@ def _seed_opportunities(network: dict[str, Any], admins: dict[str, tuple[User, s
         opportunity.refresh_from_db()
         if state != "formed" or opportunity.status != Opportunity.PROPOSED:
             continue
-        proposal = opportunity.proposals.order_by("pk").first()
-        assert proposal is not None
-        for partner in ProposalPartner.objects.filter(proposal=proposal):
-            partner_admin = partner.organisation.memberships.filter(role=Membership.ADMIN).first()
-            assert partner_admin is not None
-            opportunity_services.proposal_decide(
-                actor=partner_admin.user, proposal_id=proposal.pk, accept=True
-            )
+        _every_partner_accepts(opportunity)
+
+
+def _every_partner_accepts(opportunity: Any) -> None:
+    """The first proposal for `opportunity` accepted by an admin of each partner: formed."""
+    from coopnet.opportunities import services as opportunity_services
+    from coopnet.opportunities.models import ProposalPartner
+
+    proposal = opportunity.proposals.order_by("pk").first()
+    assert proposal is not None
+    for partner in ProposalPartner.objects.filter(proposal=proposal):
+        partner_admin = partner.organisation.memberships.filter(role=Membership.ADMIN).first()
+        assert partner_admin is not None
+        opportunity_services.proposal_decide(
+            actor=partner_admin.user, proposal_id=proposal.pk, accept=True
+        )
 
 
 _FIRST = ("Ada", "Bola", "Chen", "Dara", "Eli", "Farah", "Gus", "Hana", "Ivo", "Jo", "Kofi", "Lena")

@@ -1,7 +1,8 @@
-"""The engine demo: four organisations bid together for a booking system, and share the value.
+"""The engine demo (`coopnet demo --engine`): four organisations bid together for a booking
+system, and share the value.
 
-Until the web app exists this is what `make demo` shows a newcomer: where coalition worths come
-from, the Shapley and nucleolus splits, the core check, and payouts exact to the penny.
+It shows a newcomer where coalition worths come from, the Shapley and nucleolus splits, the
+core check, and payouts exact to the cent, in the network's currency.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
-from coopnet.engine.games import ExplicitGame, SolveOptions, solve
+from coopnet.cli.currency import Currency
+from coopnet.engine.games import ExplicitGame, GameReport, SolveOptions, solve
 from coopnet.engine.money import allocate, round_to_total
 
 ORGS = ("Outlier Co-op", "Agile Collective", "Animorph", "Dtc Innov")
@@ -54,50 +56,67 @@ def consortium_game() -> tuple[ExplicitGame, float, tuple[int, ...]]:
     return ExplicitGame(ORGS, values=values), grand[0], grand[1]
 
 
-def run_demo(console: Console) -> None:
+def run_demo(console: Console, money: Currency) -> None:
+    """The whole demo, amounts in `money`'s currency."""
     game, cost, plan = consortium_game()
-    console.rule("[bold]coopnet engine demo: a booking system for a client, worth £45,000")
+    _introduce(console, money)
+    console.print(_work_table(plan, money))
+    console.print(f"Total cost {money.whole(cost)}; surplus to share {money(game.grand_value)}.\n")
+    report = solve(game, SolveOptions(solutions=("shapley", "nucleolus", "equal")))
+    table, payouts = _split_table(report, game.grand_value, plan, money)
+    console.print(table)
+    _conclude(console, report, sum(payouts, Decimal(0)), money)
+
+
+def _introduce(console: Console, money: Currency) -> None:
+    console.rule(
+        f"[bold]coopnet engine demo: a booking system for a client, worth {money.whole(VALUE)}"
+    )
     console.print(
         "Four organisations could bid together. A coalition's worth is what it would earn "
-        "delivering the whole job alone: £42,750 after the network's 5% commission, less its "
-        "cheapest delivery cost (people plus £500 coordination per organisation).\n"
+        f"delivering the whole job alone: {money.whole(VALUE * (1 - COMMISSION))} after the "
+        f"network's {COMMISSION:.0%} commission, less its cheapest delivery cost (people plus "
+        f"{money.whole(COORDINATION)} coordination per organisation).\n"
     )
+
+
+def _work_table(plan: tuple[int, ...], money: Currency) -> Table:
     work = Table(title="The optimal consortium", title_justify="left")
     work.add_column("work package")
     work.add_column("done by")
     work.add_column("cost", justify="right")
     for (package, costs), i in zip(COSTS.items(), plan, strict=True):
-        work.add_row(package, ORGS[i], f"£{costs[i]:,.0f}")
-    console.print(work)
-    console.print(f"Total cost £{cost:,.0f}; surplus to share £{game.grand_value:,.2f}.\n")
+        work.add_row(package, ORGS[i], money.whole(costs[i] or 0))
+    return work
 
-    report = solve(game, SolveOptions(solutions=("shapley", "nucleolus", "equal")))
-    shapley = report.solutions["shapley"]
-    nucleolus = report.solutions["nucleolus"]
+
+def _split_table(
+    report: GameReport, grand: float, plan: tuple[int, ...], money: Currency
+) -> tuple[Table, list[Decimal]]:
+    """The split (added value, Shapley, nucleolus, equal, payout) as a table; the payouts."""
+    shapley, nucleolus = report.solutions["shapley"], report.solutions["nucleolus"]
     assert shapley is not None
     assert nucleolus is not None
     assert report.added_value is not None
-    surplus = round_to_total(shapley.tolist(), f"{game.grand_value:.2f}")
-    own_costs = [_own_cost(i, plan) for i in range(len(ORGS))]
-    payouts = [s + c for s, c in zip(surplus, own_costs, strict=True)]
-    split = Table(title="The fair split of the surplus", title_justify="left")
+    surplus = round_to_total(shapley.tolist(), f"{grand:.2f}")
+    payouts = [s + _own_cost(i, plan) for i, s in enumerate(surplus)]
+    equal = allocate(f"{grand:.2f}", [1] * len(ORGS))
+    table = Table(title="The fair split of the surplus", title_justify="left")
     for column in ("organisation", "added value", "Shapley", "nucleolus", "equal", "payout"):
-        split.add_column(column, justify="left" if column == "organisation" else "right")
-    equal = allocate(f"{game.grand_value:.2f}", [1] * len(ORGS))
+        table.add_column(column, justify="left" if column == "organisation" else "right")
     for i, org in enumerate(ORGS):
-        split.add_row(
-            org,
-            f"£{report.added_value[i]:,.2f}",
-            f"£{surplus[i]:,.2f}",
-            f"£{nucleolus[i]:,.2f}",
-            f"£{equal[i]:,.2f}",
-            f"£{payouts[i]:,.2f}",
-        )
-    console.print(split)
+        amounts = (report.added_value[i], surplus[i], nucleolus[i], equal[i], payouts[i])
+        table.add_row(org, *(money(amount) for amount in amounts))
+    return table, payouts
+
+
+def _conclude(console: Console, report: GameReport, paid: Decimal, money: Currency) -> None:
+    """The payouts and the commission add up to the value; the core; why."""
+    assert report.added_value is not None
     commission = VALUE * COMMISSION
     console.print(
-        f"Payouts (Shapley share plus each organisation's own delivery cost) £{sum(payouts):,.2f}"
-        f" + commission £{commission:,.2f} = £{sum(payouts) + commission:,.2f}, to the penny."
+        f"Payouts (Shapley share plus each organisation's own delivery cost) {money(paid)}"
+        f" + commission {money(commission)} = {money(paid + commission)}, {money.exactly}."
     )
     verdict = (
         "in the core: no group of organisations would earn more alone"
@@ -108,7 +127,7 @@ def run_demo(console: Console) -> None:
     console.print(f"Stability: the core is {core}; the Shapley split is {verdict}.\n")
     best = int(np.argmax(report.added_value))
     console.print(
-        f"Why: without {ORGS[best]} the consortium earns £{report.added_value[best]:,.2f} less. "
+        f"Why: without {ORGS[best]} the consortium earns {money(report.added_value[best])} less. "
         "The Shapley value averages what each organisation adds over every order of joining.\n"
     )
     console.print(
