@@ -1,8 +1,9 @@
 """The core loop in a real browser: search the directory, post an opportunity, find the
-consortium, and have every partner accept it; nothing is loaded from other hosts."""
+consortium, and have every partner accept it; nothing is loaded from other hosts. The pages
+are shot into pytest's tmp_path (they render); the docs' pictures come from the demo network
+(scripts/screenshots)."""
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 from instants import TODAY
@@ -13,23 +14,20 @@ from coopnet.opportunities.models import FormationRun, Opportunity
 # the opportunity's deadline is dated from today
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("clock")]
 
-ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOTS = ROOT / "docs" / "screenshots"
-
 
 def sign_out(page):
     page.click("header button:has-text('Sign out')")
     page.wait_for_load_state()
 
 
-def search_directory(page, base):
+def search_directory(page, base, shots):
     page.goto(f"{base}/directory/")
     page.select_option("#id_skill", "elixir")
     page.select_option("#id_min_level", "4")
     page.click("form[role=search] button[type=submit]")
     page.wait_for_selector("#results table >> text=Ada Lovelace")
     assert page.locator("#results").get_by_text("Rita Levi").count() == 1
-    page.screenshot(path=str(SCREENSHOTS / "directory.png"), full_page=True)
+    page.screenshot(path=str(shots / "directory.png"), full_page=True)
 
 
 def post_opportunity(page, base):
@@ -49,7 +47,7 @@ def post_opportunity(page, base):
     page.wait_for_selector("button:has-text('Find the consortium')")
 
 
-def find_the_consortium(page):
+def find_the_consortium(page, shots):
     page.click("button:has-text('Find the consortium')")
     page.wait_for_selector("#proposals-heading", timeout=30_000)
     consortium = page.locator("article.proposal").first
@@ -58,7 +56,12 @@ def find_the_consortium(page):
     assert consortium.locator("table.split tbody tr").count() == 4  # 2 partners + explanations
     assert consortium.locator("svg rect").count() == 4  # value, commission, 2 payouts
     assert "Without Partner Co-op" in consortium.inner_text()
-    page.screenshot(path=str(SCREENSHOTS / "proposal.png"), full_page=True)
+    own = consortium.locator("section.own-payout")  # Alice's own organisation's, only
+    assert own.count() == 1
+    assert "Outlier Co-op's payout, for its members only" in own.inner_text()
+    assert "£3,608.40" in own.inner_text()  # 40 h × 77.71 + 500: the cost of its own work
+    assert "£1,438.53" not in consortium.inner_text()  # Partner Co-op's own cost
+    page.screenshot(path=str(shots / "proposal.png"), full_page=True)
 
 
 def accept(page, base, opportunity_url):
@@ -68,15 +71,14 @@ def accept(page, base, opportunity_url):
 
 
 def test_post_find_and_form_a_consortium(
-    consortium_cast, immediate_tasks, live_server, page, requests_elsewhere, sign_in
+    consortium_cast, immediate_tasks, live_server, page, requests_elsewhere, sign_in, tmp_path
 ):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     base = live_server.url
     sign_in(page, base, "alice")
-    search_directory(page, base)
+    search_directory(page, base, tmp_path)
     post_opportunity(page, base)
     opportunity_url = page.url
-    find_the_consortium(page)
+    find_the_consortium(page, tmp_path)
     sign_out(page)
 
     sign_in(page, base, "pat")

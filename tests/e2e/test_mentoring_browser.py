@@ -50,8 +50,8 @@ def test_coordinator_plans_and_an_admin_records_a_session(
     page.goto(f"{base}/skills/plan/")
     page.click("button:has-text('Compute the plan')")
     page.wait_for_selector("text=A new mentoring plan was computed")
-    assert page.locator("#score-before").inner_text() == "100%"
-    assert page.locator("#score-after").inner_text() == "0%"
+    assert page.locator("#score-now").inner_text() == "100%"
+    assert page.locator("#score-with-plan").inner_text() == "0%"
     assert page.locator("table.pairings").get_by_text("Olive Oyl").count() == 1
     page.click("header button:has-text('Sign out')")
     page.wait_for_load_state()

@@ -29,6 +29,7 @@ from coopnet.network import services
 from coopnet.network.forms import COMMISSION_PERCENT
 from coopnet.opportunities import services as opportunity_services
 from coopnet.opportunities.models import Opportunity, Proposal, ProposalPartner
+from coopnet.opportunities.payouts import why_words
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("immediate_tasks")]
 
@@ -77,9 +78,10 @@ def private_values(consortium_cast, formed):
     for proposal in formed["opportunity"].proposals.all():
         values += [str(proposal.cost), f"{proposal.cost:,.2f}"]
         for partner in proposal.partners.all():
-            for amount in (partner.payout, partner.shapley_share, partner.added_value):
+            amounts = (partner.payout, partner.shapley_payout, partner.added_value)
+            for amount in (*amounts, partner.own_cost, partner.surplus_share):
                 values += [str(amount), f"{amount:,.2f}"]
-            values.append(partner.explanation)
+            values.append(why_words(partner))
         values += [f"{a.hours}" for a in proposal.assignments.all()]
     return values
 

@@ -147,7 +147,8 @@ def test_payouts_and_commission_sum_to_the_value_to_the_cent(
         partners = list(proposal.partners.all())
         assert {p.organisation.slug for p in partners} == {"outlier", "partner"}
         assert sum(p.payout for p in partners) + commission_amount == Decimal(value)
-        assert sum(p.shapley_share for p in partners) + commission_amount == Decimal(value)
+        assert sum(p.shapley_payout for p in partners) + commission_amount == Decimal(value)
+        assert all(p.own_cost + p.surplus_share == p.payout for p in partners)
         assert all(p.payout.as_tuple().exponent == -2 for p in partners)
 
 
@@ -163,8 +164,19 @@ def test_cheapest_proposal_stores_assignments_and_explanations(consortium_cast, 
         ("Grace Hopper", Decimal("20.00"), Assignment.WORK),
     }
     outlier = proposal.partners.get(organisation__slug="outlier")
-    assert "nobody else in it has elixir (level 4+)" in outlier.explanation
-    assert outlier.unique_skills == ["elixir (level 4+)"]
+    partner = proposal.partners.get(organisation__slug="partner")
+    assert (outlier.reason, partner.reason) == ("only_supplier", "only_supplier")
+    assert outlier.unique_skills == [{"skill": "elixir", "min_level": 4}]
+    assert partner.unique_skills == [{"skill": "ux-design", "min_level": 3}]
+    assert (outlier.legacy_explanation, partner.legacy_explanation) == ("", "")
+    # own costs: 40 × 77.71 + 500 = 3,608.40 and 20 × 61.37 + 211.13 = 1,438.53; the surplus
+    # 12,000 - 600 - 5,046.93 = 6,353.07 is shared equally (neither delivers alone), 3,176.535
+    # each: the odd half cent goes to the first partner, Outlier
+    assert [(p.hours, p.own_cost, p.surplus_share, p.payout) for p in (outlier, partner)] == [
+        (Decimal("40.00"), Decimal("3608.40"), Decimal("3176.54"), Decimal("6784.94")),
+        (Decimal("20.00"), Decimal("1438.53"), Decimal("3176.53"), Decimal("4615.06")),
+    ]
+    assert (outlier.shapley_payout, partner.shapley_payout) == (outlier.payout, partner.payout)
     sharing = opportunity.proposals.get(kind=Proposal.SKILL_SHARING)
     learning = sharing.assignments.get(role=Assignment.LEARNING)
     assert learning.person.name == "Linus Torvalds"

@@ -14,6 +14,7 @@ from ninja import Router, Status
 
 from coopnet.directory.selectors import organisation_for_member
 from coopnet.mentoring import selectors, services
+from coopnet.mentoring.effects import plan_effect
 from coopnet.mentoring.models import LearningWish, Pairing, Plan, ScoreSnapshot, Session
 from coopnet.mentoring.schemas import (
     DecisionIn,
@@ -72,8 +73,11 @@ def _pairing(p: Pairing) -> dict[str, Any]:
 
 def _plan(request: HttpRequest, plan: Plan) -> dict[str, Any]:
     fields = ("created", "session_hours", "score_before", "score_after", "gain", "demand_hours")
+    effect = plan_effect(plan)
     return {"id": plan.pk, **{f: getattr(plan, f) for f in fields}} | {
-        "pairings": [_pairing(p) for p in selectors.plan_pairings(request.user, plan)]
+        "score_now": effect.score,
+        "score_with_plan": effect.score_with_plan,
+        "pairings": [_pairing(p) for p in selectors.plan_pairings(request.user, plan)],
     }
 
 

@@ -110,20 +110,27 @@ class LineChart:
         return self.width - self.right
 
 
-def score_chart(snapshots: Sequence[ScoreSnapshot], title: str) -> LineChart:
+def score_chart(
+    snapshots: Sequence[ScoreSnapshot], title: str, now: tuple[dt.datetime, float] | None = None
+) -> LineChart:
+    """The snapshots' scores over time and, with `now`, today's score as the last point: the
+    line then ends at the score the page shows, whatever changed since the last snapshot."""
     chart = LineChart(title, [])
     plot_w = chart.width - chart.left - chart.right
     plot_h = chart.height - chart.top - chart.bottom
     chart.gridlines = [(round(chart.top + plot_h * (1 - v)), f"{v:.0%}") for v in (0, 0.5, 1)]
-    if not snapshots:
+    scores = [(s.taken_at, s.score, f"{s.taken_at:%d %b %Y}") for s in snapshots]
+    if scores and now is not None:
+        scores.append((now[0], now[1], "Now"))
+    if not scores:
         return chart
-    start, end = snapshots[0].taken_at, snapshots[-1].taken_at
+    start, end = scores[0][0], scores[-1][0]
     span = (end - start).total_seconds() or 1.0
-    for s in snapshots:
-        x = chart.left + plot_w * ((s.taken_at - start).total_seconds() / span)
-        if len(snapshots) == 1:
+    for when, score, label in scores:
+        x = chart.left + plot_w * ((when - start).total_seconds() / span)
+        if len(scores) == 1:
             x = chart.left + plot_w / 2
-        y = chart.top + plot_h * (1 - s.score)
-        chart.points.append(Point(x, y, f"{s.taken_at:%d %b %Y}: {percent(s.score)}"))
+        y = chart.top + plot_h * (1 - score)
+        chart.points.append(Point(x, y, f"{label}: {percent(score)}"))
     chart.first, chart.last = f"{start:%d %b %Y}", f"{end:%d %b %Y}"
     return chart

@@ -80,10 +80,14 @@ class PlanOut(Schema):
     id: int
     created: dt.datetime
     session_hours: Decimal
+    #: the score, the score with the plan and the gain when the plan was computed
     score_before: float
     score_after: float
     gain: float
     demand_hours: Decimal
+    #: today's score, and what the plan's standing pairings would take it to today
+    score_now: float
+    score_with_plan: float
     #: the pairings the caller may see: all for a coordinator, else their organisations'
     pairings: list[PairingOut]
 

@@ -1,8 +1,11 @@
 """The network-wide skills pages: the overview (map, scores, progress), the mentoring plan and
 a pairing. Each view checks access first (404 for outsiders, whatever the method), then the
-method (405); the selectors and services do the work."""
+method (405); the selectors and services do the work. A page shows one score, today's: a
+plan's effect is computed again on today's map (`effects`)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,14 +13,16 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.timezone import now
 
 from coopnet.common.access import coordinator_or_404, is_coordinator
 from coopnet.common.errors import apply_errors
 from coopnet.common.http import not_allowed as _not_allowed
 from coopnet.directory.selectors import admin_memberships
 from coopnet.mentoring import charts, selectors, services
+from coopnet.mentoring.effects import plan_effect
 from coopnet.mentoring.forms import DecisionForm, PlanForm
-from coopnet.mentoring.models import Pairing
+from coopnet.mentoring.models import Pairing, Plan
 
 PLAN_COMPUTED = "A new mentoring plan was computed: {count} pairings, score {before} → {after}."
 DECIDED = "You {decision} the pairing of {mentor} and {learner} for {skill}."
@@ -27,6 +32,23 @@ VISIBLE_STATUSES = [Pairing.PROPOSED, Pairing.AGREED, Pairing.DECLINED, Pairing.
 def admin_organisations(request: HttpRequest) -> set[int]:
     admins = admin_memberships(request.user)
     return set(admins.values_list("organisation_id", flat=True))
+
+
+def _plan_context(plan: Plan | None) -> dict[str, Any]:
+    """The plan and its effect on today's map; what it promised when computed, if that is not
+    what it would do today."""
+    if plan is None:
+        return {"plan": None}
+    effect = plan_effect(plan)
+    now = (charts.percent(effect.score), charts.percent(effect.score_with_plan))
+    then = (charts.percent(plan.score_before), charts.percent(plan.score_after))
+    return {
+        "plan": plan,
+        "effect": effect,
+        "score_now": now[0],
+        "score_with_plan": now[1],
+        "then": then if then != now else None,
+    }
 
 
 @login_required
@@ -44,13 +66,11 @@ def overview(request: HttpRequest) -> HttpResponse:
         "demand_chart": charts.demand_chart(skills.skills),
         "organisation_chart": charts.organisation_chart(skills.organisations),
         "history_chart": charts.score_chart(
-            list(selectors.history()), "The network's score over time"
+            list(selectors.history()), "The network's score over time", (now(), skills.score)
         ),
         "months_chart": charts.months_chart(selectors.hours_per_month(sessions)),
         "my_organisations": selectors.organisations_of(request.user),
-        "plan": latest,
-        "plan_before": charts.percent(latest.score_before) if latest else "",
-        "plan_after": charts.percent(latest.score_after) if latest else "",
+        **_plan_context(latest),
         "is_coordinator": is_coordinator(request.user),
         "min_organisations": selectors.MIN_ORGANISATIONS_FOR_HOURS,
         "min_posters": selectors.MIN_ORGANISATIONS_FOR_DEMAND,
@@ -71,8 +91,7 @@ def _plan_page(
         "is_coordinator": coordinator,
         "form": form or (PlanForm() if coordinator else None),
         "admin_orgs": admin_organisations(request),
-        "before": charts.percent(plan.score_before) if plan else "",
-        "after": charts.percent(plan.score_after) if plan else "",
+        **_plan_context(plan),
     }
     return render(request, "mentoring/plan.html", context, status=status)
 

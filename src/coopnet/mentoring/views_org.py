@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.timezone import now
 
 from coopnet.common.errors import apply_errors
 from coopnet.common.http import not_allowed as _not_allowed
@@ -93,7 +94,9 @@ def _page(
         "admin_orgs": admin_organisations(request),
         "demand_chart": charts.demand_chart(own.skills),
         "history_chart": charts.score_chart(
-            list(selectors.history(organisation.slug)), f"{organisation}'s score over time"
+            list(selectors.history(organisation.slug)),
+            f"{organisation}'s score over time",
+            (now(), own.score),
         ),
     }
     return render(request, "mentoring/organisation.html", context, status=status)

@@ -1,6 +1,7 @@
 """The opportunities API, mounted at /api/opportunities. Entry points only: parse, call a
 selector or service, shape the answer. What a partner may see is decided by the selectors;
-what these schemas leave out (rates, capacity, a proposal's total cost) is never sent."""
+what these schemas leave out (rates, capacity, a proposal's total cost) is never sent, and a
+partner's own cost and surplus share (`own`) go to its own members only."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from ninja import Router, Schema, Status
 
 from coopnet.opportunities import selectors, services
 from coopnet.opportunities.models import FormationRun, Opportunity, Proposal
+from coopnet.opportunities.payouts import PartnerPayout
 
 router = Router(tags=["opportunities"])
 
@@ -64,14 +66,37 @@ class RunOut(Schema):
     finished: dt.datetime | None
 
 
+class SkillNeedOut(Schema):
+    skill: str
+    min_level: int
+
+
+class OwnPayoutOut(Schema):
+    """What a partner's payout is made of: sent to its own members only (with the payout, the
+    cost of its own work would reveal its rates). Null on proposals made before it was kept."""
+
+    own_cost: Decimal | None
+    surplus_share: Decimal | None
+    explanation: str
+
+
 class PartnerOut(Schema):
     organisation: str
     name: str
+    #: the recommended split's payout
     payout: Decimal
-    shapley_share: Decimal
+    #: the Shapley payout, when the nucleolus is paid instead; null when the Shapley one is paid
+    shapley_payout: Decimal | None
+    #: what the consortium would earn less without it
     added_value: Decimal
-    unique_skills: list[str]
+    hours: Decimal
+    #: why it matters: only_supplier, others_lack_hours, others_unprofitable,
+    #: others_costlier or others_same_cost (empty on some proposals made before reasons were kept)
+    reason: str
+    unique_skills: list[SkillNeedOut]
     explanation: str
+    #: present for the members of this partner organisation only
+    own: OwnPayoutOut | None
     decision: str
     decided_at: dt.datetime | None
 
@@ -137,21 +162,34 @@ def _run(run: FormationRun) -> dict[str, Any]:
     }
 
 
-def _proposal(proposal: Proposal) -> dict[str, Any]:
-    partners = [
-        {
-            "organisation": p.organisation.slug,
-            "name": p.organisation.name,
-            "payout": p.payout,
-            "shapley_share": p.shapley_share,
-            "added_value": p.added_value,
-            "unique_skills": p.unique_skills,
-            "explanation": p.explanation,
-            "decision": p.decision,
-            "decided_at": p.decided_at,
-        }
-        for p in proposal.partners.all()
-    ]
+def _partner(payout: PartnerPayout) -> dict[str, Any]:
+    partner, own = payout.partner, payout.own
+    return {
+        "organisation": partner.organisation.slug,
+        "name": partner.organisation.name,
+        "payout": partner.payout,
+        "shapley_payout": payout.shapley_payout,
+        "added_value": partner.added_value,
+        "hours": partner.hours,
+        "reason": partner.reason,
+        "unique_skills": payout.unique_skills,
+        "explanation": payout.why,
+        "own": (
+            None
+            if own is None
+            else {
+                "own_cost": own.own_cost,
+                "surplus_share": own.surplus_share,
+                "explanation": own.words,
+            }
+        ),
+        "decision": partner.decision,
+        "decided_at": partner.decided_at,
+    }
+
+
+def _proposal(request: HttpRequest, proposal: Proposal) -> dict[str, Any]:
+    partners = [_partner(p) for p in selectors.proposal_payouts(request.user, proposal)]
     assignments = [
         {
             "person": a.person_id,
@@ -220,11 +258,11 @@ def get_run(request: HttpRequest, run_id: int) -> dict[str, Any]:
 @router.get("/{int:opportunity_id}/proposals", response=list[ProposalOut])
 def list_proposals(request: HttpRequest, opportunity_id: int) -> list[dict[str, Any]]:
     """The consortia proposed for an opportunity that you may see, with their splits."""
-    return [_proposal(p) for p in selectors.proposal_list(request.user, opportunity_id)]
+    return [_proposal(request, p) for p in selectors.proposal_list(request.user, opportunity_id)]
 
 
 @router.post("/proposals/{int:proposal_id}/decision", response=ProposalOut)
 def decide(request: HttpRequest, proposal_id: int, body: DecisionIn) -> dict[str, Any]:
     """Accept or decline a proposal for the partner organisation you administer."""
     services.proposal_decide(actor=request.user, proposal_id=proposal_id, accept=body.accept)
-    return _proposal(selectors.proposal_for_user(request.user, proposal_id))
+    return _proposal(request, selectors.proposal_for_user(request.user, proposal_id))

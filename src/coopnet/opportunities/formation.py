@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import traceback
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from coopnet.common.explanations import skills_words, why
-from coopnet.common.money import network_money
 from coopnet.directory.models import Organisation
 from coopnet.engine import network as engine
 from coopnet.engine.fairshare import Explanation, Split, split
@@ -136,8 +135,6 @@ def _proposal_create(
 ) -> Proposal:
     assert formation.cost is not None
     assert shared.game is not None
-    payouts = shared.nucleolus_payouts if shared.recommended == "nucleolus" else shared.payouts
-    assert payouts is not None
     proposal = Proposal.objects.create(
         opportunity=run.opportunity,
         run=run,
@@ -149,25 +146,29 @@ def _proposal_create(
     )
     organisations = Organisation.objects.in_bulk(shared.organisations, field_name="slug")
     ProposalPartner.objects.bulk_create(
-        ProposalPartner(
-            proposal=proposal,
-            organisation=organisations[why.org],
-            payout=payouts[why.org],
-            shapley_share=shared.payouts[why.org],
-            added_value=why.added_value,
-            unique_skills=[skills_words([(n.skill, n.min_level)]) for n in why.unique_skills],
-            explanation=explanation_words(why),
-        )
-        for why in shared.explanations
+        _partner(proposal, organisations[facts.org], facts, shared.payouts[facts.org])
+        for facts in shared.explanations
     )
     _assignments_create(proposal, formation, roles or ())
     return proposal
 
 
-def explanation_words(e: Explanation) -> str:
-    """What every partner reads of another's share: what the consortium would lose without it."""
-    skills = [(need.skill, need.min_level) for need in e.unique_skills]
-    return why(e.name, e.added_value, e.reason, skills, network_money)
+def _partner(
+    proposal: Proposal, organisation: Organisation, facts: Explanation, shapley: Decimal
+) -> ProposalPartner:
+    """A partner's row: the engine's facts about its payout; words are made when shown."""
+    return ProposalPartner(
+        proposal=proposal,
+        organisation=organisation,
+        payout=facts.payout,
+        shapley_payout=shapley,
+        added_value=facts.added_value,
+        reason=facts.reason,
+        unique_skills=[{"skill": n.skill, "min_level": n.min_level} for n in facts.unique_skills],
+        hours=facts.hours,
+        own_cost=facts.own_cost,
+        surplus_share=facts.surplus_share,
+    )
 
 
 def _assignments_create(proposal: Proposal, formation: Formation, roles: Iterable[str]) -> None:

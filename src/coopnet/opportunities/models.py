@@ -3,7 +3,10 @@
 An opportunity is private to its posting organisation until coopnet proposes a consortium for
 it; then each partner of a proposal may see the opportunity and that proposal. Proposals never
 store a partner's rates or capacity; their total `cost` is kept for ranking and is never shown,
-since with one's own cost it would reveal the others'. Selectors enforce who sees what.
+since with one's own cost it would reveal the others'. A partner's `own_cost` and
+`surplus_share` are its own: only its members see them. Selectors enforce who sees what.
+Partners' explanations are stored as facts (a reason code, the skills only a partner brings)
+and put into words when shown, in the network's currency.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from django.utils import timezone
 
 from coopnet.common.amounts import HOURS, MONEY
 from coopnet.directory.models import Organisation, Person, Skill
+from coopnet.engine.fairshare import Reason
 from coopnet.engine.network import commission_amount
 
 
@@ -167,14 +171,27 @@ class ProposalPartner(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="partnerships"
     )
+    REASONS = [(reason.value, reason.value.replace("_", " ")) for reason in Reason]
+
     #: the recommended split's payout (Shapley, or the nucleolus when Shapley is unstable)
     payout = models.DecimalField(**MONEY)
-    #: the payout the Shapley value alone would give
-    shapley_share = models.DecimalField(**MONEY)
+    #: the payout under the Shapley value: differs from `payout` only when the nucleolus is paid
+    shapley_payout = models.DecimalField(**MONEY)
     #: what the consortium would earn less without this organisation
     added_value = models.DecimalField(**MONEY)
+    #: why it matters (`engine.fairshare.Reason`); blank on rows stored before reasons were kept
+    reason = models.CharField(max_length=24, choices=REASONS, blank=True)
+    #: the required skills only this organisation brings: [{"skill": slug, "min_level": n}]
     unique_skills = models.JSONField(default=list, blank=True)
-    explanation = models.TextField(blank=True)
+    #: its people's assigned hours (public: the assignments show them)
+    hours = models.DecimalField(default=0, **HOURS)
+    #: private to the organisation: its people's hours at their rates plus its coordination
+    #: cost; None on rows stored before it was kept
+    own_cost = models.DecimalField(null=True, blank=True, **MONEY)
+    #: private to the organisation: `payout` - `own_cost`, its share of the surplus
+    surplus_share = models.DecimalField(null=True, blank=True, **MONEY)
+    #: the words stored before facts were kept, for the rows whose reason could not be read back
+    legacy_explanation = models.TextField(blank=True)
     decision = models.CharField(max_length=8, choices=DECISIONS, default=PENDING)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -21,6 +21,7 @@ from coopnet.opportunities.models import (
     Proposal,
     ProposalPartner,
 )
+from coopnet.opportunities.payouts import PartnerPayout, partner_payouts
 
 
 def _organisations(user: User) -> QuerySet[Membership, Any]:
@@ -86,6 +87,14 @@ def proposal_for_user(user: User, proposal_id: int) -> Proposal:
     if proposal is None:
         raise Http404("no such proposal")
     return proposal
+
+
+def proposal_payouts(user: User, proposal: Proposal) -> list[PartnerPayout]:
+    """The partners' payouts of a proposal `user` may see (from `proposal_for_user` or
+    `proposal_list`), with the parts of their own organisations' payouts only: the cost of a
+    partner's own work would, beside its payout, reveal its rates to anyone else."""
+    own = set(memberships(user).values_list("organisation_id", flat=True))
+    return partner_payouts(proposal, own)
 
 
 def formation_can_start(opportunity: Opportunity) -> bool:

@@ -1,7 +1,8 @@
 """The opportunity pages. Each view starts from a selector that 404s for anyone who may not see
 the opportunity (so outsiders cannot learn what exists); the services check roles (403 for a
 member who is not an admin) and do the work. What a partner may see is what the selectors
-return: proposals carry payouts and assignments, never a rate, a capacity or a cost."""
+return: proposals carry payouts and assignments, never a rate, a capacity or a cost; a
+partner's own members alone see its payout as its own work's cost plus its surplus share."""
 
 from __future__ import annotations
 
@@ -38,12 +39,12 @@ from coopnet.opportunities.models import (
     Proposal,
     ProposalPartner,
 )
+from coopnet.opportunities.payouts import PartnerPayout
 
 BAD_DECISION = "Choose Accept or Decline."
 POSTED = "“{title}” was posted. Find the consortium when you are ready."
 ACCEPTED = "You accepted your organisation's share of this consortium."
 DECLINED = "You declined this consortium."
-#: statuses from which the poster's admin may look for a consortium (again)
 
 
 # -- access ---------------------------------------------------------------------------------
@@ -189,14 +190,21 @@ def _chart(opportunity: Opportunity, partners: list[ProposalPartner]) -> Chart:
 class ProposalView:
     proposal: Proposal
     partners: list[ProposalPartner]
+    #: each partner's payout and why; with its parts for the user's own organisations only
+    payouts: list[PartnerPayout]
     assignments: list[Assignment]
     #: the partner rows of the organisations the user administers
     mine: list[ProposalPartner]
     can_decide: bool
     chart: Chart
 
+    @property
+    def own(self) -> list[PartnerPayout]:
+        """The payouts of the user's own organisations, with what they are made of."""
+        return [p for p in self.payouts if p.own is not None]
 
-def _proposal_view(proposal: Proposal, admin_of: set[int]) -> ProposalView:
+
+def _proposal_view(user: User, proposal: Proposal, admin_of: set[int]) -> ProposalView:
     partners = list(proposal.partners.all())
     mine = [p for p in partners if p.organisation_id in admin_of]
     open_ = proposal.status == Proposal.PROPOSED
@@ -204,6 +212,7 @@ def _proposal_view(proposal: Proposal, admin_of: set[int]) -> ProposalView:
     return ProposalView(
         proposal=proposal,
         partners=partners,
+        payouts=selectors.proposal_payouts(user, proposal),
         assignments=list(proposal.assignments.all()),
         mine=mine,
         can_decide=open_ and any(p.decision == ProposalPartner.PENDING for p in mine),
@@ -219,7 +228,7 @@ def opportunity_detail(request: HttpRequest, opportunity_id: int) -> HttpRespons
     proposals = list(selectors.proposal_list(request.user, opportunity_id))
     admin_of = set(admin_memberships(request.user).values_list("organisation_id", flat=True))
     is_poster_admin = opportunity.posted_by_id in admin_of
-    views = [_proposal_view(p, admin_of) for p in proposals]
+    views = [_proposal_view(request.user, p, admin_of) for p in proposals]
     context = {
         "opportunity": opportunity,
         "commission_amount": opportunity.commission_amount,
