@@ -182,6 +182,20 @@ def test_cheapest_proposal_stores_assignments_and_explanations(consortium_cast, 
     assert learning.person.name == "Linus Torvalds"
 
 
+def test_an_alternative_pays_each_partner_for_its_own_hours_in_that_plan(
+    consortium_cast, post_opportunity
+):
+    opportunity = post_opportunity()
+    start(consortium_cast, opportunity)
+    sharing = opportunity.proposals.get(kind=Proposal.SKILL_SHARING)
+    for partner in sharing.partners.all():
+        planned = sharing.assignments.filter(organisation=partner.organisation)
+        assert partner.hours == sum(a.hours for a in planned)  # learning and supervising too
+        assert partner.own_cost + partner.surplus_share == partner.payout
+    total = sum(p.payout for p in sharing.partners.all())
+    assert total + opportunity.commission_amount == opportunity.value
+
+
 def test_progress_is_reported_step_by_step(consortium_cast, post_opportunity, monkeypatch):
     seen = []
     report = formation.progress

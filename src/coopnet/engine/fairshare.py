@@ -180,6 +180,34 @@ def split(
 ) -> Split:
     """Form the consortium and share the opportunity's value among its organisations."""
     formation = form(network, opportunity, time_limit=time_limit)
+    return _share(network, opportunity, formation, samples, seed, plan=False)
+
+
+def split_plan(
+    network: Network,
+    opportunity: Opportunity,
+    plan: Formation,
+    *,
+    samples: int = 2_000,
+    seed: int = 0,
+) -> Split:
+    """Share the value of a given plan (an alternative to the cheapest: fewest organisations,
+    or skill sharing) among its organisations. Every smaller coalition is worth what it could
+    earn delivering alone, as in `split`; the whole consortium delivers this plan, so it is
+    worth the value after commission less the plan's cost. Each partner's payout is then its
+    own cost in this plan (its learners' and supervisors' hours included) plus its share, and
+    the payouts add up to the value after commission."""
+    return _share(network.restricted(plan.organisations), opportunity, plan, samples, seed, True)
+
+
+def _share(
+    network: Network,
+    opportunity: Opportunity,
+    formation: Formation,
+    samples: int,
+    seed: int,
+    plan: bool,
+) -> Split:
     result = Split(formation.status, formation, opportunity.value, opportunity.commission_amount)
     if formation.status == "infeasible" or formation.cost is None:
         return result
@@ -190,7 +218,10 @@ def split(
         result.status, result.shortfall = "unprofitable", cost - net
         return result
     members = [network.org_index[o] for o in formation.organisations]
-    result.game = _consortium_game(result, network, opportunity, members, samples, seed)
+    grand_cost = formation.cost if plan else None
+    result.game = _consortium_game(
+        result, network, opportunity, members, (samples, seed), grand_cost
+    )
     shapley = result.game.solutions["shapley"]
     assert shapley is not None
     own = _own_costs(network, formation, members)
@@ -207,29 +238,38 @@ def _consortium_game(
     network: Network,
     opportunity: Opportunity,
     members: list[int],
-    samples: int,
-    seed: int,
+    sampling: tuple[int, int],
+    grand_cost: float | None,
 ) -> GameReport:
     """The consortium game's Shapley value: exact (the worths and costs kept in `result`) up to
-    `MAX_EXACT_PARTNERS`, sampled beyond."""
+    `MAX_EXACT_PARTNERS`, sampled (`sampling`: samples and seed) beyond. The whole consortium
+    costs `grand_cost` when it delivers a given plan, else its cheapest delivery."""
     if len(members) <= MAX_EXACT_PARTNERS:
         result.costs = coalition_costs(network, opportunity, members)
+        if grand_cost is not None:
+            result.costs[-1] = grand_cost
         result.worths = consortium_worths(opportunity, result.costs)
         game = ExplicitGame(result.organisations, values=result.worths)
         return solve(game, SolveOptions(solutions=("shapley",)))
-    sampled = _sampled_game(network, opportunity, members)
+    samples, seed = sampling
+    sampled = _sampled_game(network, opportunity, members, grand_cost)
     options = SolveOptions(solutions=("shapley",), method="sample", samples=samples, seed=seed)
     return solve(sampled, options)
 
 
-def _sampled_game(network: Network, opportunity: Opportunity, members: list[int]) -> FunctionGame:
-    """v(S) by a MILP per coalition, memoised: for consortia too large to enumerate."""
+def _sampled_game(
+    network: Network, opportunity: Opportunity, members: list[int], grand_cost: float | None
+) -> FunctionGame:
+    """v(S) by a MILP per coalition, memoised: for consortia too large to enumerate (the whole
+    consortium at `grand_cost` when it delivers a given plan)."""
     allowed_all = np.zeros(len(network.organisations), dtype=bool)
     allowed_all[members] = True
     pairs = eligible_pairs(network, opportunity, allowed_all)
     model = TransportModel(network, opportunity, pairs, mip=True, fixing=False)  # small MILPs
     net = float(opportunity.value_after_commission)
     memo: dict[bytes, float] = {}
+    if grand_cost is not None:
+        memo[np.packbits(np.ones(len(members), dtype=bool)).tobytes()] = max(0.0, net - grand_cost)
     n_x = len(pairs.person)
     owner = network.person_org[pairs.person]
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from coopnet.directory.models import Organisation
 from coopnet.engine import network as engine
-from coopnet.engine.fairshare import Explanation, Split, split
+from coopnet.engine.fairshare import Explanation, Split, split, split_plan
 from coopnet.engine.formation import Formation, form, form_with_skill_sharing
 from coopnet.engine.money import to_money
 from coopnet.opportunities import selectors
@@ -78,8 +78,9 @@ def _alternatives(
     network: engine.Network, opportunity: engine.Opportunity, cheapest: Split
 ) -> list[Alternative]:
     """The fewest-organisations and skill-sharing plans, when they differ from the cheapest.
-    Each is shared as the consortium game of its own organisations; a plan whose partners
-    that game would not all pay is left out."""
+    Each is shared as the consortium game of its own organisations delivering that plan (each
+    partner paid its own cost in the plan plus its share); a plan the value does not pay for
+    is left out."""
     if cheapest.status not in ("optimal", "feasible"):
         return []
     fewest = form(network, opportunity, objective="organisations")
@@ -98,10 +99,8 @@ def _alternatives(
         if formation.cost is None or _signature(formation) in seen:
             continue
         seen.add(_signature(formation))
-        shared = split(network.restricted(formation.organisations), opportunity)
-        if shared.status in ("optimal", "feasible") and set(shared.organisations) == set(
-            formation.organisations
-        ):
+        shared = split_plan(network, opportunity, formation)
+        if shared.status in ("optimal", "feasible"):
             found.append((kind, formation, shared, roles, data))
     return found
 
