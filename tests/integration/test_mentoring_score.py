@@ -13,6 +13,7 @@ from decimal import Decimal
 
 import pytest
 from casts import client_for
+from instants import TODAY
 
 from coopnet.directory import services as directory
 from coopnet.mentoring import selectors, services
@@ -20,7 +21,7 @@ from coopnet.mentoring.effects import plan_effect
 from coopnet.mentoring.models import Pairing
 from coopnet.opportunities.services import opportunity_create
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 
 def post(user, slug, requirements):
@@ -29,7 +30,7 @@ def post(user, slug, requirements):
         organisation_slug=slug,
         title="Work",
         value="5000",
-        deadline=dt.date(2031, 6, 30),
+        deadline=TODAY + dt.timedelta(days=90),
         requirements=[{"skill": s, "min_level": 3, "hours": h} for s, h in requirements],
     )
 

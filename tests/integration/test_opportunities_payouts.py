@@ -38,6 +38,7 @@ from decimal import Decimal
 import pytest
 from casts import client_for
 from django.contrib.auth.models import User
+from instants import TODAY
 
 from coopnet.common.explanations import SHARE_REASONS
 from coopnet.directory import services as directory
@@ -103,14 +104,14 @@ def network(db, skills):
 
 
 @pytest.fixture
-def proposed(network):
+def proposed(network, clock):
     opportunity = services.opportunity_create(
         actor=network["dot"],
         organisation_slug="dove",
         title="Allotment bookings",
         client="Allotment society",
         value="10000",
-        deadline=dt.date(2031, 6, 30),
+        deadline=TODAY + dt.timedelta(days=90),
         requirements=[
             {"skill": "elixir", "min_level": 4, "hours": "40"},
             {"skill": "ux-design", "min_level": 3, "hours": "20"},
