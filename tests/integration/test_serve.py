@@ -200,3 +200,20 @@ def test_token_command_without_a_database_says_where_it_looked(tmp_path):
     assert len(lines) == 1
     assert lines[0].startswith(f"error: no coopnet database at {tmp_path}")
     assert "COOPNET_DATA_DIR" in lines[0]
+
+
+def test_serve_with_a_currency_that_is_not_iso_4217_says_so_in_one_line(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env |= {"COOPNET_DATA_DIR": str(tmp_path), "COOPNET_CURRENCY": "XYZ"}
+    coopnet = Path(sys.executable).with_name("coopnet")
+    found = subprocess.run(
+        [str(coopnet), "serve", "--port", str(free_port())],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert found.returncode == 2
+    assert found.stderr.strip().splitlines() == [
+        "error: COOPNET_CURRENCY: 'XYZ' is not an ISO 4217 currency code (e.g. GBP, EUR, USD)"
+    ]

@@ -9,6 +9,7 @@ import sys
 import traceback
 
 import typer
+from django.core.exceptions import ImproperlyConfigured
 from typer._click.exceptions import NoArgsIsHelpError, UsageError  # typer (pinned) vendors click
 
 from coopnet.cli import consortium, games, generate, platform, pool, resilience
@@ -50,6 +51,8 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         return fail(exc.format_message(), 2)
     except BadInput as exc:
+        return fail(str(exc), 2)
+    except ImproperlyConfigured as exc:  # a bad setting (COOPNET_CURRENCY, say) names itself
         return fail(str(exc), 2)
     except EngineError as exc:
         return fail(str(exc), 1)
