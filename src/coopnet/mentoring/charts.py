@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from coopnet.common.charts import bar_length, chart_height, row_y
 from coopnet.mentoring.models import ScoreSnapshot
 from coopnet.mentoring.selectors import OrganisationScore, SkillRow
 
@@ -37,11 +38,11 @@ class BarChart:
     height: int = field(init=False)
 
     def __post_init__(self) -> None:
-        self.height = self.row * len(self.bars) + 8
+        self.height = chart_height(len(self.bars), self.row)
         top = self.top or max((bar.value for bar in self.bars), default=0)
         for n, bar in enumerate(self.bars):
-            bar.width = max(1, round(bar.value * self.bar_area / top)) if top and bar.value else 0
-            bar.y = 4 + n * self.row
+            bar.width = bar_length(bar.value, top, self.bar_area)
+            bar.y = row_y(n, self.row)
 
 
 def percent(score: float) -> str:

@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from coopnet.common.access import coordinator_or_404
+from coopnet.common.charts import bar_length, chart_height, row_y
 from coopnet.common.errors import apply_errors
 from coopnet.common.http import not_allowed, site_url
 from coopnet.network import selectors, services
@@ -52,12 +53,12 @@ class CoverageChart:
     height: int = field(init=False)
 
     def __post_init__(self) -> None:
-        self.height = self.row * len(self.bars) + 8
+        self.height = chart_height(len(self.bars), self.row)
         top = max((bar.people for bar in self.bars), default=0)
         for n, bar in enumerate(self.bars):
-            bar.width = max(1, round(bar.people * self.bar_area / top)) if top else 0
-            bar.experts_width = round(bar.experts * self.bar_area / top) if top else 0
-            bar.y = 4 + n * self.row
+            bar.width = bar_length(bar.people, top, self.bar_area)
+            bar.experts_width = bar_length(bar.experts, top, self.bar_area, least=0)
+            bar.y = row_y(n, self.row)
 
 
 def _chart(coverage: list[SkillCoverage]) -> CoverageChart:

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
 from coopnet.common.access import User
+from coopnet.common.charts import bar_length, chart_height, row_y
 from coopnet.common.errors import apply_errors
 from coopnet.common.http import not_allowed
 from coopnet.directory.models import Organisation
@@ -166,16 +167,15 @@ class Chart:
     height: int = field(init=False)
 
     def __post_init__(self) -> None:
-        self.height = self.row * len(self.bars) + 8
+        self.height = chart_height(len(self.bars), self.row)
         top = max((bar.amount for bar in self.bars if bar.kind == "total"), default=Decimal(0))
-        scale = Decimal(self.bar_area) / top if top > 0 else Decimal(0)
         remaining = top
         for n, bar in enumerate(self.bars):
             start = Decimal(0) if bar.kind == "total" else remaining - bar.amount
             remaining = top if bar.kind == "total" else start
-            bar.x = self.label_width + round(start * scale)
-            bar.width = max(1, round(bar.amount * scale))
-            bar.y = 4 + n * self.row
+            bar.x = self.label_width + bar_length(start, top, self.bar_area, least=0)
+            bar.width = bar_length(bar.amount, top, self.bar_area)
+            bar.y = row_y(n, self.row)
 
 
 def _chart(opportunity: Opportunity, partners: list[ProposalPartner]) -> Chart:

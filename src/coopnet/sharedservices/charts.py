@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from coopnet.common.charts import bar_length, chart_height, row_y
 from coopnet.engine.money import CENT
 from coopnet.engine.pooling import MAX_POOL_MEMBERS, Service
 from coopnet.sharedservices.pricing import Row
@@ -90,13 +91,12 @@ class FeeChart:
     height: int = field(init=False)
 
     def __post_init__(self) -> None:
-        self.height = self.row * len(self.bars) + 8
+        self.height = chart_height(len(self.bars), self.row)
         top = max((max(b.fee, b.alone_cost) for b in self.bars), default=Decimal(0))
-        scale = Decimal(self.bar_area) / top if top > 0 else Decimal(0)
         for n, bar in enumerate(self.bars):
-            bar.y = 4 + n * self.row
-            bar.fee_width = max(1, round(bar.fee * scale))
-            bar.alone_width = max(1, round(bar.alone_cost * scale))
+            bar.y = row_y(n, self.row)
+            bar.fee_width = bar_length(bar.fee, top, self.bar_area)
+            bar.alone_width = bar_length(bar.alone_cost, top, self.bar_area)
 
 
 def fee_chart(rows: list[Row]) -> FeeChart | None:
