@@ -8,6 +8,10 @@ one to a row, scaled so that the largest value fills the bar area.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TypeVar
+
+#: amounts of money, or counts and hours: one kind per chart
+Amount = TypeVar("Amount", Decimal, float)
 
 #: the space above the first row and below the last
 MARGIN = 4
@@ -22,7 +26,7 @@ def chart_height(rows: int, row: int) -> int:
     return row * rows + 2 * MARGIN
 
 
-def bar_length(value: Decimal | float, top: Decimal | float, area: int, *, least: int = 1) -> int:
+def bar_length(value: Amount, top: Amount, area: int, *, least: int = 1) -> int:
     """How long the bar of `value` is when `top` fills `area`: at least `least` for any value
     above nothing, so that it shows; nothing when there is nothing to scale by."""
     if top <= 0 or value <= 0:

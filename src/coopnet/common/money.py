@@ -9,11 +9,14 @@ It imports no Django at module level, so that the command line can use it too.
 '-£37.50'
 >>> format_money(Decimal("1234.5"), "EUR", "fr_FR", whole=True)
 '1\u202f235\xa0€'
+>>> format_money(Decimal("1234.5"), "GBP", "en_GB", whole=True)
+'£1,235'
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
+import re
+from decimal import ROUND_HALF_UP, Decimal
 
 from babel import Locale
 from babel.numbers import format_currency, get_currency_symbol, list_currencies
@@ -48,13 +51,25 @@ def format_money(
     *,
     whole: bool = False,
 ) -> str:
-    """`amount` in `currency`, to the currency's minor unit (or to whole units)."""
+    """`amount` in `currency`, to the currency's minor unit (or to whole units, half up, as
+    the locale writes a sum of money without its minor unit)."""
     value = unsigned_zero_decimal(Decimal(str(amount)))
     if whole:
+        units = unsigned_zero_decimal(value.quantize(Decimal(1), ROUND_HALF_UP))
+        pattern = _WITHOUT_MINOR_UNIT.sub("", _standard_pattern(locale))
         return format_currency(
-            value, currency, locale=locale, format="¤#,##0", currency_digits=False
+            units, currency, locale=locale, format=pattern, currency_digits=False
         )
     return format_currency(value, currency, locale=locale)
+
+
+#: the fraction digits of a number pattern ("#,##0.00 ¤" -> "#,##0 ¤")
+_WITHOUT_MINOR_UNIT = re.compile(r"\.[0#]+")
+
+
+def _standard_pattern(locale: str) -> str:
+    pattern = Locale.parse(locale).currency_formats["standard"].pattern
+    return str(pattern)
 
 
 def currency_symbol(currency: str = DEFAULT_CURRENCY, locale: str = DEFAULT_LOCALE) -> str:
