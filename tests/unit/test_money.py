@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from coopnet.engine.errors import BadInput
-from coopnet.engine.money import CENT, allocate, round_to_total, to_money
+from coopnet.engine.money import CENT, allocate, round_to_total, to_decimal, to_money
 
 cents = st.integers(min_value=-(10**9), max_value=10**9).map(lambda c: Decimal(c) * CENT)
 weights = st.lists(st.floats(0.001, 1e6, allow_nan=False), min_size=1, max_size=12)
@@ -107,8 +107,53 @@ def test_money_from_a_float_is_never_a_negative_zero_and_within_half_a_cent(amou
 
 
 def test_weights_summing_to_zero_are_refused():
-    with pytest.raises(BadInput, match="sum to zero"):
+    with pytest.raises(BadInput, match=r"^allocate: the weights sum to zero$"):
         allocate("10", [1, -1])
+
+
+def test_nothing_to_allocate_is_refused():
+    with pytest.raises(BadInput, match=r"^allocate: no parts to allocate to$"):
+        allocate("10", [])
+    with pytest.raises(BadInput, match=r"^round_to_total: no amounts$"):
+        round_to_total([], "10")
+
+
+@pytest.mark.parametrize(
+    "split",
+    [allocate, lambda total, parts: round_to_total(parts, total)],
+    ids=["allocate", "to_total"],
+)
+def test_a_bad_total_or_part_is_named(split):
+    with pytest.raises(BadInput, match=r"^total: 'ten' is not a number$"):
+        split("ten", [1, 2])
+    with pytest.raises(BadInput, match=r"^weight: 'two' is not a number$"):
+        split("10", [1, "two"])
+    with pytest.raises(BadInput, match=r"^weight: nan is not a finite number$"):
+        split("10", [1, float("nan")])
+
+
+def test_an_amount_is_named_amount_unless_told():
+    with pytest.raises(BadInput, match=r"^amount: 'x' is not a number$"):
+        to_money("x")
+    with pytest.raises(BadInput, match=r"^amount: 'x' is not a number$"):
+        to_decimal("x")
+
+
+@pytest.mark.parametrize(
+    ("fraction", "exact"),
+    [(Fraction(1, 4), "0.25"), (Fraction(-7, 8), "-0.875"), (Fraction(6, 3), "2")],
+)
+def test_a_fraction_becomes_its_exact_decimal(fraction, exact):
+    assert to_decimal(fraction) == Decimal(exact)
+
+
+def test_splits_round_to_the_quantum_they_are_given():
+    # to whole units: the total 10.6 is 11 (half-even), split 1:1 as 6 + 5 (the earlier part
+    # takes the odd unit); to the cent it would stay 10.60
+    whole = Decimal("1")
+    assert allocate("10.6", [1, 1], whole) == [Decimal("6"), Decimal("5")]
+    assert round_to_total([5.3, 5.3], "10.6", whole) == [Decimal("6"), Decimal("5")]
+    assert allocate("10.6", [1, 1]) == [Decimal("5.30"), Decimal("5.30")]
 
 
 def test_round_to_total_treats_float_noise_as_a_tie() -> None:

@@ -66,7 +66,7 @@ def _exact(value: Number) -> Fraction:
         return value
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise BadInput(f"weight {value!r} is not finite")
+            raise BadInput(f"weight: {value!r} is not a finite number")
         return Fraction(value)
     return Fraction(to_decimal(value, "weight"))
 

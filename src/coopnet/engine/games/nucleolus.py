@@ -113,8 +113,11 @@ class _SequentialLP:
     def solve(self) -> FloatVector:
         self._add_initial_rows()
         while self.rank < self.n:
+            rank = self.rank
             eps, _, duals = self._solve_level()
             self._fix(eps, duals)
+            if self.rank <= rank:  # each level fixes a coalition outside the span: never loop
+                raise SolverError("the nucleolus LP fixed no new coalition at a level")
         x = self._polish()
         if not kohlberg_certified(self.v, x, self.imputation):
             raise SolverError("the nucleolus LP's answer failed Kohlberg's criterion")
