@@ -209,7 +209,7 @@ def _share(
     plan: bool,
 ) -> Split:
     result = Split(formation.status, formation, opportunity.value, opportunity.commission_amount)
-    if formation.status == "infeasible" or formation.cost is None:
+    if formation.cost is None:  # infeasible: a formation has a cost exactly when it delivers
         return result
     result.organisations = formation.organisations
     net = opportunity.value_after_commission
@@ -270,25 +270,25 @@ def _sampled_game(
     memo: dict[bytes, float] = {}
     if grand_cost is not None:
         memo[np.packbits(np.ones(len(members), dtype=bool)).tobytes()] = max(0.0, net - grand_cost)
-    n_x = len(pairs.person)
     owner = network.person_org[pairs.person]
+
+    def cost(row: NDArray[np.bool_]) -> float:
+        """The cheapest delivery by the coalition `row`, coordination included (inf: none)."""
+        allowed = np.zeros(len(network.organisations), dtype=bool)
+        allowed[np.asarray(members)[row]] = True
+        model.restrict(allowed)
+        status, hours, _ = model.run(time_limit=60.0)
+        if status == "infeasible":
+            return np.inf
+        used = np.unique(owner[hours > 0])
+        return float(hours @ network.rates[pairs.person] + network.coordination[used].sum())
 
     def worth(rows: NDArray[np.bool_]) -> FloatVector:
         values = np.empty(len(rows))
         for i, row in enumerate(rows):
             key = np.packbits(row).tobytes()
             if key not in memo:
-                allowed = np.zeros(len(network.organisations), dtype=bool)
-                allowed[np.asarray(members)[row]] = True
-                model.restrict(allowed)
-                status, hours, _ = model.run(time_limit=60.0)
-                cost = (
-                    float(hours @ network.rates[pairs.person]) if status != "infeasible" else np.inf
-                )
-                if np.isfinite(cost):
-                    used = np.unique(owner[:n_x][hours > 0])
-                    cost += float(network.coordination[used].sum())
-                memo[key] = max(0.0, net - cost) if np.isfinite(cost) else 0.0
+                memo[key] = max(0.0, net - cost(row))  # 0 where it cannot deliver
             values[i] = memo[key]
         return values
 
@@ -392,7 +392,7 @@ def explain(
                 reason=_reason(result, i, len(members), unique, added),
                 added_value=added,
                 unique_skills=unique,
-                hours=hours.get(org.id, Decimal("0.00")),
+                hours=hours[org.id],  # every partner of a formation has assigned hours
                 own_cost=own_cost,
                 surplus_share=payouts[org.id] - own_cost,
                 payout=payouts[org.id],
