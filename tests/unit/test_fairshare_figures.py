@@ -10,7 +10,6 @@ For three players a, b, c (each order of joining has weight 1/6):
 for two: phi_a = (v(a) + v(ab) - v(b)) / 2.
 """
 
-from dataclasses import replace
 from decimal import Decimal
 
 import numpy as np
@@ -75,16 +74,9 @@ def explanation(org_id, reason, added, hours, own, share, payout, solution="shap
 
 
 def assert_explained(result, game_path, *expected):
-    """The explanations, in full on the exact path. On the sampled path every figure must be
-    the same, but not the reason: the sampled game keeps no coalition's cost, so there a reason
-    is told from the added value alone (costlier or same cost, never "others lack the hours" or
-    "others unprofitable")."""
-    if game_path == "sampled":
-        assert [replace(e, reason=None) for e in result.explanations] == [
-            replace(e, reason=None) for e in expected
-        ]
-    else:
-        assert result.explanations == expected
+    """The explanations in full, the same on both paths: the sampled game keeps the cost of the
+    others without each partner, so its reasons are the exact path's."""
+    assert result.explanations == expected
 
 
 @pytest.fixture(params=["exact", "sampled"])
@@ -478,14 +470,12 @@ def test_a_costlier_plan_is_worth_its_own_cost_and_shares_accordingly(game_path)
     assert result.payouts == {"alder": D("800.00"), "beech": D("150.00")}
     assert result.nucleolus_payouts is None
     assert result.recommended == "shapley"
-    # Beech's added value is negative: alder alone would make 100 more than the plan. The
-    # reasons have no word for that (it is told "same cost"), so its reason is not pinned here.
-    assert [replace(e, reason=None) for e in result.explanations] == [
-        explanation("alder", None, "450", "10", "300", "500", "800"),
-        explanation("beech", None, "-100", "10", "200", "-50", "150"),
-    ]
-    if game_path == "exact":
-        assert result.explanations[0].reason == Reason.OTHERS_LACK_HOURS
+    # Beech's added value is negative: alder alone would make 100 more than the plan, so the
+    # others could do its work for less. Without alder, beech (10 h) cannot deliver 20 h.
+    assert result.explanations == (
+        explanation("alder", Reason.OTHERS_LACK_HOURS, "450", "10", "300", "500", "800"),
+        explanation("beech", Reason.OTHERS_CHEAPER, "-100", "10", "200", "-50", "150"),
+    )
 
 
 def test_a_plan_at_the_cost_of_the_others_alone(game_path):

@@ -27,6 +27,7 @@ REASONS = {
     "others_unprofitable": "the others could not deliver without it at a profit.",
     "others_costlier": "the others could cover its work, but at a higher cost.",
     "others_same_cost": "the others could do its work at the same cost.",
+    "others_cheaper": "the others could do its work for less.",
 }
 
 SHARE_REASONS = {
@@ -53,8 +54,14 @@ def why(
     unique_skills: Iterable[tuple[str, int]],
     money: Money,
 ) -> str:
-    """What the consortium would earn less without the partner, and why."""
+    """What the consortium would earn less (or more) without the partner, and why.
+
+    >>> print(why("Loom", Decimal("-120"), "others_cheaper", [], "£{:,.2f}".format))
+    Without Loom the consortium would earn £120.00 more: the others could do its work for less.
+    """
     because = REASONS[reason].format(skills=skills_words(unique_skills))
+    if added_value < 0:
+        return f"Without {name} the consortium would earn {money(-added_value)} more: {because}"
     return f"Without {name} the consortium would earn {money(added_value)} less: {because}"
 
 

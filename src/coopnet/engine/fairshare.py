@@ -16,6 +16,7 @@ each sampled coalition solved as a MILP and memoised.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -65,6 +66,9 @@ class Reason(StrEnum):
     OTHERS_COSTLIER = "others_costlier"
     #: the others could do its work at the same cost
     OTHERS_SAME_COST = "others_same_cost"
+    #: the others could do its work for less (a plan that includes it for another reason,
+    #: such as skill sharing, costs more than the others alone)
+    OTHERS_CHEAPER = "others_cheaper"
 
 
 @dataclass(frozen=True)
@@ -112,6 +116,8 @@ class Split:
     explanations: tuple[Explanation, ...] = ()
     worths: FloatVector | None = None
     costs: FloatVector | None = None
+    #: for each partner, the cheapest delivery by the others alone (inf: they cannot deliver)
+    without: FloatVector | None = None
 
 
 def coalition_costs(network: Network, opportunity: Opportunity, members: list[int]) -> FloatVector:
@@ -249,19 +255,25 @@ def _consortium_game(
         if grand_cost is not None:
             result.costs[-1] = grand_cost
         result.worths = consortium_worths(opportunity, result.costs)
+        full = (1 << len(members)) - 1
+        result.without = result.costs[[full ^ (1 << i) for i in range(len(members))]]
         game = ExplicitGame(result.organisations, values=result.worths)
         return solve(game, SolveOptions(solutions=("shapley",)))
     samples, seed = sampling
-    sampled = _sampled_game(network, opportunity, members, grand_cost)
+    sampled, cost = _sampled_game(network, opportunity, members, grand_cost)
     options = SolveOptions(solutions=("shapley",), method="sample", samples=samples, seed=seed)
-    return solve(sampled, options)
+    report = solve(sampled, options)
+    rest = ~np.eye(len(members), dtype=bool)
+    result.without = np.array([cost(row) for row in rest])
+    return report
 
 
 def _sampled_game(
     network: Network, opportunity: Opportunity, members: list[int], grand_cost: float | None
-) -> FunctionGame:
+) -> tuple[FunctionGame, Callable[[NDArray[np.bool_]], float]]:
     """v(S) by a MILP per coalition, memoised: for consortia too large to enumerate (the whole
-    consortium at `grand_cost` when it delivers a given plan)."""
+    consortium at `grand_cost` when it delivers a given plan). With it, the memoised cost of a
+    coalition (inf where it cannot deliver)."""
     allowed_all = np.zeros(len(network.organisations), dtype=bool)
     allowed_all[members] = True
     pairs = eligible_pairs(network, opportunity, allowed_all)
@@ -269,10 +281,16 @@ def _sampled_game(
     net = float(opportunity.value_after_commission)
     memo: dict[bytes, float] = {}
     if grand_cost is not None:
-        memo[np.packbits(np.ones(len(members), dtype=bool)).tobytes()] = max(0.0, net - grand_cost)
+        memo[np.packbits(np.ones(len(members), dtype=bool)).tobytes()] = grand_cost
     owner = network.person_org[pairs.person]
 
     def cost(row: NDArray[np.bool_]) -> float:
+        key = np.packbits(row).tobytes()
+        if key not in memo:
+            memo[key] = delivery(row)
+        return memo[key]
+
+    def delivery(row: NDArray[np.bool_]) -> float:
         """The cheapest delivery by the coalition `row`, coordination included (inf: none)."""
         allowed = np.zeros(len(network.organisations), dtype=bool)
         allowed[np.asarray(members)[row]] = True
@@ -284,16 +302,11 @@ def _sampled_game(
         return float(hours @ network.rates[pairs.person] + network.coordination[used].sum())
 
     def worth(rows: NDArray[np.bool_]) -> FloatVector:
-        values = np.empty(len(rows))
-        for i, row in enumerate(rows):
-            key = np.packbits(row).tobytes()
-            if key not in memo:
-                memo[key] = max(0.0, net - cost(row))  # 0 where it cannot deliver
-            values[i] = memo[key]
-        return values
+        # 0 where the coalition cannot deliver
+        return np.array([max(0.0, net - cost(row)) for row in rows], dtype=np.float64)
 
     players = tuple(network.organisations[m].id for m in members)
-    return FunctionGame(players, function=worth)
+    return FunctionGame(players, function=worth), cost
 
 
 def _own_costs(network: Network, formation: Formation, members: list[int]) -> FloatVector:
@@ -328,16 +341,18 @@ def _offer_nucleolus(result: Split, worths: FloatVector, own: FloatVector, net: 
     result.nucleolus_payouts = _payouts(result.organisations, stable, own, net)
 
 
-def _reason(result: Split, i: int, k: int, unique: tuple[SkillNeed, ...], added: Decimal) -> Reason:
-    """Why organisation i matters, from the worth of the consortium without it."""
-    rest = ((1 << k) - 1) ^ (1 << i)
+def _reason(without: float, net: Decimal, unique: tuple[SkillNeed, ...], added: Decimal) -> Reason:
+    """Why a partner matters, from the cheapest delivery by the others (`without`; inf when
+    they cannot deliver) and what the consortium would earn less without it (`added`)."""
     if unique:
         return Reason.ONLY_SUPPLIER
-    if result.costs is not None and not np.isfinite(result.costs[rest]):
+    if not np.isfinite(without):
         return Reason.OTHERS_LACK_HOURS
-    if result.worths is not None and result.worths[rest] <= 0:
+    if without >= float(net):
         return Reason.OTHERS_UNPROFITABLE
-    return Reason.OTHERS_COSTLIER if added > 0 else Reason.OTHERS_SAME_COST
+    if added > 0:
+        return Reason.OTHERS_COSTLIER
+    return Reason.OTHERS_CHEAPER if added < 0 else Reason.OTHERS_SAME_COST
 
 
 def _only_suppliers(
@@ -368,6 +383,8 @@ def explain(
     skills only it brings."""
     assert result.game is not None
     assert result.game.added_value is not None
+    assert result.without is not None
+    net = opportunity.value_after_commission
     payouts = result.nucleolus_payouts if result.recommended == "nucleolus" else result.payouts
     assert payouts is not None
     suppliers = _only_suppliers(network, opportunity, members)
@@ -389,7 +406,7 @@ def explain(
             Explanation(
                 org=org.id,
                 name=org.name,
-                reason=_reason(result, i, len(members), unique, added),
+                reason=_reason(float(result.without[i]), net, unique, added),
                 added_value=added,
                 unique_skills=unique,
                 hours=hours[org.id],  # every partner of a formation has assigned hours

@@ -91,7 +91,8 @@ class PartnerOut(Schema):
     added_value: Decimal
     hours: Decimal
     #: why it matters: only_supplier, others_lack_hours, others_unprofitable,
-    #: others_costlier or others_same_cost (empty on some proposals made before reasons were kept)
+    #: others_costlier, others_same_cost or others_cheaper (empty on some proposals made
+    #: before reasons were kept)
     reason: str
     unique_skills: list[SkillNeedOut]
     explanation: str
