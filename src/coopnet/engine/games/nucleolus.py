@@ -40,17 +40,23 @@ def prenucleolus(values: ArrayLike) -> FloatVector:
 def nucleolus(values: ArrayLike) -> FloatVector:
     """The nucleolus: as the prenucleolus, over imputations (x_i >= v({i}), sum x = v(N)).
 
-    Raises `Undefined` when there are no imputations (sum of v({i}) exceeds v(N)).
+    Raises `Undefined` when there are no imputations (sum of v({i}) exceeds v(N)). When the
+    stand-alone values use up v(N), to within rounding, the one imputation gives each player
+    its stand-alone value.
 
     >>> nucleolus([0, 0, 0, 10, 0, 0, 0, 2]).round(9).tolist()
     [1.0, 1.0, 0.0]
     """
     v, n = as_dense(values)
-    singles = v[1 << np.arange(n)]
-    if singles.sum() > v[-1] + 1e-9 * max(1.0, float(np.abs(v).max())):
+    singles: FloatVector = v[1 << np.arange(n)]
+    shortage = singles.sum() - v[-1]
+    if shortage > 1e-9 * max(1.0, float(np.abs(v).max())):
         raise Undefined(
             "no imputation exists: the players' stand-alone values add up to more than v(N)"
         )
+    if shortage >= 0:
+        # a shortage within the tolerance is rounding, but too much for the LP's bounds
+        return unsigned_zero(singles)
     unit = _unit(v)
     x = _SequentialLP(v / unit, n, imputation=True).solve() * unit
     # the players held at v({i}) in the LPs' units get v({i}) itself, not an ulp below it
