@@ -131,13 +131,15 @@ def _create_user(env):
 def _visit(base: str) -> tuple[bool, list[int | str]]:
     """One browser's visit: sign in through the login form (with its CSRF token), then read
     every page in PAGES. Whether the sign-in landed on the home page, and each request's
-    status (or the error that stood for one: a reset or timed-out connection)."""
+    status (or the error that stood for one: a reset or timed-out connection). The timeout is
+    generous: fifty sign-ins' password hashing queues on two workers, slowly on a loaded machine,
+    and what this test catches is an error or a hang, not slowness."""
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
     outcomes: list[int | str] = []
 
     def get(path: str, data: bytes | None = None) -> tuple[str, str]:
         try:
-            with opener.open(f"{base}{path}", data=data, timeout=20) as response:
+            with opener.open(f"{base}{path}", data=data, timeout=120) as response:
                 outcomes.append(response.status)
                 return response.url, response.read().decode()
         except urllib.error.HTTPError as error:
