@@ -146,3 +146,22 @@ def post_opportunity(consortium_cast, clock):
         )
 
     return post
+
+
+@pytest.fixture
+def form_contract(consortium_cast, post_opportunity, immediate_tasks):
+    """Post an opportunity (by default Outlier's booking system), form its cheapest consortium
+    (Outlier and Partner Co-op) with every partner accepting, and return the contract."""
+    from coopnet.books.models import Contract
+    from coopnet.opportunities import services as opportunities
+
+    def form(**fields):
+        opportunity = post_opportunity(**fields)
+        opportunities.formation_start(actor=consortium_cast["alice"], opportunity_id=opportunity.pk)
+        proposal = opportunity.proposals.order_by("pk").first()
+        for partner in proposal.partners.select_related("organisation"):
+            admin = partner.organisation.memberships.filter(role="admin").first().user
+            opportunities.proposal_decide(actor=admin, proposal_id=proposal.pk, accept=True)
+        return Contract.objects.get(proposal=proposal)
+
+    return form

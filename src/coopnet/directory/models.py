@@ -106,3 +106,22 @@ class NetworkSettings(models.Model):
         default=0,
         validators=[MinValueValidator(0), MaxValueValidator(0.5)],
     )
+
+
+class Reservation(models.Model):
+    """Hours of a person's capacity held by running work (a contract's assignments): formation
+    counts only the hours not reserved. Private to the person's organisation, like the hours.
+    `holder` names what holds them (e.g. "contract:12"), so that it can release them."""
+
+    access = Rule(owner="person__organisation")
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="reservations")
+    holder = models.CharField(max_length=40, db_index=True)
+    hours = models.DecimalField(validators=[MinValueValidator(0)], **HOURS)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "holder"], name="one_reservation_per_holder"),
+            models.CheckConstraint(condition=models.Q(hours__gt=0), name="reservation_hours"),
+        ]

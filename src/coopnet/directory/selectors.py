@@ -3,13 +3,21 @@ anything outside gets Http404, never 403, so an outsider cannot even learn that 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 from django.http import Http404
 
 from coopnet.common.access import ADMIN, CHANGE, VIEW, User, get_or_404, may
-from coopnet.directory.models import Membership, NetworkSettings, Organisation, Person, PersonSkill
+from coopnet.directory.models import (
+    Membership,
+    NetworkSettings,
+    Organisation,
+    Person,
+    PersonSkill,
+    Reservation,
+)
 
 
 def memberships(user: User) -> QuerySet[Membership]:
@@ -86,3 +94,13 @@ def current_commission() -> Decimal:
     """The commission rate new opportunities are posted with (0 until the coordinator sets it)."""
     rate = NetworkSettings.objects.order_by("pk").values_list("commission", flat=True).first()
     return Decimal(rate or 0)
+
+
+def reserved_hours(person_ids: Iterable[int]) -> dict[int, Decimal]:
+    """Each person's hours held by running work (`Reservation`), for formation only: private."""
+    rows = (
+        Reservation.objects.filter(person_id__in=list(person_ids))
+        .values("person_id")
+        .annotate(total=Sum("hours"))
+    )
+    return {row["person_id"]: row["total"] for row in rows}

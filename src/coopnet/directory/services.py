@@ -3,6 +3,7 @@ organisation), validates everything before saving anything, and runs in one tran
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -19,7 +20,14 @@ from django.utils.http import urlsafe_base64_encode
 
 from coopnet.common.access import ADMIN, User
 from coopnet.directory import selectors
-from coopnet.directory.models import Membership, Organisation, Person, PersonSkill, Skill
+from coopnet.directory.models import (
+    Membership,
+    Organisation,
+    Person,
+    PersonSkill,
+    Reservation,
+    Skill,
+)
 from coopnet.directory.selectors import organisation_for_admin, person_for_member
 from coopnet.directory.signals import skills_changed
 
@@ -212,3 +220,19 @@ def member_invite(
         Membership.objects.create(user=user, organisation=organisation, role=role)
     invitation_send(inviter=actor, user=user, organisation=organisation, site_url=site_url)
     return user
+
+
+def hours_reserve(*, holder: str, hours: Mapping[int, Decimal]) -> None:
+    """Hold `hours` of each person (by id) for `holder` (e.g. "contract:12"), which must not
+    hold any yet. Called by the apps that commit people to work, inside their transaction."""
+    Reservation.objects.bulk_create(
+        Reservation(person_id=person_id, holder=holder, hours=amount)
+        for person_id, amount in hours.items()
+        if amount > 0
+    )
+
+
+def hours_release(*, holder: str) -> int:
+    """Give back every hour `holder` held; how many people's reservations ended."""
+    deleted, _ = Reservation.objects.filter(holder=holder).delete()
+    return deleted

@@ -5,6 +5,7 @@ organisation and to the partner that declined it only. Anything else gets Http40
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -12,7 +13,7 @@ from django.http import Http404
 
 from coopnet.common.access import User
 from coopnet.directory.models import Membership, Organisation, PersonSkill
-from coopnet.directory.selectors import memberships
+from coopnet.directory.selectors import memberships, reserved_hours
 from coopnet.engine import network as engine
 from coopnet.opportunities.models import (
     Assignment,
@@ -127,7 +128,8 @@ def declined_partners(opportunity: Opportunity) -> QuerySet[Organisation]:
 def engine_inputs(opportunity: Opportunity) -> tuple[engine.Network, engine.Opportunity]:
     """The engine's view of the network for `opportunity`: every person holding at least one
     required skill, with their private hours and rates, except in organisations that declined
-    an earlier proposal for it. For the formation task only: what it returns must never be
+    an earlier proposal for it. A person's hours are those not reserved by a running contract.
+    For the formation task only: what it returns must never be
     shown to a user."""
     requirements = list(opportunity.requirements.select_related("skill"))
     slugs = {r.skill.slug for r in requirements}
@@ -143,14 +145,16 @@ def engine_inputs(opportunity: Opportunity) -> tuple[engine.Network, engine.Oppo
         skills.setdefault(person.pk, {})[holding.skill.slug] = holding.level
         people[person.pk] = person
         organisations[person.organisation.slug] = person.organisation
+    reserved = reserved_hours(people)
     network = engine.Network(
         tuple(
             engine.Organisation(slug, org.name, org.coordination_cost)
             for slug, org in organisations.items()
         ),
         tuple(
-            engine.Person(str(pk), p.organisation.slug, skills[pk], p.hours_available, p.cost_rate)
+            engine.Person(str(pk), p.organisation.slug, skills[pk], free, p.cost_rate)
             for pk, p in people.items()
+            for free in [max(Decimal(0), p.hours_available - reserved.get(pk, Decimal(0)))]
         ),
     )
     wanted = tuple(engine.Requirement(r.skill.slug, r.min_level, r.hours) for r in requirements)

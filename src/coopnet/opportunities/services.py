@@ -28,6 +28,7 @@ from coopnet.opportunities.models import (
     ProposalPartner,
     Requirement,
 )
+from coopnet.opportunities.signals import consortium_formed
 from coopnet.opportunities.tasks import formation_run
 
 NOT_ADMIN = "Only an admin of the posting organisation can do this."
@@ -188,4 +189,6 @@ def proposal_decide(*, actor: User, proposal_id: int, accept: bool) -> Proposal:
         proposal.opportunity.status = Opportunity.FORMED
         proposal.opportunity.save(update_fields=["status"])
     proposal.save(update_fields=["status"])
+    if proposal.status == Proposal.FORMED:
+        consortium_formed.send(sender=Proposal, proposal=proposal)
     return proposal

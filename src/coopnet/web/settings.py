@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "coopnet.network",
     "coopnet.sharedservices",
     "coopnet.mentoring",
+    "coopnet.books",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,146 @@
+"""The contract after formation: frozen split, reserved hours, milestones, invoices, payments,
+payouts and cancellation, through the services."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db.models import Sum
+from django.http import Http404
+from instants import TODAY
+
+from coopnet.books import selectors, services, settlement
+from coopnet.books.models import Contract, Invoice, JournalEntry, Posting
+from coopnet.directory.models import Reservation
+from coopnet.opportunities import selectors as opportunity_selectors
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("immediate_tasks", "clock")]
+
+
+def test_forming_freezes_the_split_and_reserves_the_hours(form_contract, consortium_cast):
+    contract = form_contract()
+    proposal = contract.proposal
+    assert contract.status == Contract.RUNNING
+    assert contract.value == Decimal("12000")
+    assert contract.commission == Decimal("600.00")
+    shares = {s.organisation.slug: s.payout for s in contract.shares.all()}
+    assert shares == {p.organisation.slug: p.payout for p in proposal.partners.all()}
+    assert sum(shares.values()) + contract.commission == contract.value
+    reserved = Reservation.objects.filter(holder=contract.holder).aggregate(total=Sum("hours"))
+    assert reserved["total"] == Decimal("60")
+    assert [(m.title, m.amount) for m in contract.milestones.all()] == [
+        ("Delivery", Decimal("12000"))
+    ]
+
+
+def test_formation_counts_only_hours_not_reserved(form_contract, consortium_cast):
+    contract = form_contract()
+    network, _ = opportunity_selectors.engine_inputs(contract.opportunity)
+    ada = next(p for p in network.people if p.id == str(consortium_cast["person"].pk))
+    assert ada.hours == consortium_cast["person"].hours_available - Decimal("40")
+
+
+def test_delivery_invoices_the_client_and_payment_falls_due_in_proportion(
+    form_contract, consortium_cast, coordinator
+):
+    contract = form_contract()
+    milestone = contract.milestones.get()
+    invoice = services.milestone_deliver(actor=consortium_cast["alice"], milestone_id=milestone.pk)
+    assert invoice.number == 1
+    assert invoice.gross == Decimal("12000")
+    contract.refresh_from_db()
+    assert contract.status == Contract.COMPLETED
+    assert not Reservation.objects.filter(holder=contract.holder).exists()
+    settlement.payment_record(actor=coordinator, invoice_id=invoice.pk, amount="4000")
+    settlement.payment_record(actor=coordinator, invoice_id=invoice.pk, amount="8000")
+    assert selectors.invoice_outstanding(invoice) == 0
+    for share in contract.shares.all():
+        owed = selectors.statement(coordinator, share.organisation.slug).balance
+        assert owed == share.payout
+    commission = Posting.objects.filter(account__name="Income:Commission").aggregate(
+        t=Sum("amount")
+    )
+    assert -selectors.cents(commission["t"]) == contract.commission
+    run = settlement.payout_run(actor=coordinator)
+    assert {p.organisation.slug: p.amount for p in run.payouts.all()} == {
+        s.organisation.slug: s.payout for s in contract.shares.all()
+    }
+    assert selectors.cents(Posting.objects.aggregate(t=Sum("amount"))["t"]) == 0
+    assert settlement.payout_run(actor=coordinator) is None
+
+
+def test_overpayment_is_refused(form_contract, consortium_cast, coordinator):
+    contract = form_contract()
+    invoice = services.milestone_deliver(
+        actor=consortium_cast["alice"], milestone_id=contract.milestones.get().pk
+    )
+    with pytest.raises(ValidationError) as caught:
+        settlement.payment_record(actor=coordinator, invoice_id=invoice.pk, amount="12000.01")
+    assert "amount" in caught.value.message_dict
+
+
+def test_cancelling_after_invoicing_needs_a_credit_note(
+    form_contract, consortium_cast, coordinator
+):
+    contract = form_contract()
+    invoice = services.milestone_deliver(
+        actor=consortium_cast["alice"], milestone_id=contract.milestones.get().pk
+    )
+    Contract.objects.filter(pk=contract.pk).update(status=Contract.RUNNING)
+    with pytest.raises(ValidationError):
+        services.contract_cancel(
+            actor=consortium_cast["alice"], contract_id=contract.pk, reason="x"
+        )
+    note = settlement.credit_note_issue(
+        actor=coordinator, invoice_id=invoice.pk, reason="Client withdrew"
+    )
+    assert note.number == 2
+    assert note.gross == -invoice.gross
+    services.contract_cancel(
+        actor=consortium_cast["alice"], contract_id=contract.pk, reason="Client withdrew"
+    )
+    assert selectors.cents(Posting.objects.aggregate(t=Sum("amount"))["t"]) == 0
+
+
+def test_a_competitor_gets_404(form_contract, consortium_cast):
+    contract = form_contract()
+    with pytest.raises(Http404):
+        selectors.contract_for_user(consortium_cast["charlie"], contract.pk)
+    with pytest.raises(Http404):
+        selectors.statement(consortium_cast["charlie"], "outlier")
+
+
+def test_posted_rows_cannot_be_changed(form_contract, consortium_cast):
+    from django.db import IntegrityError, transaction
+
+    contract = form_contract()
+    services.milestone_deliver(
+        actor=consortium_cast["alice"], milestone_id=contract.milestones.get().pk
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Posting.objects.update(amount=Decimal("1"))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Invoice.objects.update(net=Decimal("1"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_database_refuses_an_unbalanced_entry(form_contract, consortium_cast):
+    from django.db import IntegrityError, connection, transaction
+
+    from coopnet.books.models import Account
+
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "the balance is the service layer's on SQLite (a deferred trigger on PostgreSQL)"
+        )
+    bank = Account.objects.create(name="Assets:Bank", opened=TODAY)
+
+    def unbalanced():
+        with transaction.atomic():
+            entry = JournalEntry.objects.create(date=TODAY, kind=JournalEntry.PAYOUT, narration="x")
+            Posting.objects.create(entry=entry, account=bank, amount=Decimal("5"))
+            Posting.objects.create(entry=entry, account=bank, amount=Decimal("-4.99"))
+
+    with pytest.raises(IntegrityError, match="does not balance"):
+        unbalanced()
+    assert not JournalEntry.objects.exists()
