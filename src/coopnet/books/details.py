@@ -6,6 +6,7 @@ format, bank code) with schwifty before anything is saved."""
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -92,7 +93,7 @@ def books_settings_set(*, actor: User, **changes: Any) -> BooksSettings:
     coordinator_only(actor)
     found = books_settings()
     errors: dict[str, str] = {}
-    cleaners = {
+    cleaners: dict[str, Callable[[Any], Any]] = {
         "vat_rate": lambda v: _rate(errors, v),
         "legal_name": lambda v: parse_text(errors, "legal_name", v, 200, required=False),
         "address": lambda v: parse_text(errors, "address", v, 1000, required=False),
