@@ -4,7 +4,7 @@ payouts and cancellation, through the services."""
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Sum
 from django.http import Http404
 from instants import TODAY
@@ -144,3 +144,86 @@ def test_the_database_refuses_an_unbalanced_entry(form_contract, consortium_cast
     with pytest.raises(IntegrityError, match="does not balance"):
         unbalanced()
     assert not JournalEntry.objects.exists()
+
+
+def test_hours_committed_elsewhere_are_not_promised_twice(
+    form_contract, consortium_cast, post_opportunity
+):
+    """Ada (Outlier's only Elixir person) is proposed for two opportunities at once; once one
+    contract holds her hours, the other cannot be formed on the same hours."""
+    from coopnet.opportunities import services as opportunities
+
+    ada = consortium_cast["person"]
+    first = post_opportunity(title="First")
+    second = post_opportunity(title="Second")
+    for opportunity in (first, second):
+        opportunities.formation_start(actor=consortium_cast["alice"], opportunity_id=opportunity.pk)
+    hours = ada.hours_available
+    ada.hours_available = Decimal("60")  # enough for one 40-hour plan, not two
+    ada.save(update_fields=["hours_available"])
+
+    def accept_all(opportunity):
+        proposal = opportunity.proposals.order_by("pk").first()
+        for partner in proposal.partners.select_related("organisation"):
+            admin = partner.organisation.memberships.filter(role="admin").first().user
+            opportunities.proposal_decide(actor=admin, proposal_id=proposal.pk, accept=True)
+
+    accept_all(first)
+    with pytest.raises(ValidationError, match="committed to another contract"):
+        accept_all(second)
+    assert Contract.objects.count() == 1
+    assert hours > 0
+
+
+def test_milestones_must_add_up_to_the_value(form_contract, consortium_cast):
+    contract = form_contract()
+    alice = consortium_cast["alice"]
+    with pytest.raises(ValidationError) as caught:
+        services.milestones_set(
+            actor=alice,
+            contract_id=contract.pk,
+            milestones=[{"title": "Design", "amount": "5000"}, {"title": "", "amount": "0"}],
+        )
+    assert set(caught.value.message_dict) == {"milestones[1].title", "milestones[1].amount"}
+    with pytest.raises(ValidationError, match=r"add up to 11000\.00"):
+        services.milestones_set(
+            actor=alice,
+            contract_id=contract.pk,
+            milestones=[
+                {"title": "Design", "amount": "5000"},
+                {"title": "Build", "amount": "6000"},
+            ],
+        )
+    services.milestones_set(
+        actor=alice,
+        contract_id=contract.pk,
+        milestones=[
+            {"title": "Design", "amount": "4000.01"},
+            {"title": "Build", "amount": "7999.99"},
+        ],
+    )
+    first, second = contract.milestones.all()
+    invoice = services.milestone_deliver(actor=alice, milestone_id=first.pk)
+    parts = {(p.kind, p.organisation_id): p.amount for p in invoice.parts.all()}
+    assert sum(parts.values()) == Decimal("4000.01")
+    assert parts["commission", None] == Decimal("200.00")  # 600 x 4000.01 / 12000, to the cent
+    with pytest.raises(ValidationError, match="cannot change"):
+        services.milestones_set(
+            actor=alice, contract_id=contract.pk, milestones=[{"title": "All", "amount": "12000"}]
+        )
+    last = services.milestone_deliver(actor=alice, milestone_id=second.pk)
+    shares = {s.organisation_id: s.payout for s in contract.shares.all()}
+    for part in last.parts.filter(kind="share"):
+        assert parts["share", part.organisation_id] + part.amount == shares[part.organisation_id]
+
+
+def test_only_the_posters_admin_delivers(form_contract, consortium_cast):
+    contract = form_contract()
+    milestone = contract.milestones.get()
+    with pytest.raises(PermissionDenied):
+        services.milestone_deliver(actor=consortium_cast["pat"], milestone_id=milestone.pk)
+    with pytest.raises(PermissionDenied):
+        services.milestone_deliver(actor=consortium_cast["bob"], milestone_id=milestone.pk)
+    with pytest.raises(Http404):
+        services.milestone_deliver(actor=consortium_cast["charlie"], milestone_id=milestone.pk)
+    assert not Invoice.objects.exists()
