@@ -86,3 +86,15 @@ def current_commission() -> Decimal:
     """The commission rate new opportunities are posted with (0 until the coordinator sets it)."""
     rate = NetworkSettings.objects.order_by("pk").values_list("commission", flat=True).first()
     return Decimal(rate or 0)
+
+
+def network_settings() -> NetworkSettings:
+    """The network's settings row (unsaved defaults, no commission, until the coordinator sets
+    them): the commission policy, the finder's fee and the exemptions new opportunities take."""
+    return NetworkSettings.objects.order_by("pk").first() or NetworkSettings()
+
+
+def commission_exempt(organisation: Organisation) -> bool:
+    """Is `organisation` exempt from the commission by name (not by its first contracts)?"""
+    row = NetworkSettings.objects.order_by("pk").first()
+    return row is not None and row.commission_exempt.filter(pk=organisation.pk).exists()
