@@ -186,7 +186,7 @@ def _chart(opportunity: Opportunity, partners: list[ProposalPartner]) -> Chart:
     if commission := opportunity.commission_amount:
         bars.append(Bar("Network commission", commission, "commission"))
     if (finder := opportunity.finder_amount) and opportunity.finder is not None:
-        bars.append(Bar(f"Finder's fee: {opportunity.finder.name}", finder, "finder"))
+        bars.append(Bar(f"Finder: {opportunity.finder.name}", finder, "finder"))
     bars += [Bar(p.organisation.name, p.payout, "payout") for p in partners]
     return Chart(bars)
 
