@@ -230,8 +230,8 @@ def _percent(rate: Decimal) -> str:
 
 
 def _commission_terms(opportunity: Opportunity) -> str:
-    """How the commission is reckoned: "5% of the value", or the whole policy ("5% of the
-    value plus £250.00, at least £500.00, at most £5,000.00"), in the network's currency."""
+    """How the commission is reckoned, in the network's currency: "5% of the value", or the
+    whole policy: the rate, plus the flat amount, at least the minimum, at most the maximum."""
     words = f"{_percent(opportunity.commission)} of the value"
     if opportunity.commission_flat:
         words += f" plus {network_money(opportunity.commission_flat)}"
