@@ -157,7 +157,8 @@ def form_contract(consortium_cast, post_opportunity, immediate_tasks):
 
     def form(**fields):
         opportunity = post_opportunity(**fields)
-        opportunities.formation_start(actor=consortium_cast["alice"], opportunity_id=opportunity.pk)
+        poster = consortium_cast[fields.get("actor", "alice")]
+        opportunities.formation_start(actor=poster, opportunity_id=opportunity.pk)
         proposal = opportunity.proposals.order_by("pk").first()
         for partner in proposal.partners.select_related("organisation"):
             admin = partner.organisation.memberships.filter(role="admin").first().user

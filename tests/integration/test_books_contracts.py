@@ -227,3 +227,30 @@ def test_only_the_posters_admin_delivers(form_contract, consortium_cast):
     with pytest.raises(Http404):
         services.milestone_deliver(actor=consortium_cast["charlie"], milestone_id=milestone.pk)
     assert not Invoice.objects.exists()
+
+
+def test_a_finder_outside_the_consortium_is_paid_its_fee(
+    form_contract, consortium_cast, coordinator
+):
+    """Distant brings the client (it posts the opportunity; its finder's fee is 2% of
+    £12,000) but is not a partner: the fee falls due to it as the client pays, as the partners'
+    shares do."""
+    from coopnet.directory.models import NetworkSettings
+
+    NetworkSettings.objects.update(finder_rate=Decimal("0.02"))
+    contract = form_contract(actor="dee", organisation="distant")
+    partners = {s.organisation.slug for s in contract.shares.all()}
+    assert "distant" not in partners
+    assert contract.finder.slug == "distant"
+    assert contract.finder_fee == Decimal("240.00")
+    shares = sum(s.payout for s in contract.shares.all())
+    assert shares + contract.commission + contract.finder_fee == contract.value
+    invoice = services.milestone_deliver(
+        actor=consortium_cast["dee"], milestone_id=contract.milestones.get().pk
+    )
+    settlement.payment_record(actor=coordinator, invoice_id=invoice.pk, amount="6000")
+    assert selectors.statement(coordinator, "distant").balance == Decimal("120.00")
+    settlement.payment_record(actor=coordinator, invoice_id=invoice.pk, amount="6000")
+    assert selectors.statement(coordinator, "distant").balance == Decimal("240.00")
+    for share in contract.shares.all():
+        assert selectors.statement(coordinator, share.organisation.slug).balance == share.payout

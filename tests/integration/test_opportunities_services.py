@@ -12,6 +12,7 @@ from instants import TODAY
 from coopnet.common.amounts import REQUIRED
 from coopnet.directory import services as directory
 from coopnet.directory.models import NetworkSettings
+from coopnet.engine.network import CommissionPolicy, FinderFee
 from coopnet.opportunities import formation, selectors, services
 from coopnet.opportunities.models import (
     Assignment,
@@ -126,7 +127,8 @@ def test_engine_sees_only_people_with_a_required_skill(consortium_cast, post_opp
     assert len(people) == 5  # Ada, Grace, Linus, Rita, Dora; not the Pythonista
     ada = people[str(consortium_cast["person"].pk)]
     assert (ada.org, ada.skills, ada.cost_rate) == ("outlier", {"elixir": 4}, Decimal("77.71"))
-    assert opportunity.commission == Decimal("0.05")
+    assert opportunity.commission == CommissionPolicy(Decimal("0.05"))
+    assert opportunity.finder == FinderFee("outlier")  # the poster brought the client, no fee
     assert [(r.skill, r.min_level, r.hours) for r in opportunity.requirements] == [
         ("elixir", 4, Decimal("40")),
         ("ux-design", 3, Decimal("20")),

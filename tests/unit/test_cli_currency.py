@@ -95,8 +95,10 @@ def test_json_money_stays_numbers_and_only_the_words_change(capsys, files):
     pounds_doc, euros_doc = json.loads(pounds), json.loads(euros)
     pounds_text = {k: v.pop("text") for k, v in pounds_doc["explanations"].items()}
     euros_text = {k: v.pop("text") for k, v in euros_doc["explanations"].items()}
+    pounds_top, euros_top = pounds_doc.pop("off_the_top"), euros_doc.pop("off_the_top")
     assert euros_doc == pounds_doc
     assert euros_text["a"] == pounds_text["a"].replace("£", "€")
+    assert euros_top == pounds_top.replace("£", "€")
 
 
 BAD_CODE = "{}: {!r} is not an ISO 4217 currency code (e.g. GBP, EUR, USD)\n"

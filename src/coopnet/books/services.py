@@ -73,8 +73,7 @@ def contract_create(*, proposal: Proposal) -> Contract:
     """Freeze the proposal's split as a contract, one milestone for its whole value on
     delivery, and reserve its people's hours. Runs inside the acceptance's transaction."""
     opportunity = proposal.opportunity
-    finder = getattr(opportunity, "finder", None)
-    finder_fee = Decimal(getattr(opportunity, "finder_amount", 0) or 0) if finder else Decimal(0)
+    finder, finder_fee = opportunity.finder, opportunity.finder_amount
     partners = list(proposal.partners.select_related("organisation"))
     total = sum((p.payout for p in partners), opportunity.commission_amount + finder_fee)
     if total != opportunity.value:

@@ -21,7 +21,13 @@ from coopnet.cli.options import (
     load,
     out,
 )
-from coopnet.cli.report import explanation_text, formation_json, skill_sharing_json, split_json
+from coopnet.cli.report import (
+    explanation_text,
+    formation_json,
+    off_the_top_text,
+    skill_sharing_json,
+    split_json,
+)
 from coopnet.cli.tables import formation_table, split_table
 from coopnet.engine.fairshare import Split, split
 from coopnet.engine.formation import Formation, Uncovered, form, form_with_skill_sharing
@@ -143,22 +149,32 @@ def split_command(
     net, opp = load(network, opportunity)
     with err.status("Forming the consortium and computing every coalition's worth…"):
         result = split(net, opp, samples=samples, seed=seed, time_limit=time_limit)
+    finder = _finder_name(net, result)
     if as_json:
-        emit_json(split_json(result, money))
+        emit_json(split_json(result, money, finder))
     elif result.status == "infeasible":
         _print_infeasible(result.formation.uncovered, with_hours=False)
     elif result.status == "unprofitable":
         assert result.shortfall is not None
         out.print(
             f"[bold]unprofitable[/bold]: the cheapest delivery costs {money(result.shortfall)} "
-            "more than the value after commission"
+            "more than the value after what is taken off the top"
         )
+        out.print(off_the_top_text(result, money, finder))
     else:
-        _print_split(result, money)
+        _print_split(result, money, finder)
 
 
-def _print_split(result: Split, money: Currency) -> None:
+def _finder_name(net: Network, result: Split) -> str | None:
+    """The name of the organisation that brought the client (checked to be in the network)."""
+    if result.finder is None:
+        return None
+    return net.organisations[net.org_index[result.finder]].name
+
+
+def _print_split(result: Split, money: Currency, finder: str | None) -> None:
     out.print(split_table(result, money))
+    out.print(off_the_top_text(result, money, finder))
     out.print(
         "Stable: the Shapley split is in the core."
         if result.recommended == "shapley"

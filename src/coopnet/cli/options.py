@@ -38,7 +38,8 @@ def emit_json(document: dict[str, Any]) -> None:
 
 def load(network: Path, opportunity: Path) -> tuple[Network, Opportunity]:
     """A network file and an opportunity file (spec §2), checked."""
-    return parse_network(read_json(network)), parse_opportunity(read_json(opportunity))
+    net = parse_network(read_json(network))
+    return net, parse_opportunity(read_json(opportunity), net.org_index)
 
 
 def ids(text: str | None) -> list[str] | None:

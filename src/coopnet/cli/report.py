@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from coopnet.cli.currency import Currency
-from coopnet.common.explanations import payout_parts, why
+from coopnet.common.explanations import off_the_top, payout_parts, why
 from coopnet.engine.fairshare import Explanation, Split
 from coopnet.engine.formation import Formation, SkillSharing
 from coopnet.engine.games import CoreCheck, GameReport
@@ -118,15 +118,19 @@ def formation_json(formation: Formation) -> dict[str, Any]:
     return out
 
 
-def split_json(result: Split, money: Currency) -> dict[str, Any]:
-    """`coopnet split --json` (spec §2): the payouts, the game, and each partner's explanation
-    (facts, and the words in `money`'s currency)."""
+def split_json(result: Split, money: Currency, finder_name: str | None = None) -> dict[str, Any]:
+    """`coopnet split --json` (spec §2, §4): what is taken off the top, the payouts, the game,
+    and each partner's explanation (facts, and the words in `money`'s currency)."""
     out: dict[str, Any] = {
         "status": result.status,
         "organisations": list(result.organisations),
         "value": _decimal(result.value),
         "commission_amount": _decimal(result.commission_amount),
     }
+    if result.finder is not None:
+        out["finder"] = result.finder
+        out["finder_amount"] = _decimal(result.finder_amount)
+    out["off_the_top"] = off_the_top_text(result, money, finder_name)
     if result.status == "infeasible":
         out["uncovered"] = formation_json(result.formation)["uncovered"]
         return out
@@ -159,6 +163,12 @@ def _split_game_json(report: GameReport) -> dict[str, Any]:
         },
         "added_value": game["added_value"],
     }
+
+
+def off_the_top_text(result: Split, money: Currency, finder_name: str | None = None) -> str:
+    """The commission and the finder's fee (named `finder_name`, else by its id) in words."""
+    finder = None if result.finder is None else finder_name or result.finder
+    return off_the_top(result.value, result.commission_amount, result.finder_amount, finder, money)
 
 
 def explanation_json(e: Explanation, money: Currency) -> dict[str, Any]:

@@ -54,7 +54,10 @@ def resilience_command(
     raw = read_json(network)
     net = parse_network(raw)
     options = parse_mentoring(raw, net)
-    opps = [parse_opportunity(read_json(path)) for path in [*(opportunities or []), *(more or [])]]
+    opps = [
+        parse_opportunity(read_json(path), net.org_index)
+        for path in [*(opportunities or []), *(more or [])]
+    ]
     if not session_hours > 0 or session_hours == float("inf"):
         raise BadInput(f"--session-hours: {session_hours} must be a positive number")
     with err.status(f"Mapping the skills of {len(net.people):,} people…"):

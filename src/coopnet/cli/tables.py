@@ -68,9 +68,10 @@ def split_table(result: Split, money: Currency) -> Table:
     hours and its coordination) plus its share of the surplus, to the cent; beside it, the other
     split's payout when the Shapley split is not in the core."""
     solution = result.explanations[0].solution if result.explanations else result.recommended
+    finder = "" if result.finder is None else f", finder's fee {money(result.finder_amount)}"
     table = Table(
-        title=f"Split of {money(result.value)} (commission {money(result.commission_amount)}): "
-        f"the {SOLUTION_NAMES.get(solution, solution)} split",
+        title=f"Split of {money(result.value)} (commission {money(result.commission_amount)}"
+        f"{finder}): the {SOLUTION_NAMES.get(solution, solution)} split",
         title_justify="left",
     )
     other = _other_payouts(result, solution)

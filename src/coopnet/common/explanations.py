@@ -65,6 +65,29 @@ def why(
     return f"Without {name} the consortium would earn {money(added_value)} less: {because}"
 
 
+def off_the_top(
+    value: Decimal,
+    commission: Decimal,
+    finder_fee: Decimal,
+    finder: str | None,
+    money: Money,
+) -> str:
+    """What is taken off the top of the value before the partners share it (spec §4): the
+    network's commission and, when someone brought the client, its finder's fee.
+
+    >>> print(off_the_top(Decimal(45000), Decimal(2500), Decimal(900), "Loom", "£{:,.2f}".format))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    Taken off the top of £45,000.00: the network's commission, £2,500.00, and a finder's fee of
+    £900.00 to Loom, which brought the client; the partners share £41,600.00.
+    """
+    taken = f"Taken off the top of {money(value)}: the network's commission, {money(commission)}"
+    if finder is not None:
+        taken += (
+            f", and a finder's fee of {money(finder_fee)} to {finder}, which brought the client"
+        )
+    return f"{taken}; the partners share {money(value - commission - finder_fee)}."
+
+
 def payout_parts(
     payout: Decimal,
     own_cost: Decimal,

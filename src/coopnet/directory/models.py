@@ -13,6 +13,7 @@ from django.db import models
 
 from coopnet.common.access import ADMIN, MEMBER, ROLES, Rule
 from coopnet.common.amounts import HOURS, MONEY
+from coopnet.engine.network import CommissionPolicy, FinderFee
 
 
 class Organisation(models.Model):
@@ -97,8 +98,10 @@ class PersonSkill(models.Model):
         ]
 
 
-class NetworkSettings(models.Model):
-    """One row: the network-wide settings the coordinator controls."""
+class CommissionTerms(models.Model):
+    """The commission policy and the finder's fee (spec §4): the network's, in its settings,
+    and each opportunity's own copy, frozen when it is posted. A rate of 0.05 is 5%; amounts
+    are in the network's currency; no maximum is None."""
 
     commission = models.DecimalField(
         max_digits=5,
@@ -106,6 +109,61 @@ class NetworkSettings(models.Model):
         default=0,
         validators=[MinValueValidator(0), MaxValueValidator(0.5)],
     )
+    commission_flat = models.DecimalField(default=0, validators=[MinValueValidator(0)], **MONEY)
+    commission_min = models.DecimalField(default=0, validators=[MinValueValidator(0)], **MONEY)
+    commission_max = models.DecimalField(
+        null=True, blank=True, validators=[MinValueValidator(0)], **MONEY
+    )
+    #: the finder's fee: a rate of the value or a flat amount (one of the two, or neither)
+    finder_rate = models.DecimalField(
+        max_digits=5,
+        decimal_places=4,
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(0.5)],
+    )
+    finder_flat = models.DecimalField(default=0, validators=[MinValueValidator(0)], **MONEY)
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(commission_max__isnull=True)
+                | models.Q(commission_min__lte=models.F("commission_max")),
+                name="%(app_label)s_%(class)s_commission_min_max",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(finder_rate=0) | models.Q(finder_flat=0),
+                name="%(app_label)s_%(class)s_finder_rate_or_flat",
+            ),
+        ]
+
+    def commission_policy(self) -> CommissionPolicy:
+        """The engine's policy: rate x value + flat, within min and max."""
+        return CommissionPolicy(
+            rate=self.commission,
+            flat=self.commission_flat,
+            minimum=self.commission_min or None,
+            maximum=self.commission_max,
+        )
+
+    def finder_fee(self, organisation: str) -> FinderFee:
+        """The engine's finder's fee, to `organisation` (its slug)."""
+        return FinderFee(organisation, rate=self.finder_rate, flat=self.finder_flat)
+
+
+#: the fields of `CommissionTerms` the commission is computed from, and the finder's fee from
+COMMISSION_TERMS = ("commission", "commission_flat", "commission_min", "commission_max")
+FINDER_TERMS = ("finder_rate", "finder_flat")
+
+
+class NetworkSettings(CommissionTerms):
+    """One row: the network-wide settings the coordinator controls. Opportunities copy the
+    commission policy and the finder's fee when they are posted (exemptions applied)."""
+
+    #: organisations whose opportunities carry no commission
+    commission_exempt = models.ManyToManyField(Organisation, blank=True, related_name="+")
+    #: an organisation's first N formed opportunities carry no commission
+    commission_free_contracts = models.PositiveIntegerField(default=0)
 
 
 class Reservation(models.Model):

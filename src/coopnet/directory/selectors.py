@@ -104,3 +104,15 @@ def reserved_hours(person_ids: Iterable[int]) -> dict[int, Decimal]:
         .annotate(total=Sum("hours"))
     )
     return {row["person_id"]: row["total"] for row in rows}
+
+
+def network_settings() -> NetworkSettings:
+    """The network's settings row (unsaved defaults, no commission, until the coordinator sets
+    them): the commission policy, the finder's fee and the exemptions new opportunities take."""
+    return NetworkSettings.objects.order_by("pk").first() or NetworkSettings()
+
+
+def commission_exempt(organisation: Organisation) -> bool:
+    """Is `organisation` exempt from the commission by name (not by its first contracts)?"""
+    row = NetworkSettings.objects.order_by("pk").first()
+    return row is not None and row.commission_exempt.filter(pk=organisation.pk).exists()

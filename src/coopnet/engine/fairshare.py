@@ -1,10 +1,12 @@
 """The consortium game and the fair split of a contract's value (spec §2).
 
 Players are the organisations of the formed consortium K. The worth of a coalition S is
-v(S) = max(0, value after commission - cost(S)), where cost(S) is the optimal cost of delivering
-with S's people alone. Rather than solving 2^|K| MILPs, the game is computed exactly from what a
-coalition's optimum is made of: the organisations T it actually uses pay their coordination
-costs plus the cheapest transport of hours among their people, F(T), an LP. So
+v(S) = max(0, distributable - cost(S)), where cost(S) is the optimal cost of delivering with S's
+people alone and the distributable value is the value less what is taken off the top: the
+network's commission and the finder's fee (spec §4). Rather than solving 2^|K| MILPs, the game
+is computed exactly from what a coalition's optimum is made of: the organisations T it actually
+uses pay their coordination costs plus the cheapest transport of hours among their people,
+F(T), an LP. So
 
     cost(S) = min over T within S (and within the cap on organisations) of coord(T) + F(T),
 
@@ -79,6 +81,9 @@ class Split:
     formation: Formation
     value: Decimal
     commission_amount: Decimal
+    #: the finder's fee, to `finder` (an organisation id; None when nobody is named)
+    finder_amount: Decimal = Decimal("0.00")
+    finder: str | None = None
     organisations: tuple[str, ...] = ()
     game: GameReport | None = None
     payouts: dict[str, Decimal] = field(default_factory=dict)
@@ -141,8 +146,8 @@ def _transport_costs(
 
 
 def consortium_worths(opportunity: Opportunity, costs: FloatVector) -> FloatVector:
-    """v(S) = max(0, value after commission - cost(S)); 0 where S cannot deliver."""
-    net = float(opportunity.value_after_commission)
+    """v(S) = max(0, distributable - cost(S)); 0 where S cannot deliver."""
+    net = float(opportunity.distributable)
     worths = np.where(np.isfinite(costs), np.maximum(0.0, net - costs), 0.0)
     worths[0] = 0.0
     return unsigned_zero(worths)
@@ -172,9 +177,9 @@ def split_plan(
     """Share the value of a given plan (an alternative to the cheapest: fewest organisations,
     or skill sharing) among its organisations. Every smaller coalition is worth what it could
     earn delivering alone, as in `split`; the whole consortium delivers this plan, so it is
-    worth the value after commission less the plan's cost. Each partner's payout is then its
+    worth the distributable value less the plan's cost. Each partner's payout is then its
     own cost in this plan (its learners' and supervisors' hours included) plus its share, and
-    the payouts add up to the value after commission."""
+    the payouts add up to the distributable value (the value less commission and finder)."""
     return _share(network.restricted(plan.organisations), opportunity, plan, samples, seed, True)
 
 
@@ -186,11 +191,18 @@ def _share(
     seed: int,
     plan: bool,
 ) -> Split:
-    result = Split(formation.status, formation, opportunity.value, opportunity.commission_amount)
+    result = Split(
+        formation.status,
+        formation,
+        opportunity.value,
+        opportunity.commission_amount,
+        opportunity.finder_amount,
+        None if opportunity.finder is None else opportunity.finder.organisation,
+    )
     if formation.cost is None:  # infeasible: a formation has a cost exactly when it delivers
         return result
     result.organisations = formation.organisations
-    net = opportunity.value_after_commission
+    net = opportunity.distributable
     cost = to_money(formation.cost, "cost")
     if cost > net:
         result.status, result.shortfall = "unprofitable", cost - net
@@ -250,7 +262,7 @@ def _sampled_game(
     allowed_all[members] = True
     pairs = eligible_pairs(network, opportunity, allowed_all)
     model = TransportModel(network, opportunity, pairs, mip=True, fixing=False)  # small MILPs
-    net = float(opportunity.value_after_commission)
+    net = float(opportunity.distributable)
     memo: dict[bytes, float] = {}
     if grand_cost is not None:
         memo[np.packbits(np.ones(len(members), dtype=bool)).tobytes()] = grand_cost
@@ -322,7 +334,7 @@ def explain(
     assert result.game is not None
     assert result.game.added_value is not None
     assert result.without is not None
-    net = opportunity.value_after_commission
+    net = opportunity.distributable
     payouts = result.nucleolus_payouts if result.recommended == "nucleolus" else result.payouts
     assert payouts is not None
     suppliers = only_suppliers(network, opportunity, members)

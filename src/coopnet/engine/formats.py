@@ -8,6 +8,7 @@ refused.
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,9 @@ from coopnet.engine.games.subsets import FloatVector
 from coopnet.engine.money import to_decimal
 from coopnet.engine.network import (
     Collaboration,
+    Commission,
+    CommissionPolicy,
+    FinderFee,
     Network,
     Opportunity,
     Organisation,
@@ -324,8 +328,9 @@ def _parse_collaborations(doc: dict[str, Any], orgs: set[str]) -> tuple[Collabor
     return tuple(result)
 
 
-def parse_opportunity(doc: Any) -> Opportunity:
-    """An Opportunity from a spec §2 opportunity document."""
+def parse_opportunity(doc: Any, organisations: Collection[str] | None = None) -> Opportunity:
+    """An Opportunity from a spec §2 opportunity document (with a §4 commission policy and
+    finder). Given the network's `organisations`, the finder must be one of them."""
     doc = _object(doc, "opportunity")
     opportunity_id = doc.get("id", "opportunity")
     if not isinstance(opportunity_id, str):
@@ -349,7 +354,60 @@ def parse_opportunity(doc: Any) -> Opportunity:
         if cap_exact != cap_exact.to_integral_value():
             raise BadInput(f"max_organisations: {cap} is not a whole number")
         cap = int(cap_exact)
-    commission = _decimal(doc.get("commission", 0), "commission")
-    if commission >= 1:
-        raise BadInput(f"commission: {commission} is not a fraction below 1 (e.g. 0.05 for 5%)")
-    return Opportunity(opportunity_id, value, tuple(requirements), cap, commission)
+    commission = parse_commission(doc.get("commission", 0))
+    finder = None if doc.get("finder") is None else parse_finder(doc["finder"], organisations)
+    return Opportunity(opportunity_id, value, tuple(requirements), cap, commission, finder)
+
+
+_POLICY_FIELDS = ("rate", "flat", "min", "max")
+_FINDER_FIELDS = ("organisation", "rate", "flat")
+
+
+def _rate(value: Any, field: str) -> Decimal:
+    rate = _decimal(value, field)
+    if rate >= 1:
+        raise BadInput(f"{field}: {rate} is not a fraction below 1 (e.g. 0.05 for 5%)")
+    return rate
+
+
+def _known_fields(entry: dict[str, Any], field: str, known: tuple[str, ...]) -> None:
+    for key in entry:
+        if key not in known:
+            raise BadInput(f"{field}.{key}: not a field (expected {', '.join(known)})")
+
+
+def parse_commission(value: Any) -> Commission:
+    """`commission`: a rate (a plain number, spec §2) or a policy {"rate", "flat", "min",
+    "max"} (spec §4), each optional and non-negative, the rate below 1 and min <= max."""
+    if not isinstance(value, dict):
+        return _rate(value, "commission")
+    _known_fields(value, "commission", _POLICY_FIELDS)
+    bounds = {
+        key: None if value.get(key) is None else _decimal(value[key], f"commission.{key}")
+        for key in ("min", "max")
+    }
+    low, high = bounds["min"], bounds["max"]
+    if low is not None and high is not None and low > high:
+        raise BadInput(f"commission.min: {low} is above commission.max ({high})")
+    return CommissionPolicy(
+        rate=_rate(value.get("rate", 0), "commission.rate"),
+        flat=_decimal(value.get("flat", 0), "commission.flat"),
+        minimum=low,
+        maximum=high,
+    )
+
+
+def parse_finder(value: Any, organisations: Collection[str] | None = None) -> FinderFee:
+    """`finder`: {"organisation": id, "rate" | "flat"}, the organisation that brought the
+    client (one of `organisations` when they are known; a partner or not) and its fee."""
+    entry = _object(value, "finder")
+    _known_fields(entry, "finder", _FINDER_FIELDS)
+    organisation = _identifier(entry.get("organisation"), "finder.organisation")
+    if organisations is not None and organisation not in organisations:
+        raise BadInput(f"finder.organisation: {organisation!r} is not one of the organisations")
+    given = [key for key in ("rate", "flat") if entry.get(key) is not None]
+    if len(given) != 1:
+        raise BadInput("finder: give exactly one of rate, flat (the fee on the value or a sum)")
+    if given == ["rate"]:
+        return FinderFee(organisation, rate=_rate(entry["rate"], "finder.rate"))
+    return FinderFee(organisation, flat=_decimal(entry["flat"], "finder.flat"))

@@ -48,29 +48,104 @@ class Requirement:
 
 
 @dataclass(frozen=True)
+class CommissionPolicy:
+    """The network's commission on an opportunity (spec §4): `rate` x value + `flat`, kept
+    between `minimum` and `maximum` (None: no bound). A plain rate is the policy with only a
+    rate, so `CommissionPolicy(rate)` means what `commission: 0.05` has always meant.
+
+    >>> CommissionPolicy(Decimal("0.05"), Decimal(250), Decimal(500), Decimal(5000)).amount(
+    ...     Decimal(45000))
+    Decimal('2500.00')
+    """
+
+    rate: Decimal = Decimal(0)
+    flat: Decimal = Decimal(0)
+    minimum: Decimal | None = None
+    maximum: Decimal | None = None
+
+    def amount(self, value: Decimal) -> Decimal:
+        """clamp(rate x value + flat, minimum, maximum) to the cent (half-even), never more
+        than the value itself (a minimum above a small value takes the whole value)."""
+        amount = self.rate * value + self.flat
+        if self.minimum is not None:
+            amount = max(amount, self.minimum)
+        if self.maximum is not None:
+            amount = min(amount, self.maximum)
+        return min(to_money(amount, "commission"), to_money(value, "value"))
+
+
+@dataclass(frozen=True)
+class FinderFee:
+    """What the organisation that brought the client gets (spec §4), partner or not: `rate` x
+    value or a `flat` amount (the formats and the platform allow one of the two, not both)."""
+
+    organisation: str
+    rate: Decimal = Decimal(0)
+    flat: Decimal = Decimal(0)
+
+    def amount(self, value: Decimal, left: Decimal) -> Decimal:
+        """The fee on `value` to the cent (half-even), at most `left`, what the commission
+        leaves: the network's commission comes first, and nothing is ever shared below zero.
+
+        >>> FinderFee("o7", rate=Decimal("0.02")).amount(Decimal(45000), Decimal(42500))
+        Decimal('900.00')
+        """
+        return min(to_money(self.rate * value + self.flat, "finder"), left)
+
+
+Commission = Decimal | CommissionPolicy
+
+
+@dataclass(frozen=True)
 class Opportunity:
     id: str
     value: Decimal
     requirements: tuple[Requirement, ...]
     max_organisations: int | None = None
-    commission: Decimal = Decimal(0)
-
-    @property
-    def value_after_commission(self) -> Decimal:
-        return self.value - self.commission_amount
+    #: a plain rate (spec §2) or a policy (spec §4)
+    commission: Commission = Decimal(0)
+    finder: FinderFee | None = None
 
     @property
     def commission_amount(self) -> Decimal:
         return commission_amount(self.value, self.commission)
 
+    @property
+    def finder_amount(self) -> Decimal:
+        """The finder's fee, to the cent; 0 when no finder is named."""
+        return finder_amount(self.value, self.finder, self.commission_amount)
 
-def commission_amount(value: Decimal, rate: Decimal) -> Decimal:
-    """The network's commission on `value` at `rate`, to the cent (half-even).
+    @property
+    def distributable(self) -> Decimal:
+        """What the partners share: the value less the commission and the finder's fee, both
+        taken off the top, all to the cent; never negative (each is capped by what is left)."""
+        return to_money(self.value, "value") - self.commission_amount - self.finder_amount
+
+    @property
+    def value_after_commission(self) -> Decimal:
+        """The distributable value (the name §2 gave it, before there was a finder's fee)."""
+        return self.distributable
+
+
+def policy(commission: Commission) -> CommissionPolicy:
+    """The policy a commission stands for: a plain rate is a policy with only that rate."""
+    return commission if isinstance(commission, CommissionPolicy) else CommissionPolicy(commission)
+
+
+def commission_amount(value: Decimal, commission: Commission) -> Decimal:
+    """The network's commission on `value` at a rate or by a policy, to the cent (half-even).
 
     >>> commission_amount(Decimal("45000"), Decimal("0.05"))
     Decimal('2250.00')
     """
-    return to_money(value * rate, "commission")
+    return policy(commission).amount(value)
+
+
+def finder_amount(value: Decimal, finder: FinderFee | None, commission: Decimal) -> Decimal:
+    """The finder's fee on `value` after a commission of `commission` (0 without a finder)."""
+    if finder is None:
+        return Decimal("0.00")
+    return finder.amount(value, to_money(value, "value") - commission)
 
 
 @dataclass(frozen=True)

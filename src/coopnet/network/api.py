@@ -13,6 +13,7 @@ from ninja import Router, Schema
 
 from coopnet.common.access import User, coordinator_or_404
 from coopnet.common.auth import guarded
+from coopnet.directory.models import COMMISSION_TERMS, FINDER_TERMS, NetworkSettings
 from coopnet.network import selectors, services
 
 
@@ -71,6 +72,45 @@ class CommissionOut(CommissionIn):
     """The commission as stored: the same field as sent."""
 
 
+class PolicyIn(Schema):
+    """The commission policy (spec §4): rate x value + flat, within min and max (no max: null),
+    and the finder's fee: a rate or a flat amount. Rates are fractions (0.05 is 5%)."""
+
+    commission: Decimal
+    commission_flat: Decimal = Decimal(0)
+    commission_min: Decimal = Decimal(0)
+    commission_max: Decimal | None = None
+
+
+class NetworkPolicyIn(PolicyIn):
+    finder_rate: Decimal = Decimal(0)
+    finder_flat: Decimal = Decimal(0)
+    #: each organisation's first N formed consortia carry no commission
+    commission_free_contracts: int = 0
+    #: the organisations (by short name) that pay no commission
+    commission_exempt: list[str] = []
+
+
+class NetworkPolicyOut(NetworkPolicyIn):
+    """The policy as stored: the same fields as sent."""
+
+
+class OpportunityPolicyOut(PolicyIn):
+    opportunity: int
+    value: Decimal
+    commission_amount: Decimal
+    finder: str | None
+    finder_amount: Decimal
+
+
+def _network_policy(row: NetworkSettings) -> dict[str, Any]:
+    return {
+        **{name: getattr(row, name) for name in (*COMMISSION_TERMS, *FINDER_TERMS)},
+        "commission_free_contracts": row.commission_free_contracts,
+        "commission_exempt": sorted(o.slug for o in row.commission_exempt.all()),
+    }
+
+
 def _summary(summary: selectors.NetworkSummary) -> dict[str, Any]:
     return {
         "organisations": summary.organisations,
@@ -114,18 +154,68 @@ def set_commission(request: HttpRequest, body: CommissionIn) -> dict[str, Any]:
     return {"commission": settings.commission}
 
 
-def _refuse_other_methods(path: str, allowed: str) -> None:
+@router.get("/commission-policy", response=NetworkPolicyOut)
+def commission_policy(request: HttpRequest) -> dict[str, Any]:
+    """The commission policy, finder's fee and exemptions new opportunities take."""
+    return _network_policy(selectors.network_policy(request.user))
+
+
+@router.put("/commission-policy", response=NetworkPolicyOut)
+def set_commission_policy(request: HttpRequest, body: NetworkPolicyIn) -> dict[str, Any]:
+    """Set the commission policy, the finder's fee and the exemptions for opportunities posted
+    from now on (omitted fields: none). Coordinators only."""
+    row = services.network_commission_policy_set(actor=request.user, **body.dict())
+    return _network_policy(row)
+
+
+@router.put("/opportunities/{opportunity_id}/commission", response=OpportunityPolicyOut)
+def override_commission(
+    request: HttpRequest, opportunity_id: int, body: PolicyIn
+) -> dict[str, Any]:
+    """Override one opportunity's commission policy until a consortium is proposed or formed.
+    Coordinators only."""
+    opportunity = services.opportunity_commission_override(
+        actor=request.user,
+        opportunity_id=opportunity_id,
+        rate=body.commission,
+        flat=body.commission_flat,
+        minimum=body.commission_min,
+        maximum=body.commission_max,
+    )
+    return {
+        **{name: getattr(opportunity, name) for name in COMMISSION_TERMS},
+        "opportunity": opportunity.pk,
+        "value": opportunity.value,
+        "commission_amount": opportunity.commission_amount,
+        "finder": None if opportunity.finder is None else opportunity.finder.slug,
+        "finder_amount": opportunity.finder_amount,
+    }
+
+
+def _refuse_other_methods(path: str, *allowed: str) -> None:
     """Answer the methods `path` does not take: 404 for non-coordinators (through the router's
     authentication), 405 for coordinators; django-ninja alone would 405 everyone."""
 
     def other_method(request: HttpRequest) -> HttpResponse:
         coordinator_or_404(request.user)
-        return HttpResponseNotAllowed([allowed])
+        return HttpResponseNotAllowed(list(allowed))
 
-    other_method.__name__ = f"{path.strip('/')}_other_methods"
-    methods = [m for m in ALL_METHODS if m != allowed]
+    other_method.__name__ = f"{path.strip('/').replace('-', '_')}_other_methods"
+    methods = [m for m in ALL_METHODS if m not in allowed]
     router.api_operation(methods, path, include_in_schema=False)(other_method)
 
 
 _refuse_other_methods("/summary", "GET")
 _refuse_other_methods("/commission", "PUT")
+_refuse_other_methods("/commission-policy", "GET", "PUT")
+
+
+@router.api_operation(
+    [m for m in ALL_METHODS if m != "PUT"],
+    "/opportunities/{opportunity_id}/commission",
+    include_in_schema=False,
+)
+def override_other_methods(request: HttpRequest, opportunity_id: int) -> HttpResponse:
+    """As `_refuse_other_methods`, for the path with a parameter."""
+    coordinator_or_404(request.user)
+    return HttpResponseNotAllowed(["PUT"])

@@ -14,8 +14,8 @@ from decimal import Decimal
 from django.db.models import Count, Q
 
 from coopnet.common.access import User, coordinator_or_404
-from coopnet.directory.models import Organisation, Person, PersonSkill
-from coopnet.directory.selectors import current_commission
+from coopnet.directory.models import NetworkSettings, Organisation, Person, PersonSkill
+from coopnet.directory.selectors import current_commission, network_settings
 from coopnet.opportunities.consortia import FormedConsortium, formed_consortia
 from coopnet.opportunities.models import Opportunity
 
@@ -71,6 +71,13 @@ def opportunities_by_status() -> list[StatusCount]:
     rows = Opportunity.objects.order_by().values("status").annotate(n=Count("pk"))
     counts = {row["status"]: row["n"] for row in rows}
     return [StatusCount(s, label, counts.get(s, 0)) for s, label in Opportunity.STATUSES]
+
+
+def network_policy(user: User) -> NetworkSettings:
+    """The commission policy, finder's fee and exemptions; Http404 for anyone but a
+    coordinator."""
+    coordinator_or_404(user)
+    return network_settings()
 
 
 def network_summary(user: User) -> NetworkSummary:

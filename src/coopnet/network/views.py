@@ -18,7 +18,7 @@ from coopnet.common.charts import bar_length, chart_height, row_y
 from coopnet.common.errors import apply_errors
 from coopnet.common.http import not_allowed, site_url
 from coopnet.network import selectors, services
-from coopnet.network.forms import AdmitForm, CommissionForm
+from coopnet.network.forms import POLICY_FIELDS, AdmitForm, PolicyForm, policy_initial
 from coopnet.network.selectors import SkillCoverage
 
 CHART_SKILLS = 15
@@ -75,7 +75,7 @@ def _percent(rate: Decimal) -> str:
 
 def _dashboard(
     request: HttpRequest,
-    commission_form: CommissionForm | None = None,
+    commission_form: PolicyForm | None = None,
     admit_form: AdmitForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
@@ -85,7 +85,8 @@ def _dashboard(
         "summary": summary,
         "commission_percent": percent,
         "chart": _chart(summary.coverage),
-        "commission_form": commission_form or CommissionForm(initial={"percent": percent}),
+        "commission_form": commission_form
+        or PolicyForm(initial=policy_initial(selectors.network_policy(request.user), percent)),
         "admit_form": admit_form or AdmitForm(),
     }
     return render(request, "network/dashboard.html", context, status=status)
@@ -105,12 +106,12 @@ def commission(request: HttpRequest) -> HttpResponse:
     coordinator_or_404(request.user)
     if refused := not_allowed(request, "POST"):
         return refused
-    form = CommissionForm(request.POST)
+    form = PolicyForm(request.POST)
     if form.is_valid():
         try:
-            services.network_commission_set(actor=request.user, commission=form.fraction())
+            services.network_commission_policy_set(actor=request.user, **form.policy())
         except ValidationError as error:
-            apply_errors(error, form, renamed={"commission": "percent"})
+            apply_errors(error, form, renamed=POLICY_FIELDS)
         else:
             percent = _percent(form.fraction())
             messages.success(request, COMMISSION_SET.format(percent=percent))

@@ -12,6 +12,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
+from coopnet.directory.models import COMMISSION_TERMS
 from coopnet.opportunities import selectors, services
 from coopnet.opportunities.models import FormationRun, Opportunity, Proposal
 from coopnet.opportunities.payouts import PartnerPayout
@@ -47,8 +48,16 @@ class OpportunityOut(Schema):
     client: str
     description: str
     value: Decimal
+    #: the commission policy frozen at posting (or the coordinator's override): rate x value
+    #: + flat, within min and max (no max: null)
     commission: Decimal
+    commission_flat: Decimal
+    commission_min: Decimal
+    commission_max: Decimal | None
     commission_amount: Decimal
+    #: the organisation that brought the client (by short name) and its fee, off the top too
+    finder: str | None
+    finder_amount: Decimal
     deadline: dt.date
     status: str
     created: dt.datetime
@@ -120,6 +129,8 @@ class ProposalOut(Schema):
     in_core: bool | None
     value: Decimal
     commission_amount: Decimal
+    finder: str | None
+    finder_amount: Decimal
     partners: list[PartnerOut]
     assignments: list[AssignmentOut]
     data: dict[str, Any]
@@ -127,6 +138,10 @@ class ProposalOut(Schema):
 
 class DecisionIn(Schema):
     accept: bool
+
+
+def _finder(opportunity: Opportunity) -> str | None:
+    return None if opportunity.finder is None else opportunity.finder.slug
 
 
 def _opportunity(opportunity: Opportunity) -> dict[str, Any]:
@@ -138,8 +153,10 @@ def _opportunity(opportunity: Opportunity) -> dict[str, Any]:
         "client": opportunity.client,
         "description": opportunity.description,
         "value": opportunity.value,
-        "commission": opportunity.commission,
+        **{name: getattr(opportunity, name) for name in COMMISSION_TERMS},
         "commission_amount": opportunity.commission_amount,
+        "finder": _finder(opportunity),
+        "finder_amount": opportunity.finder_amount,
         "deadline": opportunity.deadline,
         "status": opportunity.status,
         "created": opportunity.created,
@@ -211,6 +228,8 @@ def _proposal(request: HttpRequest, proposal: Proposal) -> dict[str, Any]:
         "in_core": proposal.in_core,
         "value": proposal.opportunity.value,
         "commission_amount": proposal.opportunity.commission_amount,
+        "finder": _finder(proposal.opportunity),
+        "finder_amount": proposal.opportunity.finder_amount,
         "partners": partners,
         "assignments": assignments,
         "data": proposal.data,

@@ -12,8 +12,7 @@ from typing import Any
 from django.db.models import Max, Prefetch, QuerySet
 
 from coopnet.common.access import User
-from coopnet.directory.models import Organisation
-from coopnet.engine.network import commission_amount
+from coopnet.directory.models import COMMISSION_TERMS, Organisation
 from coopnet.opportunities.models import Proposal, ProposalPartner
 
 
@@ -34,11 +33,9 @@ class FormedConsortium(PastConsortium):
 
     posted_by: str
     value: Decimal
+    #: the rate of the opportunity's commission policy, and the amount by the whole policy
     commission: Decimal
-
-    @property
-    def commission_amount(self) -> Decimal:
-        return commission_amount(self.value, self.commission)
+    commission_amount: Decimal
 
 
 def _formed_proposals() -> QuerySet[Proposal]:
@@ -55,7 +52,7 @@ def _formed_proposals() -> QuerySet[Proposal]:
         .only(
             "opportunity__title",
             "opportunity__value",
-            "opportunity__commission",
+            *(f"opportunity__{name}" for name in COMMISSION_TERMS),
             "opportunity__posted_by__name",
         )
         .annotate(formed=Max("partners__decided_at"))
@@ -82,6 +79,7 @@ def formed_consortia() -> list[FormedConsortium]:
             posted_by=p.opportunity.posted_by.name,
             value=p.opportunity.value,
             commission=p.opportunity.commission,
+            commission_amount=p.opportunity.commission_amount,
         )
         for p in _formed_proposals()
     ]

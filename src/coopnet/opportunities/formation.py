@@ -27,7 +27,10 @@ from coopnet.opportunities.models import (
 )
 
 INFEASIBLE = "No consortium in the network can cover: {skills}."
-UNPROFITABLE = "No consortium in the network can deliver this for its value after commission."
+UNPROFITABLE = (
+    "No consortium in the network can deliver this for its value after the commission and the "
+    "finder's fee."
+)
 FAILED = "Formation failed: the network's coordinator has the details."
 PROPOSED = "{count} consortium proposal(s) ready for the partners to decide on."
 STOPPED = "This search stopped without finishing (its background worker stopped); started again."

@@ -20,12 +20,17 @@ from django.db import models
 from django.utils import timezone
 
 from coopnet.common.amounts import HOURS, MONEY
-from coopnet.directory.models import Organisation, Person, Skill
+from coopnet.directory.models import CommissionTerms, Organisation, Person, Skill
+from coopnet.engine import network as engine
 from coopnet.engine.fairshare import Reason
-from coopnet.engine.network import commission_amount
 
 
-class Opportunity(models.Model):
+class Opportunity(CommissionTerms):
+    """A client's opportunity. Its commission policy and finder's fee (`CommissionTerms`) are
+    the network's when it was posted, with no commission when its poster was exempt; the
+    coordinator may override the commission until a consortium is formed. Both are taken off
+    the top of the value before the partners share the rest."""
+
     DRAFT, FORMING, PROPOSED, FORMED = "draft", "forming", "proposed", "formed"
     INFEASIBLE, UNPROFITABLE, FAILED = "infeasible", "unprofitable", "failed"
     STATUSES = [
@@ -45,25 +50,38 @@ class Opportunity(models.Model):
     client = models.CharField(max_length=200, blank=True)
     description = models.TextField(blank=True)
     value = models.DecimalField(validators=[MinValueValidator(0)], **MONEY)
-    #: the network's commission rate when the opportunity was posted (0.05 is 5%)
-    commission = models.DecimalField(
-        max_digits=5,
-        decimal_places=4,
-        default=0,
-        validators=[MinValueValidator(0), MaxValueValidator(0.5)],
+    #: the organisation that brought the client (the poster unless set otherwise), paid the
+    #: finder's fee whether or not it is a partner; None for no finder
+    finder = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.RESTRICT,
+        related_name="opportunities_found",
     )
     deadline = models.DateField()
     status = models.CharField(max_length=12, choices=STATUSES, default=DRAFT)
     created = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(CommissionTerms.Meta):
         ordering = ["-created", "-pk"]
         verbose_name_plural = "opportunities"
 
     @property
     def commission_amount(self) -> Decimal:
-        """The network's commission on the value, to the cent."""
-        return commission_amount(self.value, self.commission)
+        """The network's commission on the value by the frozen policy, to the cent."""
+        return engine.commission_amount(self.value, self.commission_policy())
+
+    @property
+    def finder_amount(self) -> Decimal:
+        """The finder's fee, to the cent, at most what the commission leaves; 0 without one."""
+        fee = None if self.finder_id is None else self.finder_fee("")
+        return engine.finder_amount(self.value, fee, self.commission_amount)
+
+    @property
+    def distributable(self) -> Decimal:
+        """What the partners share: the value less the commission and the finder's fee."""
+        return self.value - self.commission_amount - self.finder_amount
 
     def __str__(self) -> str:
         return self.title

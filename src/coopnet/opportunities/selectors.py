@@ -12,8 +12,8 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from coopnet.common.access import User
-from coopnet.directory.models import Membership, Organisation, PersonSkill
-from coopnet.directory.selectors import memberships, reserved_hours
+from coopnet.directory.models import Membership, NetworkSettings, Organisation, PersonSkill
+from coopnet.directory.selectors import commission_exempt, memberships, reserved_hours
 from coopnet.engine import network as engine
 from coopnet.opportunities.models import (
     Assignment,
@@ -50,7 +50,7 @@ def opportunity_list(user: User) -> QuerySet[Opportunity]:
     """The opportunities `user`'s organisations posted or are proposed partners in."""
     return (
         visible_opportunities(user)
-        .select_related("posted_by")
+        .select_related("posted_by", "finder")
         .prefetch_related("requirements__skill")
     )
 
@@ -80,11 +80,11 @@ def _proposals(user: User) -> QuerySet[Proposal]:
 
 def proposal_list(user: User, opportunity_id: int) -> QuerySet[Proposal]:
     opportunity = opportunity_for_user(user, opportunity_id)
-    return _proposals(user).filter(opportunity=opportunity).select_related("opportunity")
+    return _proposals(user).filter(opportunity=opportunity).select_related("opportunity__finder")
 
 
 def proposal_for_user(user: User, proposal_id: int) -> Proposal:
-    proposal = _proposals(user).filter(pk=proposal_id).select_related("opportunity").first()
+    proposal = _proposals(user).filter(pk=proposal_id).select_related("opportunity__finder").first()
     if proposal is None:
         raise Http404("no such proposal")
     return proposal
@@ -125,6 +125,20 @@ def declined_partners(opportunity: Opportunity) -> QuerySet[Organisation]:
     return Organisation.objects.filter(pk__in=declined).exclude(pk=opportunity.posted_by_id)
 
 
+def commission_free(organisation: Organisation, terms: NetworkSettings) -> bool:
+    """Does an opportunity `organisation` posts now carry no commission? When the network
+    exempts it, or it has formed fewer consortia as a poster than the network's
+    `commission_free_contracts`. Counted when posting: opportunities posted before the Nth is
+    formed are all free, erring towards the newcomer the exemption is for."""
+    if commission_exempt(organisation):
+        return True
+    limit = terms.commission_free_contracts
+    if not limit:
+        return False
+    formed = Opportunity.objects.filter(posted_by=organisation, status=Opportunity.FORMED)
+    return formed.count() < limit
+
+
 def engine_inputs(opportunity: Opportunity) -> tuple[engine.Network, engine.Opportunity]:
     """The engine's view of the network for `opportunity`: every person holding at least one
     required skill, with their private hours and rates, except in organisations that declined
@@ -159,5 +173,17 @@ def engine_inputs(opportunity: Opportunity) -> tuple[engine.Network, engine.Oppo
     )
     wanted = tuple(engine.Requirement(r.skill.slug, r.min_level, r.hours) for r in requirements)
     return network, engine.Opportunity(
-        str(opportunity.pk), opportunity.value, wanted, commission=opportunity.commission
+        str(opportunity.pk),
+        opportunity.value,
+        wanted,
+        commission=opportunity.commission_policy(),
+        finder=_finder(opportunity),
     )
+
+
+def _finder(opportunity: Opportunity) -> engine.FinderFee | None:
+    """The finder's fee to the organisation that brought the client, by its slug (it need not
+    be in the network the engine sees: it is paid whether or not it is a partner)."""
+    if opportunity.finder is None:
+        return None
+    return opportunity.finder_fee(opportunity.finder.slug)

@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from coopnet.common.access import User, account
 from coopnet.common.amounts import MAX_HOURS, MAX_MONEY, parse_amount, parse_text
-from coopnet.directory.models import Skill
-from coopnet.directory.selectors import current_commission, is_admin, organisation_for_member
+from coopnet.directory.models import COMMISSION_TERMS, FINDER_TERMS, Organisation, Skill
+from coopnet.directory.selectors import is_admin, network_settings, organisation_for_member
 from coopnet.opportunities import selectors
 from coopnet.opportunities.formation import STOPPED, progress
 from coopnet.opportunities.models import (
@@ -100,6 +100,20 @@ def _value_and_deadline(errors: dict[str, str], value: Any, deadline: Any) -> tu
     return amount, day
 
 
+def _freeze_terms(opportunity: Opportunity, poster: Organisation) -> None:
+    """Copy the network's commission policy and finder's fee onto a new opportunity as they
+    are now, so that later changes to the settings do not change what it was posted with. No
+    commission when the poster is exempt or within its commission-free contracts
+    (`selectors.commission_free`). The poster is the finder: it brought the client."""
+    terms = network_settings()
+    if not selectors.commission_free(poster, terms):
+        for name in COMMISSION_TERMS:
+            setattr(opportunity, name, getattr(terms, name))
+    for name in FINDER_TERMS:
+        setattr(opportunity, name, getattr(terms, name))
+    opportunity.finder = poster
+
+
 @transaction.atomic
 def opportunity_create(
     *,
@@ -127,8 +141,8 @@ def opportunity_create(
         title=parse_text(errors, "title", title, 200, required=True),
         client=parse_text(errors, "client", client, 200, required=False),
         description=parse_text(errors, "description", description, 10_000, required=False),
-        commission=current_commission(),
     )
+    _freeze_terms(opportunity, organisation)
     opportunity.value, opportunity.deadline = _value_and_deadline(errors, value, deadline)
     wanted = _requirements(errors, requirements)
     if errors:

@@ -22,7 +22,9 @@ from django.utils.cache import add_never_cache_headers
 from coopnet.common.access import User
 from coopnet.common.charts import bar_length, chart_height, row_y
 from coopnet.common.errors import apply_errors
+from coopnet.common.explanations import off_the_top
 from coopnet.common.http import not_allowed
+from coopnet.common.money import network_money
 from coopnet.directory.models import Organisation
 from coopnet.directory.selectors import admin_memberships, memberships, organisation_for_member
 from coopnet.opportunities import selectors, services
@@ -155,8 +157,9 @@ class Bar:
 
 @dataclass
 class Chart:
-    """A waterfall of the split, from the client's value through the commission to each
-    partner's payout; drawn as inline SVG by the template."""
+    """A waterfall of the split, from the client's value through the commission and the
+    finder's fee (taken off the top) to each partner's payout; drawn as inline SVG by the
+    template."""
 
     bars: list[Bar]
     width: int = 680
@@ -182,6 +185,8 @@ def _chart(opportunity: Opportunity, partners: list[ProposalPartner]) -> Chart:
     bars = [Bar("Client value", opportunity.value, "total")]
     if commission := opportunity.commission_amount:
         bars.append(Bar("Network commission", commission, "commission"))
+    if (finder := opportunity.finder_amount) and opportunity.finder is not None:
+        bars.append(Bar(f"Finder: {opportunity.finder.name}", finder, "finder"))
     bars += [Bar(p.organisation.name, p.payout, "payout") for p in partners]
     return Chart(bars)
 
@@ -220,6 +225,32 @@ def _proposal_view(user: User, proposal: Proposal, admin_of: set[int]) -> Propos
     )
 
 
+def _percent(rate: Decimal) -> str:
+    return f"{(rate * 100).normalize():f}%"
+
+
+def _commission_terms(opportunity: Opportunity) -> str:
+    """How the commission is reckoned, in the network's currency: "5% of the value", or the
+    whole policy: the rate, plus the flat amount, at least the minimum, at most the maximum."""
+    words = f"{_percent(opportunity.commission)} of the value"
+    if opportunity.commission_flat:
+        words += f" plus {network_money(opportunity.commission_flat)}"
+    if opportunity.commission_min:
+        words += f", at least {network_money(opportunity.commission_min)}"
+    if opportunity.commission_max is not None:
+        words += f", at most {network_money(opportunity.commission_max)}"
+    return words
+
+
+def _off_the_top(opportunity: Opportunity) -> str:
+    """The commission and the finder's fee (when there is one) taken off the top, in words."""
+    finder_amount = opportunity.finder_amount
+    finder = opportunity.finder.name if finder_amount and opportunity.finder else None
+    return off_the_top(
+        opportunity.value, opportunity.commission_amount, finder_amount, finder, network_money
+    )
+
+
 @login_required
 def opportunity_detail(request: HttpRequest, opportunity_id: int) -> HttpResponse:
     opportunity = selectors.opportunity_for_user(request.user, opportunity_id)
@@ -232,6 +263,8 @@ def opportunity_detail(request: HttpRequest, opportunity_id: int) -> HttpRespons
     context = {
         "opportunity": opportunity,
         "commission_amount": opportunity.commission_amount,
+        "commission_terms": _commission_terms(opportunity),
+        "off_the_top": _off_the_top(opportunity),
         "run": opportunity.runs.first(),
         "is_poster_admin": is_poster_admin,
         "may_start": is_poster_admin and selectors.formation_can_start(opportunity),

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("directory", "0003_reservation"),
+        ("directory", "0004_reservation"),
         ("opportunities", "0003_partner_reason_others_cheaper"),
         ("sharedservices", "0002_fee_better_alone"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("directory", "0002_coordinator_and_tokens_moved_to_common"),
+        ("directory", "0003_commission_policy"),
     ]
 
     operations = [
