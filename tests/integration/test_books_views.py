@@ -263,6 +263,17 @@ def test_the_invoice_pdf(books, invoiced):
     data = response.content
     assert data.startswith(b"%PDF-")
     assert len(data) > 5000
+    # one A4 page (WeasyPrint measures in CSS pixels, 96 to the inch)
+    from django.template.loader import render_to_string
+    from weasyprint import HTML
+
+    from coopnet.books import pdf
+    from coopnet.books.views_invoices import invoice_context
+
+    document = HTML(string=render_to_string(pdf.TEMPLATE, invoice_context(invoiced))).render()
+    assert len(document.pages) == 1
+    size = (document.pages[0].width * 25.4 / 96, document.pages[0].height * 25.4 / 96)
+    assert size == (pytest.approx(210), pytest.approx(297))
     text = _pdf_text(data)
     if text is not None:
         assert "INV-000001" in text

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -17,6 +18,7 @@ from coopnet.books.forms import CreditNoteForm, PaymentForm
 from coopnet.books.models import Invoice
 from coopnet.books.services import books_settings, coordinator_only
 from coopnet.books.views import contract_page
+from coopnet.common.context import DEFAULT_NAME
 from coopnet.common.errors import apply_errors
 from coopnet.common.http import not_allowed
 from coopnet.common.money import network_money
@@ -32,6 +34,8 @@ def invoice_context(invoice: Invoice) -> dict[str, Any]:
     return {
         "invoice": invoice,
         "network": books_settings(),
+        # the page has it from the site's context; the PDF may be made without a request
+        "network_name": getattr(settings, "COOPNET_NETWORK_NAME", DEFAULT_NAME),
         "is_credit_note": invoice.kind == Invoice.CREDIT_NOTE,
         "cancels": invoice.credits,
         "credit_note": Invoice.objects.filter(credits=invoice).first(),
