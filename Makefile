@@ -9,7 +9,9 @@ STAMP := $(VENV)/.installed
 # The PostgreSQL run of the suite (CI runs it after `make test`); the server must be up.
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/coopnet
 
+# The site's own system library: Debian's Pango, which WeasyPrint needs for the invoices' PDFs.
 install: $(STAMP)
+	scripts/ensure-pango
 
 # Re-installs only when pyproject.toml changes, so `make install` is cheap to repeat.
 $(STAMP): pyproject.toml
@@ -33,6 +35,7 @@ format: install
 
 test: lint
 	scripts/ensure-chromium
+	scripts/ensure-pango
 	$(BIN)/pytest -q
 
 test-postgres: install

@@ -33,6 +33,9 @@ cast = _builders.cast
 consortium_cast = _builders.consortium_cast
 immediate_tasks = _builders.immediate_tasks
 clock = _builders.clock
+coordinator = _builders.coordinator
+post_opportunity = _builders.post_opportunity
+form_contract = _builders.form_contract
 
 # Playwright runs an event loop in this thread; Django's async-safety check would refuse the
 # ORM calls the tests make between browser steps.
