@@ -250,3 +250,20 @@ def test_without_bics_and_in_accented_names_the_file_still_validates(
     root = ET.fromstring(made.xml)
     assert root.findtext(".//p:Cdtr/p:Nm", namespaces=NS) == "Societe Ete"
     assert root.find(".//p:CdtrAgt", NS) is None
+
+
+def test_a_file_the_schema_refuses_is_not_given_out(
+    paid_contract, consortium_cast, coordinator, network_account, client
+):
+    from coopnet.books.models import BankAccount
+
+    # details saved around the service's checks, as an old row or a bad import might be
+    BankAccount.objects.create(
+        organisation=consortium_cast["outlier"], holder="Outlier", iban="XX00 NOT AN IBAN"
+    )
+    run = settlement.payout_run(actor=coordinator)
+    with pytest.raises(ValidationError) as caught:
+        bankfiles.pain001(run, services.books_settings())
+    assert caught.value.messages[0].startswith("The bank file does not match the pain.001.001.03")
+    client.force_login(coordinator)
+    assert client.get(f"/books/payouts/{run.pk}/pain001.xml").status_code == 409
