@@ -264,6 +264,8 @@ def test_a_file_the_schema_refuses_is_not_given_out(
     run = settlement.payout_run(actor=coordinator)
     with pytest.raises(ValidationError) as caught:
         bankfiles.pain001(run, services.books_settings())
-    assert caught.value.messages[0].startswith("The bank file does not match the pain.001.001.03")
+    message = caught.value.messages[0]
+    assert message.startswith("The bank file does not match the pain.001.001.03 schema (Id/IBAN:")
+    assert message.endswith("use the CSV.")
     client.force_login(coordinator)
     assert client.get(f"/books/payouts/{run.pk}/pain001.xml").status_code == 409

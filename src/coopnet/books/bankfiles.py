@@ -150,9 +150,16 @@ def pain001(run: PayoutRun, settings: BooksSettings, today: dt.date | None = Non
     try:
         xml = batch.export(validate=True)
     except SchemaError as error:
-        reason = str(error.__cause__ or error).splitlines()[0]
-        raise ValidationError(NOT_VALID.format(schema=SCHEMA, reason=reason)) from error
+        raise ValidationError(NOT_VALID.format(schema=SCHEMA, reason=_why(error))) from error
     return BankFile(xml=xml, included=included, left_out=left_out)
+
+
+def _why(error: Exception) -> str:
+    """Where the schema refused the file and why, in a line (xmlschema's error is the cause)."""
+    cause = error.__cause__
+    path = str(getattr(cause, "path", "") or "").rsplit("/", 2)[-2:]
+    reason = str(getattr(cause, "reason", "") or cause or error).splitlines()[0]
+    return f"{'/'.join(path)}: {reason}" if any(path) else reason
 
 
 def _cell(text: str) -> str:
