@@ -27,3 +27,39 @@ def test_demo_has_opportunities_in_different_states(settings):
     states = set(Opportunity.objects.values_list("status", flat=True))
     assert {"draft", "formed"} <= states
     assert len(states) >= 3
+
+
+@pytest.mark.django_db
+def test_demo_books_hold_every_stage_of_the_money(settings):
+    from django.db.models import Sum
+
+    from coopnet.books import selectors
+    from coopnet.books.models import BankAccount, Contract, Invoice, Payout, Posting, ServiceMonth
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    seed_directory(people=60, organisations=9, seed=7)
+    commission = Posting.objects.filter(account__name="Income:Commission").aggregate(
+        t=Sum("amount")
+    )
+    assert selectors.cents(commission["t"]) < 0  # a credit: the network's income
+    assert Payout.objects.values("organisation").distinct().count() >= 2
+    assert BankAccount.objects.count() == Organisation.objects.count()
+    assert Invoice.objects.filter(kind=Invoice.CREDIT_NOTE).count() == 1
+    states = sorted(_state(i) for i in Invoice.objects.filter(kind=Invoice.INVOICE))
+    assert states == ["credited", "paid", "partly paid", "unpaid", "unpaid"]
+    assert ServiceMonth.objects.filter(fees__isnull=False).count() >= 2
+    statuses = sorted(Contract.objects.values_list("status", flat=True))
+    assert statuses == ["cancelled", "completed", "completed", "completed", "running"]
+    two = Contract.objects.get(status=Contract.RUNNING)
+    assert [m.delivered is not None for m in two.milestones.all()] == [True, False]
+    assert selectors.cents(Posting.objects.aggregate(t=Sum("amount"))["t"]) == 0
+
+
+def _state(invoice):
+    from coopnet.books import selectors
+
+    if selectors.invoice_credited(invoice):
+        return "credited"
+    if selectors.invoice_outstanding(invoice) == 0:
+        return "paid"
+    return "partly paid" if selectors.invoice_received(invoice) else "unpaid"

@@ -99,12 +99,25 @@ def post(
         date=date, kind=kind, narration=narration[:300], contract=contract,
         reverses=reverses, created_by=actor,
     )  # fmt: skip
+    accounts = [_account(line.account, date) for line in lines]
+    _open_by(accounts, date)
     Posting.objects.bulk_create(
-        Posting(entry=entry, account=_account(line.account, date), amount=line.amount,
-                part=line.part, memo=line.memo[:120])
-        for line in lines
+        Posting(entry=entry, account=acct, amount=line.amount, part=line.part,
+                memo=line.memo[:120])
+        for acct, line in zip(accounts, lines, strict=True)
     )  # fmt: skip
     return entry
+
+
+def _open_by(accounts: Sequence[Account], date: dt.date) -> None:
+    """An account is open from its earliest posting: an entry may be dated before the first
+    one that used the account (a past month's service fees charged after this month's
+    payments), and Beancount refuses a posting to an account not yet open."""
+    early = [acct for acct in accounts if acct.opened > date]
+    if early:
+        Account.objects.filter(pk__in=[a.pk for a in early]).update(opened=date)
+        for acct in early:
+            acct.opened = date
 
 
 ALREADY_REVERSED = "This entry has already been reversed."

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from coopnet.books import demo as books_demo
 from coopnet.common.models import Coordinator
 from coopnet.directory import services
 from coopnet.directory.models import Membership, NetworkSettings, Skill
@@ -24,6 +25,16 @@ from coopnet.mentoring import demo as mentoring_demo
 from coopnet.sharedservices import demo as sharedservices_demo
 
 DEMO_PASSWORD = "coopnet-demo"
+#: the clients the demo's opportunities are for (and its invoices are made out to)
+CLIENTS = (
+    "Riverside Housing Co-op",
+    "Northfield Food Network",
+    "Eastgate Community Theatre",
+    "Harbour Credit Union",
+    "Millbrook Parish Council",
+    "Greenway Energy Co-op",
+    "Westside Youth Trust",
+)
 
 
 @dataclass(frozen=True)
@@ -71,44 +82,63 @@ def seed_directory(*, people: int = 60, organisations: int = 9, seed: int = 7) -
     _seed_opportunities(network, admins)
     mentoring_demo.seed_demo()
     sharedservices_demo.seed_demo()
+    books_demo.seed_demo()
     return logins
 
 
+#: contracts the demo forms: the books' demo takes them through every stage of their money
+FORMED = 5
+
+
 def _seed_opportunities(network: dict[str, Any], admins: dict[str, tuple[User, str]]) -> None:
-    """Three opportunities in different states: posted, proposed (partners to decide) and
-    formed (every partner accepted), each posted by a different organisation."""
+    """Opportunities in different states, posted by the organisations in turn: one posted, one
+    proposed (partners to decide), then formed (every partner accepted) until FORMED contracts
+    are: one the network cannot staff once the others hold their people's hours stays
+    infeasible, as it would."""
+    found = generate_opportunities(network, count=FORMED + 6, requirements=5, seed=11)
+    posters = list(admins.values())
+    formed = 0
+    for k, spec in enumerate(found):
+        if formed == FORMED:
+            break
+        admin, slug = posters[k % len(posters)]
+        opportunity = _post(spec, admin, slug, CLIENTS[k % len(CLIENTS)])
+        if k == 0:  # posted, no consortium sought yet
+            continue
+        if _form(opportunity, admin) and k > 1:
+            _every_partner_accepts(opportunity)
+            formed += 1
+
+
+def _post(spec: dict[str, Any], admin: User, slug: str, client: str) -> Any:
     import datetime as dt
 
+    from coopnet.opportunities import services as opportunity_services
+
+    return opportunity_services.opportunity_create(
+        actor=admin,
+        organisation_slug=slug,
+        title=spec["id"].replace("-", " ").capitalize(),
+        value=spec["value"],
+        deadline=timezone.localdate() + dt.timedelta(days=45),
+        requirements=[
+            {"skill": r["skill"], "min_level": r["min_level"], "hours": r["hours"]}
+            for r in spec["requirements"]
+        ],
+        client=client,
+    )
+
+
+def _form(opportunity: Any, admin: User) -> bool:
+    """Seek a consortium for `opportunity`: True if one was proposed."""
     from coopnet.opportunities import services as opportunity_services
     from coopnet.opportunities.formation import formation_execute
     from coopnet.opportunities.models import Opportunity
 
-    found = generate_opportunities(network, count=3, requirements=5, seed=11)
-    posters = list(admins.values())
-    deadline = timezone.localdate() + dt.timedelta(days=45)
-    states = ("draft", "proposed", "formed")
-    for k, (spec, state) in enumerate(zip(found, states, strict=False)):
-        admin, slug = posters[k % len(posters)]
-        opportunity = opportunity_services.opportunity_create(
-            actor=admin,
-            organisation_slug=slug,
-            title=spec["id"].replace("-", " ").capitalize(),
-            value=spec["value"],
-            deadline=deadline,
-            requirements=[
-                {"skill": r["skill"], "min_level": r["min_level"], "hours": r["hours"]}
-                for r in spec["requirements"]
-            ],
-            client="Demo client",
-        )
-        if state == "draft":
-            continue
-        run = opportunity_services.formation_start(actor=admin, opportunity_id=opportunity.pk)
-        formation_execute(run_id=run.pk)
-        opportunity.refresh_from_db()
-        if state != "formed" or opportunity.status != Opportunity.PROPOSED:
-            continue
-        _every_partner_accepts(opportunity)
+    run = opportunity_services.formation_start(actor=admin, opportunity_id=opportunity.pk)
+    formation_execute(run_id=run.pk)
+    opportunity.refresh_from_db()
+    return bool(opportunity.status == Opportunity.PROPOSED)
 
 
 def _every_partner_accepts(opportunity: Any) -> None:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("services/", include("coopnet.sharedservices.urls")),
     path("skills/", include("coopnet.mentoring.urls")),
     path("books/", include("coopnet.books.urls")),
+    path("books/", include("coopnet.books.urls_bankfiles")),
     path("", include("coopnet.directory.urls")),
     path("", views.home, name="home"),
 ]
