@@ -440,3 +440,18 @@ def test_every_books_operation_is_documented(books):
         ("/api/books/invoices/{invoice_id}/payments", "post"),
         ("/api/books/payout-runs", "post"),
     }
+
+
+def test_two_slugs_that_make_one_account_name_get_an_account_each(db, consortium_cast):
+    from instants import TODAY
+
+    from coopnet.books.journal import organisation_account
+    from coopnet.directory import services as directory
+
+    alice = consortium_cast["alice"]
+    one = directory.organisation_create(name="Co-op A", slug="co-op-a", admin=alice)
+    other = directory.organisation_create(name="Co-op A too", slug="co_op_a", admin=alice)
+    first, second = organisation_account(one, TODAY), organisation_account(other, TODAY)
+    assert first.name == "Liabilities:Organisations:CoOpA"
+    assert second.name == f"Liabilities:Organisations:CoOpA{other.pk}"
+    assert (organisation_account(one, TODAY), organisation_account(other, TODAY)) == (first, second)

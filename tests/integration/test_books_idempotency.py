@@ -2,8 +2,10 @@
 and changes nothing; the same key with another body is refused; errors are not remembered.
 On PostgreSQL, fifty concurrent retries of one request (each thread its own connection) make
 exactly one payment or payout run, and fifty concurrent payout runs without a key never pay
-anyone twice."""
+anyone twice; nor do concurrent writes without a key fail on each other (a month charged twice
+at once, two invoices' first payments opening one partner's account at once)."""
 
+import datetime as dt
 import json
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -17,8 +19,17 @@ from django.test import Client
 
 from coopnet.books import services, settlement
 from coopnet.books.idempotency import BAD_KEY, HEADER, KEY_REUSED, REPLAYED
-from coopnet.books.models import IdempotencyKey, JournalEntry, Payment, Payout, PayoutRun
+from coopnet.books.models import (
+    Account,
+    IdempotencyKey,
+    JournalEntry,
+    Payment,
+    Payout,
+    PayoutRun,
+    ServiceMonth,
+)
 from coopnet.common.models import ApiToken, Coordinator
+from coopnet.sharedservices import services as shared
 
 pytestmark = pytest.mark.usefixtures("immediate_tasks", "clock")
 
@@ -224,3 +235,50 @@ def test_fifty_concurrent_payout_runs_without_a_key_never_pay_twice(owed):
     assert statuses == [201] + [422] * 49  # the rest find nobody owed anything
     assert PayoutRun.objects.count() == 1
     assert paid_to_each() == SHARES
+
+
+@pytest.mark.django_db(transaction=True)
+def test_fifty_concurrent_charges_of_a_month_charge_it_once(
+    on_postgresql, consortium_cast, coordinator
+):
+    shared.service_create(
+        actor=coordinator, name="IT support", fixed_cost="300", today=dt.date(2026, 5, 1)
+    )
+    shared.enrolment_set(
+        actor=consortium_cast["alice"], service_slug="it-support", organisation_slug="outlier",
+        alone_cost="500", hours_alone="10", today=dt.date(2026, 5, 15),
+    )  # fmt: skip
+    cora = bearer_key(coordinator)
+    answers = concurrently(lambda: send(cora, "/api/books/service-months", {"period": "2026-06"}))
+    assert sorted(status for status, _, _ in answers) == [201] + [422] * 49
+    assert ServiceMonth.objects.count() == 1
+    assert JournalEntry.objects.filter(kind=JournalEntry.SERVICE_FEES).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_fifty_concurrent_payments_of_two_invoices_all_count(
+    on_postgresql, form_contract, consortium_cast, coordinator
+):
+    invoices = [
+        services.milestone_deliver(
+            actor=consortium_cast["alice"], milestone_id=form_contract().milestones.get().pk
+        )
+        for _ in range(2)
+    ]
+    cora = bearer_key(coordinator)
+    turn = iter(range(RETRIES))
+    lock = threading.Lock()
+
+    def pay_one():
+        with lock:
+            invoice = invoices[next(turn) % 2]
+        return send(cora, payments_url(invoice), {"amount": "10"})
+
+    answers = concurrently(pay_one)
+    assert [status for status, _, _ in answers] == [201] * RETRIES
+    assert Payment.objects.count() == RETRIES
+    accounts = Account.objects.filter(organisation__isnull=False)
+    assert sorted(accounts.values_list("name", flat=True)) == [
+        "Liabilities:Organisations:Outlier",
+        "Liabilities:Organisations:Partner",
+    ]
