@@ -16,9 +16,9 @@ from schwifty.exceptions import SchwiftyException
 
 from coopnet.books.models import BankAccount, BooksSettings
 from coopnet.books.services import books_settings, coordinator_only
-from coopnet.common.access import User
+from coopnet.common.access import User, is_coordinator
 from coopnet.common.amounts import parse_text
-from coopnet.directory.selectors import is_admin, organisation_for_member
+from coopnet.directory.selectors import is_admin, organisation_for_member, organisation_public
 
 BAD_IBAN = "Not a valid IBAN ({reason}): {value!r}."
 BAD_BIC = "Not a valid BIC ({reason}): {value!r}."
@@ -55,7 +55,11 @@ def bank_account_set(
     *, actor: User, organisation_slug: str, holder: Any, iban: Any, bic: Any = ""
 ) -> BankAccount:
     """Where the organisation is paid: its admins set it; members and outsiders may not."""
-    organisation = organisation_for_member(actor, organisation_slug)  # 404 for outsiders
+    # the coordinator sees the details (so may learn that it may not change them); outsiders 404
+    if is_coordinator(actor):
+        organisation = organisation_public(organisation_slug)
+    else:
+        organisation = organisation_for_member(actor, organisation_slug)
     if not is_admin(actor, organisation):
         raise PermissionDenied(NOT_ORG_ADMIN)
     errors: dict[str, str] = {}

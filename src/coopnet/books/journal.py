@@ -52,9 +52,7 @@ def organisation_account(organisation: Organisation, opened: dt.date) -> Account
     if found is not None:
         return found
     name = f"{ORGANISATIONS}:{ledger.account_component(organisation.slug)}"
-    if Account.objects.filter(name=name).exists():  # two slugs, one CamelCase
-        name = f"{name}{organisation.pk}"
-    return Account.objects.create(name=name, organisation=organisation, opened=opened)
+    return _open(name, "organisation", organisation, opened)
 
 
 def service_account(service: SharedService, opened: dt.date) -> Account:
@@ -62,9 +60,19 @@ def service_account(service: SharedService, opened: dt.date) -> Account:
     if found is not None:
         return found
     name = f"{SERVICES}:{ledger.account_component(service.slug)}"
-    if Account.objects.filter(name=name).exists():
-        name = f"{name}{service.pk}"
-    return Account.objects.create(name=name, service=service, opened=opened)
+    return _open(name, "service", service, opened)
+
+
+def _open(name: str, field: str, owner: Organisation | SharedService, opened: dt.date) -> Account:
+    """The account `name` of `owner` (its `field`), or `name` followed by its pk when two
+    slugs make one name. Found or made by the unique name, so that two transactions opening it
+    at once get one account (on PostgreSQL the second waits for the first, then reads it)
+    rather than an IntegrityError."""
+    defaults = {field: owner, "opened": opened}
+    found = Account.objects.get_or_create(name=name, defaults=defaults)[0]
+    if getattr(found, f"{field}_id") == owner.pk:
+        return found
+    return Account.objects.get_or_create(name=f"{name}{owner.pk}", defaults=defaults)[0]
 
 
 def _account(account: str | Account, opened: dt.date) -> Account:

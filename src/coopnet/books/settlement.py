@@ -226,6 +226,9 @@ def service_month_charge(*, actor: User, period: dt.date) -> list[ServiceMonth]:
     """Charge each shared service's members their fees in `period`'s schedule, and book what
     the service costs the network that month against it; each month once."""
     coordinator_only(actor)
+    # one charge at a time: the counter stays locked until commit, so that a second charge of
+    # the month finds it charged instead of failing on the unique month
+    _next_number("service-month")
     period = period.replace(day=1)
     if period > timezone.localdate():
         raise ValidationError(FUTURE_MONTH.format(period=period))
