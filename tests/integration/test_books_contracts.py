@@ -254,3 +254,52 @@ def test_a_finder_outside_the_consortium_is_paid_its_fee(
     assert selectors.statement(coordinator, "distant").balance == Decimal("240.00")
     for share in contract.shares.all():
         assert selectors.statement(coordinator, share.organisation.slug).balance == share.payout
+
+
+def test_the_client_on_the_next_invoices_is_the_posters_to_set(form_contract, consortium_cast):
+    contract = form_contract()
+    with pytest.raises(PermissionDenied):
+        services.contract_client_set(
+            actor=consortium_cast["pat"], contract_id=contract.pk, client="X", address=""
+        )
+    with pytest.raises(ValidationError) as caught:
+        services.contract_client_set(
+            actor=consortium_cast["alice"], contract_id=contract.pk, client=" ", address=""
+        )
+    assert set(caught.value.message_dict) == {"client"}
+    services.contract_client_set(
+        actor=consortium_cast["alice"],
+        contract_id=contract.pk,
+        client="Acme Ltd",
+        address="1 High Street\nLeeds LS1 1AA",
+    )
+    invoice = services.milestone_deliver(
+        actor=consortium_cast["alice"], milestone_id=contract.milestones.get().pk
+    )
+    assert (invoice.client, invoice.client_address) == ("Acme Ltd", "1 High Street\nLeeds LS1 1AA")
+
+
+def test_the_client_form_and_api(form_contract, consortium_cast, client):
+    contract = form_contract()
+    client.force_login(consortium_cast["alice"])
+    page = client.get(f"/books/contracts/{contract.pk}/")
+    assert b"Save the client" in page.content
+    answer = client.post(f"/books/contracts/{contract.pk}/client/", {"client": "", "address": ""})
+    assert answer.status_code == 400
+    answer = client.post(
+        f"/books/contracts/{contract.pk}/client/", {"client": "Acme Ltd", "address": "Leeds"}
+    )
+    assert answer.status_code == 302
+    contract.refresh_from_db()
+    assert contract.client_address == "Leeds"
+    client.force_login(consortium_cast["charlie"])
+    answer = client.post(f"/books/contracts/{contract.pk}/client/", {"client": "Evil"})
+    assert answer.status_code == 404
+    client.force_login(consortium_cast["alice"])
+    answer = client.put(
+        f"/api/books/contracts/{contract.pk}/client",
+        {"client": "Acme plc", "address": "York"},
+        content_type="application/json",
+    )
+    assert answer.status_code == 200, answer.content
+    assert (answer.json()["client"], answer.json()["client_address"]) == ("Acme plc", "York")

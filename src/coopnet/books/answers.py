@@ -67,6 +67,7 @@ def contract_answer(contract: Contract) -> dict[str, Any]:
         "opportunity": contract.opportunity_id,
         "title": contract.title,
         "client": contract.client,
+        "client_address": contract.client_address,
         "posted_by": contract.posted_by.slug,
         "status": contract.status,
         "cancel_reason": contract.cancel_reason,

@@ -29,6 +29,7 @@ from coopnet.books.idempotency import KEY_HEADER, idempotent
 from coopnet.books.schemas import (
     BankAccountIn,
     BankAccountOut,
+    ClientIn,
     ContractOut,
     EntryOut,
     InvoiceOut,
@@ -112,6 +113,16 @@ def set_milestones(request: HttpRequest, contract_id: int, body: MilestonesIn) -
         actor=request.user,
         contract_id=contract_id,
         milestones=[{"title": m.title, "amount": str(m.amount)} for m in body.milestones],
+    )
+    return get_contract(request, contract_id)
+
+
+@router.put("/contracts/{int:contract_id}/client", response=ContractOut, summary="Set the client")
+def set_client(request: HttpRequest, contract_id: int, body: ClientIn) -> dict[str, Any]:
+    """The client's name and address on the next invoices. The posting organisation's admins
+    only, while the contract runs."""
+    services.contract_client_set(
+        actor=request.user, contract_id=contract_id, client=body.client, address=body.address
     )
     return get_contract(request, contract_id)
 

@@ -28,6 +28,18 @@ def _date(label: str, help_text: str) -> forms.DateField:
     )
 
 
+class ClientForm(forms.Form):
+    """The client as the next invoices address it."""
+
+    client = forms.CharField(label="Client's name", max_length=200)
+    address = forms.CharField(
+        label="Client's address",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
 class MilestonesForm(forms.Form):
     """The contract's value in parts, one a line: "Title: amount", in the order delivered."""
 

@@ -43,6 +43,7 @@ class ContractOut(Schema):
     opportunity: int
     title: str
     client: str
+    client_address: str
     posted_by: str
     #: running, completed or cancelled
     status: str
@@ -68,6 +69,12 @@ class MilestoneIn(Schema):
 class MilestonesIn(Schema):
     #: in order; they must add up to the contract's value exactly
     milestones: list[MilestoneIn]
+
+
+class ClientIn(Schema):
+    #: the client's name and postal address, as the next invoices will carry them
+    client: str
+    address: str = ""
 
 
 class ReasonIn(Schema):

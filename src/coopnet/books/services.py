@@ -120,6 +120,20 @@ def _contract_for_poster(actor: User, contract_id: int) -> Contract:
     return locked
 
 
+@transaction.atomic
+def contract_client_set(*, actor: User, contract_id: int, client: Any, address: Any) -> Contract:
+    """The client's name and address as the next invoices will carry them (an issued invoice
+    keeps what it was issued with). The posting organisation's admins, while it runs."""
+    contract = _contract_for_poster(actor, contract_id)
+    errors: dict[str, str] = {}
+    contract.client = parse_text(errors, "client", client, 200, required=True)
+    contract.client_address = parse_text(errors, "address", address, 1000, required=False)
+    if errors:
+        raise ValidationError(errors)
+    contract.save(update_fields=["client", "client_address"])
+    return contract
+
+
 # Milestones --------------------------------------------------------------------------------
 
 

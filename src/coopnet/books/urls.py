@@ -12,6 +12,7 @@ urlpatterns = [
     path("contracts/<int:contract_id>/", views.contract_detail, name="contract"),
     path("contracts/<int:contract_id>/milestones/", views.milestones_set, name="milestones"),
     path("contracts/<int:contract_id>/cancel/", views.contract_cancel, name="cancel"),
+    path("contracts/<int:contract_id>/client/", views.client_set, name="client"),
     path(
         "contracts/<int:contract_id>/statement/<slug:slug>/",
         views_accounts.contract_statement,

@@ -22,7 +22,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from coopnet.books import selectors, services
-from coopnet.books.forms import CancelForm, CreditNoteForm, MilestonesForm, PaymentForm
+from coopnet.books.forms import (
+    CancelForm,
+    ClientForm,
+    CreditNoteForm,
+    MilestonesForm,
+    PaymentForm,
+)
 from coopnet.books.models import Contract, Invoice, Milestone
 from coopnet.common.access import is_coordinator
 from coopnet.common.errors import apply_errors
@@ -34,6 +40,7 @@ from coopnet.directory.selectors import is_admin, memberships
 SPLIT = "The contract's value is now in {count} milestone{s}."
 DELIVERED = "“{title}” is delivered: invoice {code} for {gross} was issued to {client}."
 CANCELLED = "The contract is cancelled."
+CLIENT_SAVED = "The client's details are saved: the next invoices carry them."
 
 
 @dataclass
@@ -114,6 +121,8 @@ def contract_page(
         "milestones_form": bound.get("milestones")
         or MilestonesForm(initial={"milestones": milestones_text(contract)}),
         "cancel_form": bound.get("cancel") or CancelForm(),
+        "client_form": bound.get("client")
+        or ClientForm(initial={"client": contract.client, "address": contract.client_address}),
         "statements": _statement_links(request, contract),
     }
     return render(request, "books/contract.html", context, status=status)
@@ -159,6 +168,29 @@ def _milestone_route(form: Form) -> Any:
         return True
 
     return route
+
+
+@login_required
+def client_set(request: HttpRequest, contract_id: int) -> HttpResponse:
+    contract = selectors.contract_for_user(request.user, contract_id)
+    if refused := not_allowed(request, "POST"):
+        return refused
+    _poster_admin_only(request, contract)
+    form = ClientForm(request.POST)
+    if form.is_valid():
+        try:
+            services.contract_client_set(
+                actor=request.user,
+                contract_id=contract.pk,
+                client=form.cleaned_data["client"],
+                address=form.cleaned_data["address"],
+            )
+        except ValidationError as error:
+            apply_errors(error, form)
+        else:
+            messages.success(request, CLIENT_SAVED)
+            return redirect("books:contract", contract_id=contract.pk)
+    return contract_page(request, contract, {"client": form}, status=400)
 
 
 @login_required
