@@ -3,6 +3,7 @@ falling due: no part ever gets more than is open of it, the steps add up to the 
 and the net received grows with what the client pays."""
 
 import datetime as dt
+import itertools
 import re
 from decimal import Decimal
 
@@ -211,7 +212,7 @@ def steps_over_parts(draw: st.DrawFn) -> tuple[list[Decimal], list[Decimal]]:
     assume(total > 0)
     cuts = draw(st.lists(st.integers(min_value=1, max_value=total), max_size=15, unique=True))
     bounds = [0, *sorted(set(cuts) - {total}), total]
-    return still_open, [money(b - a) for a, b in zip(bounds, bounds[1:], strict=False)]
+    return still_open, [money(b - a) for a, b in itertools.pairwise(bounds)]
 
 
 @given(steps_over_parts())
