@@ -144,3 +144,38 @@ def test_the_database_refuses_an_unbalanced_entry(form_contract, consortium_cast
     with pytest.raises(IntegrityError, match="does not balance"):
         unbalanced()
     assert not JournalEntry.objects.exists()
+
+
+def test_an_invoice_whose_vat_sums_inexactly_in_binary_is_issued(
+    form_contract, consortium_cast, coordinator
+):
+    """0.10 + 0.02 is 0.12000000000000001 in binary floating point, which is how SQLite
+    stores decimals: the database's check that gross is net + VAT must hold to the cent."""
+    from coopnet.books import details
+
+    details.books_settings_set(actor=coordinator, vat_rate="0.2")
+    contract = form_contract()
+    alice = consortium_cast["alice"]
+    milestones = [{"title": "Deposit", "amount": "0.10"}, {"title": "Rest", "amount": "11999.90"}]
+    services.milestones_set(actor=alice, contract_id=contract.pk, milestones=milestones)
+    first = contract.milestones.order_by("position").first()
+    invoice = services.milestone_deliver(actor=alice, milestone_id=first.pk)
+    invoice.refresh_from_db()
+    assert (invoice.net, invoice.vat, invoice.gross) == (
+        Decimal("0.10"),
+        Decimal("0.02"),
+        Decimal("0.12"),
+    )
+
+
+def test_an_issued_invoice_cannot_be_changed_after_every_migration(form_contract, consortium_cast):
+    """A migration that rebuilds a table (SQLite's way of changing a constraint) drops its
+    triggers: the append-only one must be there after the last migration too."""
+    from django.db import IntegrityError, transaction
+
+    contract = form_contract()
+    invoice = services.milestone_deliver(
+        actor=consortium_cast["alice"], milestone_id=contract.milestones.get().pk
+    )
+    with pytest.raises(IntegrityError, match="append-only"), transaction.atomic():
+        Invoice.objects.filter(pk=invoice.pk).update(client="Someone else")
