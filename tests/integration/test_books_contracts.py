@@ -179,3 +179,59 @@ def test_an_issued_invoice_cannot_be_changed_after_every_migration(form_contract
     )
     with pytest.raises(IntegrityError, match="append-only"), transaction.atomic():
         Invoice.objects.filter(pk=invoice.pk).update(client="Someone else")
+
+
+def _vat_20_invoice(form_contract, consortium_cast, coordinator):
+    from coopnet.books import details
+
+    details.books_settings_set(actor=coordinator, vat_rate="0.2")
+    contract = form_contract()
+    invoice = services.milestone_deliver(
+        actor=consortium_cast["alice"], milestone_id=contract.milestones.get().pk
+    )
+    return contract, invoice
+
+
+def _pay(coordinator, invoice, amount):
+    return settlement.payment_record(actor=coordinator, invoice_id=invoice.pk, amount=amount)
+
+
+def _clearing():
+    postings = Posting.objects.filter(account__name="Liabilities:Clearing:Contracts")
+    return selectors.cents(postings.aggregate(t=Sum("amount"))["t"])
+
+
+def test_paying_in_full_after_a_reversal_closes_every_part(
+    form_contract, consortium_cast, coordinator
+):
+    """Of a gross of 14,400 (net 12,000), 0.02 then 0.01 then 0.01 make 0.02, 0, 0.01 of the
+    net fall due (the net received rounds 0.025 down to 0.02). Reversing the payment that made
+    nothing fall due leaves 0.03 fallen due, more than the 0.02 the net of the 0.03 received
+    comes to: the rest of the payment must make only what is still open fall due."""
+    contract, invoice = _vat_20_invoice(form_contract, consortium_cast, coordinator)
+    _pay(coordinator, invoice, "0.02")
+    nothing_due = _pay(coordinator, invoice, "0.01")
+    _pay(coordinator, invoice, "0.01")
+    settlement.entry_reverse(actor=coordinator, entry_id=nothing_due.entry_id, reason="Bounced")
+    _pay(coordinator, invoice, selectors.invoice_outstanding(invoice))
+    assert all(selectors.part_open(part) == 0 for part in invoice.parts.all())
+    for share in contract.shares.all():
+        assert selectors.statement(coordinator, share.organisation.slug).balance == share.payout
+    assert _clearing() == 0
+
+
+def test_a_credit_note_after_a_reversal_cancels_all_that_is_still_open(
+    form_contract, consortium_cast, coordinator
+):
+    """As above, 0.03 of the net has fallen due after the reversal, though the net of the 0.03
+    received is 0.02: the credit note cancels the 11,999.97 of the net still open (not
+    11,999.98), so that the clearing account comes back to zero."""
+    _, invoice = _vat_20_invoice(form_contract, consortium_cast, coordinator)
+    _pay(coordinator, invoice, "0.02")
+    nothing_due = _pay(coordinator, invoice, "0.01")
+    _pay(coordinator, invoice, "0.01")
+    settlement.entry_reverse(actor=coordinator, entry_id=nothing_due.entry_id, reason="Bounced")
+    note = settlement.credit_note_issue(actor=coordinator, invoice_id=invoice.pk, reason="Gone")
+    assert note.gross == -(invoice.gross - Decimal("0.03"))
+    assert -note.net == sum(selectors.part_open(part) for part in invoice.parts.all())
+    assert _clearing() == 0

@@ -107,14 +107,21 @@ def payment_record(
 
 
 def _falling_due(invoice: Invoice, paid: Decimal) -> list[Line]:
-    """What falls due of the invoice's net once `paid` more has come in: that part of the net,
-    out of the clearing account, shared over its parts still open in proportion."""
+    """What falls due of the invoice's net once `paid` more has come in: the net of all that
+    came in less what has fallen due already, out of the clearing account, shared over its
+    parts still open in proportion.
+
+    What has fallen due is read from the parts, not worked out from the payments: a reversed
+    payment takes back what it made fall due then, which need not be what the net of the
+    payments left would come to now (the rounding of each step differs)."""
     received = selectors.invoice_received(invoice)
-    before = ledger.net_received(received, invoice.gross, invoice.net)
     now = ledger.net_received(received + paid, invoice.gross, invoice.net)
     parts = list(invoice.parts.select_related("organisation"))
-    due = ledger.share_out(now - before, [selectors.part_open(part) for part in parts])
-    lines = [Line(CLEARING, now - before)]
+    still_open = [selectors.part_open(part) for part in parts]
+    fallen = invoice.net - sum(still_open, Decimal(0))
+    due_now = max(now - fallen, Decimal(0))
+    due = ledger.share_out(due_now, still_open)
+    lines = [Line(CLEARING, due_now)]
     for part, amount in zip(parts, due, strict=True):
         lines.append(
             Line(_part_account(part, invoice.issued), -amount, part, part.get_kind_display())
@@ -143,8 +150,8 @@ def credit_note_issue(*, actor: User, invoice_id: int, reason: str) -> Invoice:
         errors["invoice"] = SETTLED.format(code=invoice.code)
     if errors:
         raise ValidationError(errors)
-    received = selectors.invoice_received(invoice)
-    net = invoice.net - ledger.net_received(received, invoice.gross, invoice.net)
+    # what of the net has not fallen due: read from the parts, as in _falling_due
+    net = sum((selectors.part_open(part) for part in invoice.parts.all()), Decimal(0))
     tax, today = owing - net, timezone.localdate()
     entry = post(
         date=today, kind=JournalEntry.CREDIT_NOTE, actor=account(actor), contract=invoice.contract,
