@@ -235,3 +235,21 @@ def test_a_credit_note_after_a_reversal_cancels_all_that_is_still_open(
     assert note.gross == -(invoice.gross - Decimal("0.03"))
     assert -note.net == sum(selectors.part_open(part) for part in invoice.parts.all())
     assert _clearing() == 0
+
+
+def test_what_a_bounced_payment_leaves_owing_after_a_credit_note_can_be_credited_too(
+    form_contract, consortium_cast, coordinator
+):
+    """A credit note cancels what was owing; a payment made before it and reversed after it
+    (it bounced) is owed again, and a second credit note cancels that."""
+    contract, invoice = _vat_20_invoice(form_contract, consortium_cast, coordinator)
+    bounced = _pay(coordinator, invoice, "1000")
+    first = settlement.credit_note_issue(actor=coordinator, invoice_id=invoice.pk, reason="Gone")
+    settlement.entry_reverse(actor=coordinator, entry_id=bounced.entry_id, reason="Bounced")
+    assert selectors.invoice_outstanding(invoice) == Decimal("1000")
+    second = settlement.credit_note_issue(actor=coordinator, invoice_id=invoice.pk, reason="Gone")
+    assert (first.number, second.number) == (2, 3)
+    assert second.gross == Decimal("-1000")
+    assert selectors.invoice_credited(invoice) == Decimal("14400")
+    assert selectors.invoice_outstanding(invoice) == 0
+    assert _clearing() == 0

@@ -208,8 +208,10 @@ class Invoice(models.Model):
     milestone = models.ForeignKey(
         Milestone, null=True, blank=True, on_delete=models.PROTECT, related_name="invoices"
     )
-    credits = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="credit_note"
+    #: the invoice a credit note cancels (what was owing on it then: a payment reversed after
+    #: it, as bounced, is owed again, and may be cancelled by another)
+    credits = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="credit_notes"
     )
     reason = models.TextField(blank=True)
     issued = models.DateField()
