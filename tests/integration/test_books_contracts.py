@@ -242,7 +242,7 @@ def test_what_a_bounced_payment_leaves_owing_after_a_credit_note_can_be_credited
 ):
     """A credit note cancels what was owing; a payment made before it and reversed after it
     (it bounced) is owed again, and a second credit note cancels that."""
-    contract, invoice = _vat_20_invoice(form_contract, consortium_cast, coordinator)
+    _, invoice = _vat_20_invoice(form_contract, consortium_cast, coordinator)
     bounced = _pay(coordinator, invoice, "1000")
     first = settlement.credit_note_issue(actor=coordinator, invoice_id=invoice.pk, reason="Gone")
     settlement.entry_reverse(actor=coordinator, entry_id=bounced.entry_id, reason="Bounced")
