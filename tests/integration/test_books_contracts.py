@@ -253,3 +253,25 @@ def test_what_a_bounced_payment_leaves_owing_after_a_credit_note_can_be_credited
     assert selectors.invoice_credited(invoice) == Decimal("14400")
     assert selectors.invoice_outstanding(invoice) == 0
     assert _clearing() == 0
+
+
+def test_an_invoice_too_large_for_the_books_with_its_vat_is_refused(
+    form_contract, consortium_cast, coordinator
+):
+    """A milestone may be as large as the books hold, but not its gross with 20% VAT: the
+    delivery is refused with a message (PostgreSQL's numeric overflow was a 500), and nothing
+    is delivered or posted."""
+    from coopnet.books import details
+    from coopnet.common.amounts import MAX_MONEY
+
+    details.books_settings_set(actor=coordinator, vat_rate="0.2")
+    big = form_contract(value=str(MAX_MONEY)).milestones.get()
+    entries = JournalEntry.objects.count()
+    with pytest.raises(ValidationError) as caught:
+        services.milestone_deliver(actor=consortium_cast["alice"], milestone_id=big.pk)
+    assert caught.value.messages == [
+        services.GROSS_TOO_LARGE.format(gross=Decimal("11999999999.99"), most=MAX_MONEY)
+    ]
+    big.refresh_from_db()
+    assert big.delivered is None
+    assert JournalEntry.objects.count() == entries
