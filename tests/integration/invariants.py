@@ -85,6 +85,8 @@ def _check_organisations(world) -> None:
         assert statement.owed == due.get(org.pk, Decimal(0)), org.slug
         assert statement.paid == expected.paid[org.pk], org.slug
         assert statement.charged == expected.fees[org.pk], org.slug
+        if statement.lines:  # the running balance ends at the balance
+            assert statement.lines[-1].balance == statement.balance, org.slug
         own = selectors.statement(world.net.admin[org.pk], org.slug)
         assert (own.balance, len(own.lines)) == (statement.balance, len(statement.lines))
         _check_lines(world, org, statement)
