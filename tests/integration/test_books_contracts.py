@@ -303,3 +303,134 @@ def test_the_client_form_and_api(form_contract, consortium_cast, client):
     )
     assert answer.status_code == 200, answer.content
     assert (answer.json()["client"], answer.json()["client_address"]) == ("Acme plc", "York")
+
+
+def test_an_invoice_whose_vat_sums_inexactly_in_binary_is_issued(
+    form_contract, consortium_cast, coordinator
+):
+    """0.10 + 0.02 is 0.12000000000000001 in binary floating point, which is how SQLite
+    stores decimals: the database's check that gross is net + VAT must hold to the cent."""
+    from coopnet.books import details
+
+    details.books_settings_set(actor=coordinator, vat_rate="0.2")
+    contract = form_contract()
+    alice = consortium_cast["alice"]
+    milestones = [{"title": "Deposit", "amount": "0.10"}, {"title": "Rest", "amount": "11999.90"}]
+    services.milestones_set(actor=alice, contract_id=contract.pk, milestones=milestones)
+    first = contract.milestones.order_by("position").first()
+    invoice = services.milestone_deliver(actor=alice, milestone_id=first.pk)
+    invoice.refresh_from_db()
+    assert (invoice.net, invoice.vat, invoice.gross) == (
+        Decimal("0.10"),
+        Decimal("0.02"),
+        Decimal("0.12"),
+    )
+
+
+def test_an_issued_invoice_cannot_be_changed_after_every_migration(form_contract, consortium_cast):
+    """A migration that rebuilds a table (SQLite's way of changing a constraint) drops its
+    triggers: the append-only one must be there after the last migration too."""
+    from django.db import IntegrityError, transaction
+
+    contract = form_contract()
+    invoice = services.milestone_deliver(
+        actor=consortium_cast["alice"], milestone_id=contract.milestones.get().pk
+    )
+    with pytest.raises(IntegrityError, match="append-only"), transaction.atomic():
+        Invoice.objects.filter(pk=invoice.pk).update(client="Someone else")
+
+
+def _vat_20_invoice(form_contract, consortium_cast, coordinator):
+    from coopnet.books import details
+
+    details.books_settings_set(actor=coordinator, vat_rate="0.2")
+    contract = form_contract()
+    invoice = services.milestone_deliver(
+        actor=consortium_cast["alice"], milestone_id=contract.milestones.get().pk
+    )
+    return contract, invoice
+
+
+def _pay(coordinator, invoice, amount):
+    return settlement.payment_record(actor=coordinator, invoice_id=invoice.pk, amount=amount)
+
+
+def _clearing():
+    postings = Posting.objects.filter(account__name="Liabilities:Clearing:Contracts")
+    return selectors.cents(postings.aggregate(t=Sum("amount"))["t"])
+
+
+def test_paying_in_full_after_a_reversal_closes_every_part(
+    form_contract, consortium_cast, coordinator
+):
+    """Of a gross of 14,400 (net 12,000), 0.02 then 0.01 then 0.01 make 0.02, 0, 0.01 of the
+    net fall due (the net received rounds 0.025 down to 0.02). Reversing the payment that made
+    nothing fall due leaves 0.03 fallen due, more than the 0.02 the net of the 0.03 received
+    comes to: the rest of the payment must make only what is still open fall due."""
+    contract, invoice = _vat_20_invoice(form_contract, consortium_cast, coordinator)
+    _pay(coordinator, invoice, "0.02")
+    nothing_due = _pay(coordinator, invoice, "0.01")
+    _pay(coordinator, invoice, "0.01")
+    settlement.entry_reverse(actor=coordinator, entry_id=nothing_due.entry_id, reason="Bounced")
+    _pay(coordinator, invoice, selectors.invoice_outstanding(invoice))
+    assert all(selectors.part_open(part) == 0 for part in invoice.parts.all())
+    for share in contract.shares.all():
+        assert selectors.statement(coordinator, share.organisation.slug).balance == share.payout
+    assert _clearing() == 0
+
+
+def test_a_credit_note_after_a_reversal_cancels_all_that_is_still_open(
+    form_contract, consortium_cast, coordinator
+):
+    """As above, 0.03 of the net has fallen due after the reversal, though the net of the 0.03
+    received is 0.02: the credit note cancels the 11,999.97 of the net still open (not
+    11,999.98), so that the clearing account comes back to zero."""
+    _, invoice = _vat_20_invoice(form_contract, consortium_cast, coordinator)
+    _pay(coordinator, invoice, "0.02")
+    nothing_due = _pay(coordinator, invoice, "0.01")
+    _pay(coordinator, invoice, "0.01")
+    settlement.entry_reverse(actor=coordinator, entry_id=nothing_due.entry_id, reason="Bounced")
+    note = settlement.credit_note_issue(actor=coordinator, invoice_id=invoice.pk, reason="Gone")
+    assert note.gross == -(invoice.gross - Decimal("0.03"))
+    assert -note.net == sum(selectors.part_open(part) for part in invoice.parts.all())
+    assert _clearing() == 0
+
+
+def test_what_a_bounced_payment_leaves_owing_after_a_credit_note_can_be_credited_too(
+    form_contract, consortium_cast, coordinator
+):
+    """A credit note cancels what was owing; a payment made before it and reversed after it
+    (it bounced) is owed again, and a second credit note cancels that."""
+    _, invoice = _vat_20_invoice(form_contract, consortium_cast, coordinator)
+    bounced = _pay(coordinator, invoice, "1000")
+    first = settlement.credit_note_issue(actor=coordinator, invoice_id=invoice.pk, reason="Gone")
+    settlement.entry_reverse(actor=coordinator, entry_id=bounced.entry_id, reason="Bounced")
+    assert selectors.invoice_outstanding(invoice) == Decimal("1000")
+    second = settlement.credit_note_issue(actor=coordinator, invoice_id=invoice.pk, reason="Gone")
+    assert (first.number, second.number) == (2, 3)
+    assert second.gross == Decimal("-1000")
+    assert selectors.invoice_credited(invoice) == Decimal("14400")
+    assert selectors.invoice_outstanding(invoice) == 0
+    assert _clearing() == 0
+
+
+def test_an_invoice_too_large_for_the_books_with_its_vat_is_refused(
+    form_contract, consortium_cast, coordinator
+):
+    """A milestone may be as large as the books hold, but not its gross with 20% VAT: the
+    delivery is refused with a message (PostgreSQL's numeric overflow was a 500), and nothing
+    is delivered or posted."""
+    from coopnet.books import details
+    from coopnet.common.amounts import MAX_MONEY
+
+    details.books_settings_set(actor=coordinator, vat_rate="0.2")
+    big = form_contract(value=str(MAX_MONEY)).milestones.get()
+    entries = JournalEntry.objects.count()
+    with pytest.raises(ValidationError) as caught:
+        services.milestone_deliver(actor=consortium_cast["alice"], milestone_id=big.pk)
+    assert caught.value.messages == [
+        services.GROSS_TOO_LARGE.format(gross=Decimal("11999999999.99"), most=MAX_MONEY)
+    ]
+    big.refresh_from_db()
+    assert big.delivered is None
+    assert JournalEntry.objects.count() == entries

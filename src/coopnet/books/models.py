@@ -17,6 +17,8 @@ transaction commits (migration 0002).
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -29,6 +31,7 @@ from coopnet.sharedservices.models import SharedService
 
 #: a rate such as VAT (0.2 is 20%)
 RATE: Digits = {"max_digits": 5, "decimal_places": 4}
+HALF_CENT = models.Value(Decimal("0.005"))
 
 
 class BooksSettings(models.Model):
@@ -205,8 +208,10 @@ class Invoice(models.Model):
     milestone = models.ForeignKey(
         Milestone, null=True, blank=True, on_delete=models.PROTECT, related_name="invoices"
     )
-    credits = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="credit_note"
+    #: the invoice a credit note cancels (what was owing on it then: a payment reversed after
+    #: it, as bounced, is owed again, and may be cancelled by another)
+    credits = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="credit_notes"
     )
     reason = models.TextField(blank=True)
     issued = models.DateField()
@@ -223,8 +228,13 @@ class Invoice(models.Model):
     class Meta:
         ordering = ["number"]
         constraints = [
+            # Within half a cent: the amounts are whole cents, so on PostgreSQL this is gross ==
+            # net + vat exactly; SQLite adds decimals in binary floating point (0.1 + 0.02 is
+            # 0.12000000000000001), where an exact comparison refuses good invoices.
             models.CheckConstraint(
-                condition=models.Q(gross=models.F("net") + models.F("vat")), name="gross_is_net_vat"
+                condition=models.Q(gross__gt=models.F("net") + models.F("vat") - HALF_CENT)
+                & models.Q(gross__lt=models.F("net") + models.F("vat") + HALF_CENT),
+                name="gross_is_net_vat",
             )
         ]
 

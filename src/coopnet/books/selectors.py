@@ -103,8 +103,9 @@ def invoice_received(invoice: Invoice) -> Decimal:
 
 
 def invoice_credited(invoice: Invoice) -> Decimal:
-    note = Invoice.objects.filter(credits=invoice).first()
-    return -note.gross if note else ZERO
+    """What its credit notes cancelled of it."""
+    notes = Invoice.objects.filter(credits=invoice).aggregate(total=Sum("gross"))
+    return -cents(notes["total"])
 
 
 def invoice_outstanding(invoice: Invoice) -> Decimal:

@@ -50,6 +50,10 @@ OUTSTANDING = (
     "Invoice {code} still has {amount} owing: issue a credit note for it before cancelling."
 )
 TOO_MANY_MILESTONES = "At most {limit} milestones."
+GROSS_TOO_LARGE = (
+    "With VAT this invoice would come to {gross}, more than the books hold ({most}): split the "
+    "milestone into smaller ones."
+)
 MAX_MILESTONES = 50
 
 
@@ -232,6 +236,8 @@ def invoice_issue(*, contract: Contract, milestone: Milestone, actor: Any) -> In
     today, rate = timezone.localdate(), books_settings().vat_rate
     net = milestone.amount
     tax = ledger.vat(net, rate)
+    if net + tax > MAX_MONEY:
+        raise ValidationError(GROSS_TOO_LARGE.format(gross=net + tax, most=MAX_MONEY))
     entry = post(
         date=today, kind=JournalEntry.INVOICE, actor=actor, contract=contract,
         narration=f"Invoice to {contract.client}: {contract.title}, {milestone.title}",

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from coopnet.books import selectors
@@ -95,7 +96,7 @@ def payment_record(
         errors["received"] = BAD_DATE.format(value=received)
     if errors or paid is None or day is None:
         raise ValidationError(errors)
-    lines = [Line(BANK, paid), Line(RECEIVABLES, -paid), *_falling_due(invoice, paid)]
+    lines = [Line(BANK, paid), Line(RECEIVABLES, -paid), *_falling_due(invoice, paid, owing)]
     entry = post(
         date=day, kind=JournalEntry.PAYMENT, actor=account(actor), contract=invoice.contract,
         narration=f"Payment from {invoice.client} for {invoice.code}", lines=lines,
@@ -106,20 +107,40 @@ def payment_record(
     )  # fmt: skip
 
 
-def _falling_due(invoice: Invoice, paid: Decimal) -> list[Line]:
-    """What falls due of the invoice's net once `paid` more has come in: that part of the net,
-    out of the clearing account, shared over its parts still open in proportion."""
-    received = selectors.invoice_received(invoice)
-    before = ledger.net_received(received, invoice.gross, invoice.net)
-    now = ledger.net_received(received + paid, invoice.gross, invoice.net)
+def _falling_due(invoice: Invoice, paid: Decimal, owing: Decimal) -> list[Line]:
+    """What falls due of the invoice's net once `paid` more has come in: the net of all that
+    came in less what has fallen due already (all that may still fall due, once nothing is
+    owing), out of the clearing account, shared over its parts still open in proportion.
+
+    What has fallen due is read from the parts, not worked out from the payments: a reversed
+    payment takes back what it made fall due then, which need not be what the net of the
+    payments left would come to now (the rounding of each step differs)."""
     parts = list(invoice.parts.select_related("organisation"))
-    due = ledger.share_out(now - before, [selectors.part_open(part) for part in parts])
-    lines = [Line(CLEARING, now - before)]
+    still_open, payable = _open(invoice, parts)
+    if paid == owing:
+        due_now = payable
+    else:
+        received = selectors.invoice_received(invoice)
+        now = ledger.net_received(received + paid, invoice.gross, invoice.net)
+        fallen = invoice.net - sum(still_open, Decimal(0))
+        due_now = min(max(now - fallen, Decimal(0)), payable)
+    due = ledger.share_out(due_now, still_open)
+    lines = [Line(CLEARING, due_now)]
     for part, amount in zip(parts, due, strict=True):
         lines.append(
             Line(_part_account(part, invoice.issued), -amount, part, part.get_kind_display())
         )
     return lines
+
+
+def _open(invoice: Invoice, parts: list[InvoicePart]) -> tuple[list[Decimal], Decimal]:
+    """What is open of each part, and how much of that may still fall due: not what credit
+    notes cancelled (a credit note closes no part; it takes its net out of clearing)."""
+    still_open = [selectors.part_open(part) for part in parts]
+    cancelled = -selectors.cents(
+        Invoice.objects.filter(credits=invoice).aggregate(total=Sum("net"))["total"]
+    )
+    return still_open, sum(still_open, Decimal(0)) - cancelled
 
 
 def _part_account(part: InvoicePart, day: dt.date) -> str | Account:
@@ -143,8 +164,7 @@ def credit_note_issue(*, actor: User, invoice_id: int, reason: str) -> Invoice:
         errors["invoice"] = SETTLED.format(code=invoice.code)
     if errors:
         raise ValidationError(errors)
-    received = selectors.invoice_received(invoice)
-    net = invoice.net - ledger.net_received(received, invoice.gross, invoice.net)
+    _, net = _open(invoice, list(invoice.parts.all()))  # the net that may still fall due
     tax, today = owing - net, timezone.localdate()
     entry = post(
         date=today, kind=JournalEntry.CREDIT_NOTE, actor=account(actor), contract=invoice.contract,
