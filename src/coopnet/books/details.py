@@ -5,8 +5,8 @@ format, bank code) with schwifty before anything is saved."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
