@@ -12,6 +12,7 @@ urlpatterns = [
     path("network/", include("coopnet.network.urls")),
     path("services/", include("coopnet.sharedservices.urls")),
     path("skills/", include("coopnet.mentoring.urls")),
+    path("books/", include("coopnet.books.urls_exports")),
     path("", include("coopnet.directory.urls")),
     path("", views.home, name="home"),
 ]
