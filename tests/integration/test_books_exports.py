@@ -316,3 +316,28 @@ def test_the_api_gives_the_same_files_to_the_same_people(books, consortium_cast,
     assert response.status_code == 200
     _load(b"".join(response.streaming_content).decode())
     assert client_for(None).get("/api/books/export").status_code == 401
+
+
+# The statement the benchmark times ---------------------------------------------------------
+
+
+def test_the_statement_adds_up_to_the_books(books, coordinator):
+    """Its totals (partly read from the postings alone, partly from their entries) and its
+    latest lines with their running balance agree with the postings themselves."""
+    statement = selectors.statement(coordinator, "outlier")
+    postings = Posting.objects.filter(account=statement.account)
+    shares = postings.filter(part__isnull=False).aggregate(t=Sum("amount"))["t"]
+    paid = postings.filter(entry__kind="payout").aggregate(t=Sum("amount"))["t"]
+    assert statement.owed == -selectors.cents(shares)
+    assert statement.owed == Decimal("7256.11")  # 1884.70 + 4900.24 + 471.17; 47.12 reversed
+    assert statement.paid == selectors.cents(paid) == Decimal("7186.11")
+    assert statement.charged == Decimal("70.00")
+    assert statement.balance == statement.owed - statement.paid - statement.charged == 0
+    assert [line.entry for line in statement.lines] == list(
+        postings.order_by("entry__date", "entry_id", "pk").values_list("entry_id", flat=True)
+    )
+    assert statement.lines[-1].balance == statement.balance
+    assert statement.lines[0].balance == statement.lines[0].amount == Decimal("-70.00")
+    short = selectors.statement(coordinator, "outlier", limit=2)
+    assert [line.entry for line in short.lines] == [e.entry for e in statement.lines[-2:]]
+    assert short.lines[0].balance == statement.lines[-2].balance

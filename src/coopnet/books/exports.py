@@ -35,7 +35,6 @@ from coopnet.directory.models import Organisation
 from coopnet.directory.selectors import memberships, organisation_for_member
 from coopnet.engine import ledger
 from coopnet.engine.errors import BadInput
-from coopnet.engine.money import CENT
 
 #: the organisation's view: the one account standing for the rest of the network's books
 NETWORK = "Equity:Network"
@@ -44,7 +43,7 @@ CONTENT_TYPES = {"beancount": "text/plain; charset=utf-8", "csv": "text/csv; cha
 SUFFIXES = {"beancount": "beancount", "csv": "csv"}
 CSV_HEADER = ("date", "entry", "account", "amount", "currency", "narration")
 #: postings read from the database at a time
-CHUNK = 5000
+CHUNK = 20000
 
 BAD_FORMAT = "format: {value!r} is not one of " + ", ".join(FORMATS)
 NO_ORGANISATION = "organisation: no organisation {slug!r}"
@@ -239,28 +238,24 @@ def _string(text: str) -> str:
     return '"' + one_line.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _amount(amount: Decimal) -> str:
-    return f"{amount.quantize(CENT)}"
-
-
-def beancount_lines(books: Books) -> Iterator[str]:
-    """The books as a Beancount file, one line at a time (each without its newline)."""
-    yield f"option {_string('title')} {_string(books.title)}"
-    yield f'option "operating_currency" "{books.currency}"'
+def beancount_text(books: Books) -> Iterator[str]:
+    """The books as a Beancount file: the options, then one piece of text per transaction (a
+    few lines, each ending with its newline), then the accounts' `open` directives."""
+    currency = books.currency
+    yield f"option {_string('title')} {_string(books.title)}\n"
+    yield f'option "operating_currency" "{currency}"\n'
     for txn in books.stream():
-        yield ""
-        yield f"{txn.date.isoformat()} * {_string(txn.narration)}"
-        yield f"  entry: {txn.entry}"
+        lines = [f"\n{txn.date.isoformat()} * {_string(txn.narration)}\n  entry: {txn.entry}\n"]
         if txn.invoice:
-            yield f"  invoice: {_string(txn.invoice)}"
+            lines.append(f"  invoice: {_string(txn.invoice)}\n")
         for account, amount, memo in txn.postings:
-            yield f"  {account}  {_amount(amount)} {books.currency}"
+            lines.append(f"  {account}  {amount:.2f} {currency}\n")  # Decimal's: exact
             if memo:
-                yield f"    memo: {_string(memo)}"
-    yield ""
-    yield "; each account opened on the date of its first posting"
+                lines.append(f"    memo: {_string(memo)}\n")
+        yield "".join(lines)
+    yield "\n; each account opened on the date of its first posting\n"
     for account, day in sorted(books.opened.items()):
-        yield f"{day.isoformat()} open {account} {books.currency}"
+        yield f"{day.isoformat()} open {account} {currency}\n"
 
 
 def _spreadsheet_safe(text: str) -> str:
@@ -268,30 +263,28 @@ def _spreadsheet_safe(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def csv_lines(books: Books) -> Iterator[str]:
-    """One row per posting (spec §5), with a header row; each line ends with CRLF, as CSV's."""
+def csv_text(books: Books) -> Iterator[str]:
+    """One row per posting (spec §5) after a header row, with CSV's CRLF line ends: one piece
+    of text per transaction."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-
-    def row(*cells: object) -> str:
+    writer.writerow(CSV_HEADER)
+    yield buffer.getvalue()
+    for txn in books.stream():
         buffer.seek(0)
         buffer.truncate()
-        writer.writerow(cells)
-        return buffer.getvalue()
-
-    yield row(*CSV_HEADER)
-    for txn in books.stream():
         narration = _spreadsheet_safe(txn.narration)
-        day = txn.date.isoformat()
-        for account, amount, _ in txn.postings:
-            yield row(day, txn.entry, account, _amount(amount), books.currency, narration)
+        day, currency = txn.date.isoformat(), books.currency
+        writer.writerows(
+            (day, txn.entry, account, f"{amount:.2f}", currency, narration)
+            for account, amount, _ in txn.postings
+        )
+        yield buffer.getvalue()
 
 
 def text(books: Books, form: str) -> Iterator[str]:
-    """The export in `form` as text with its newlines."""
-    if form == "csv":
-        return csv_lines(books)
-    return (line + "\n" for line in beancount_lines(books))
+    """The export in `form`, as pieces of text that end with a newline."""
+    return csv_text(books) if form == "csv" else beancount_text(books)
 
 
 def blocks(lines: Iterable[str], size: int = 1 << 16) -> Iterator[str]:
