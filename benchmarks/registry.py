@@ -15,6 +15,7 @@ FAMILIES: dict[str, str] = {
     "resilience": "benchmarks.resilience",
     "pooling": "benchmarks.pooling",
     "platform": "benchmarks.platform",
+    "ledger": "benchmarks.ledger",
 }
 
 

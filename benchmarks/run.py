@@ -77,9 +77,19 @@ def _executable() -> str:
         return sys.executable
 
 
-def environment(command: str, started: dt.datetime, seconds: float) -> list[str]:
+def _load_average() -> str:
+    try:
+        with open("/proc/loadavg") as figures:
+            return " / ".join(figures.read().split()[:3])
+    except OSError:  # no /proc on this system
+        return "unknown"
+
+
+def environment(command: str, started: dt.datetime, seconds: float, busy: str) -> list[str]:
     return [
         f"Date: {started.strftime('%Y-%m-%d %H:%M %Z').strip()} (run took {seconds:.0f} s)",
+        f"Load average (1 / 5 / 15 min, other work on the machine): {busy} at the start, "
+        f"{_load_average()} at the end",
         f"Command: `{command}`",
         f"CPU: {_cpu_model()}, {os.cpu_count()} logical cores",
         f"RAM: {_ram_gib()}",
@@ -87,7 +97,8 @@ def environment(command: str, started: dt.datetime, seconds: float) -> list[str]
         f"Python: {platform.python_version()} ({platform.python_implementation()})",
         "Libraries: "
         + ", ".join(
-            f"{name} {_version(name)}" for name in ("coopnet", "numpy", "highspy", "coopgame-py")
+            f"{name} {_version(name)}"
+            for name in ("coopnet", "numpy", "highspy", "coopgame-py", "psycopg")
         ),
     ]
 
@@ -133,6 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     arguments = argv if argv is not None else sys.argv[1:]
     command = " ".join([_executable(), "-m", "benchmarks.run", *arguments])
     started = dt.datetime.now(dt.UTC).astimezone()
+    busy = _load_average()
     clock = time.perf_counter()
     sections = []
     for family in args.only or list(FAMILIES):
@@ -140,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
         progress(f"== {family}: {module.TITLE}")
         sections.append(module.run(profile))
     seconds = time.perf_counter() - clock
-    text = render(sections, environment(command, started, seconds), args.quick)
+    text = render(sections, environment(command, started, seconds, busy), args.quick)
     if args.quick and not args.write:
         print(text)
         progress(f"done in {seconds:.0f} s (quick run: not written; add --write to write)")

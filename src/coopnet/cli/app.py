@@ -12,7 +12,7 @@ import typer
 from django.core.exceptions import ImproperlyConfigured
 from typer._click.exceptions import NoArgsIsHelpError, UsageError  # typer (pinned) vendors click
 
-from coopnet.cli import consortium, games, generate, platform, pool, resilience
+from coopnet.cli import consortium, games, generate, ledger, platform, pool, resilience
 from coopnet.engine.errors import BadInput, EngineError
 
 app = typer.Typer(
@@ -29,6 +29,9 @@ game_app = typer.Typer(
 )
 game_app.command("solve")(games.game_solve)
 app.add_typer(game_app, name="game")
+ledger_app = typer.Typer(help="The platform's double-entry books.", no_args_is_help=True)
+ledger_app.command("export")(ledger.ledger_export)
+app.add_typer(ledger_app, name="ledger")
 app.command("form")(consortium.form_command)
 app.command("split")(consortium.split_command)
 app.command("pool")(pool.pool_command)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from ninja import NinjaAPI
 
 from coopnet.books.api import router as books_router
+from coopnet.books.api_exports import router as books_exports_router
 from coopnet.common.auth import API_AUTH
 from coopnet.common.errors import install_api_handlers
 from coopnet.directory.api import router as directory_router
@@ -24,3 +25,4 @@ api.add_router("/network", network_router)
 api.add_router("/services", services_router)
 api.add_router("/skills", mentoring_router)
 api.add_router("/books", books_router)
+api.add_router("/books", books_exports_router)

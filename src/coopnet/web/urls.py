@@ -14,6 +14,7 @@ urlpatterns = [
     path("skills/", include("coopnet.mentoring.urls")),
     path("books/", include("coopnet.books.urls")),
     path("books/", include("coopnet.books.urls_bankfiles")),
+    path("books/", include("coopnet.books.urls_exports")),
     path("", include("coopnet.directory.urls")),
     path("", views.home, name="home"),
 ]
