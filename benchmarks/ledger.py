@@ -30,7 +30,7 @@ owed (2 postings each), until the journal holds a million postings. Partners are
 weights 1/√rank, so the busiest organisations have many times the median's postings. The rows
 are loaded once per run with `COPY` (every entry's balance checked before the load commits).
 Each figure is the median of the timed runs, each case in a fresh worker process on the loaded
-database. The statement is answered from migration 0003's covering indexes; the export walks
+database. The statement is answered from migration 0005's covering indexes; the export walks
 the entries' (date, id) index, streaming, never sorting the postings.
 """
 

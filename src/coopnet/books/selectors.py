@@ -186,7 +186,7 @@ def statement(user: User, slug: str, limit: int = 200) -> Statement:
 
 def _latest(acct: Account, limit: int) -> list[tuple[dt.date, int, str, str, Decimal]]:
     """The account's latest postings, newest first, as (date, entry, narration, memo, amount):
-    which ones is found from the indexes alone (migration 0003 covers the columns), and only
+    which ones is found from the indexes alone (migration 0005 covers the columns), and only
     those rows are read, so a busy account's statement does not read all its entries."""
     order = ("-entry__date", "-entry_id", "-pk")
     day = JournalEntry.objects.filter(pk=OuterRef("entry_id")).values("date")
