@@ -12,7 +12,7 @@ import typer
 from django.core.exceptions import ImproperlyConfigured
 from typer._click.exceptions import NoArgsIsHelpError, UsageError  # typer (pinned) vendors click
 
-from coopnet.cli import consortium, games, generate, ledger, platform, pool, resilience
+from coopnet.cli import backup, consortium, games, generate, ledger, platform, pool, resilience
 from coopnet.engine.errors import BadInput, EngineError
 
 app = typer.Typer(
@@ -38,6 +38,8 @@ app.command("pool")(pool.pool_command)
 app.command("resilience")(resilience.resilience_command)
 for command in (platform.demo, platform.serve, platform.worker, platform.token, platform.version):
     app.command()(command)
+app.command("backup")(backup.backup)
+app.command("restore")(backup.restore)
 
 
 def main(argv: list[str] | None = None) -> int:
