@@ -32,6 +32,39 @@ def seed() -> None:
     session = SessionStore()
     session["planted"] = "a session survives a restore"
     session.create()
+    _fill_the_rest()
+
+
+def _fill_the_rest() -> None:
+    """A row in each table the demo leaves empty, so that every table is tested."""
+    from django.contrib.admin.models import ADDITION, LogEntry
+    from django.contrib.auth.models import Group, Permission, User
+    from django.contrib.contenttypes.models import ContentType
+
+    from coopnet.books.models import IdempotencyKey
+    from coopnet.directory.models import NetworkSettings, Organisation
+
+    coordinator = User.objects.get(username="coordinator")
+    group = Group.objects.create(name="auditors")
+    group.permissions.add(Permission.objects.order_by("pk").first())
+    coordinator.groups.add(group)
+    coordinator.user_permissions.add(Permission.objects.order_by("pk").last())
+    LogEntry.objects.create(
+        user=coordinator,
+        content_type=ContentType.objects.get_for_model(User),
+        object_id=str(coordinator.pk),
+        object_repr="coordinator",
+        action_flag=ADDITION,
+    )
+    NetworkSettings.objects.get(pk=1).commission_exempt.add(Organisation.objects.first())
+    IdempotencyKey.objects.create(
+        user=coordinator,
+        scope="payments",
+        key="k-1",
+        fingerprint="0" * 64,
+        status=201,
+        response={"id": 1},
+    )
 
 
 def digest() -> dict[str, Any]:
@@ -53,11 +86,48 @@ def digest() -> dict[str, Any]:
         text = json.dumps(rows, default=str, sort_keys=True).encode()
         tables[model._meta.db_table] = [len(rows), hashlib.sha256(text).hexdigest()]
     unmodelled = sorted(set(connection.introspection.table_names()) - set(tables))
-    return {"tables": tables, "unmodelled": unmodelled}
+    return {"tables": tables, "unmodelled": unmodelled, "schema": _schema()}
+
+
+SQLITE_SCHEMA = (
+    "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' "
+    "UNION ALL SELECT 'sequence', name, '', seq FROM sqlite_sequence ORDER BY 1, 2, 3"
+)
+POSTGRES_SCHEMA = """
+SELECT 'trigger', tgname, tgrelid::regclass::text, pg_get_triggerdef(oid) FROM pg_trigger
+    WHERE NOT tgisinternal
+UNION ALL SELECT 'index', indexname, tablename, indexdef FROM pg_indexes
+    WHERE schemaname = current_schema()
+UNION ALL SELECT 'constraint', conname, conrelid::regclass::text, pg_get_constraintdef(oid)
+    FROM pg_constraint WHERE connamespace = current_schema()::regnamespace
+UNION ALL SELECT 'function', proname, '', pg_get_functiondef(oid) FROM pg_proc
+    WHERE pronamespace = current_schema()::regnamespace
+UNION ALL SELECT 'sequence', sequencename, '', last_value::text FROM pg_sequences
+    WHERE schemaname = current_schema()
+ORDER BY 1, 2, 3
+"""
+
+
+def _schema() -> list[Any]:
+    """A hash of what is not rows: triggers (the books' append-only ones), indexes,
+    constraints, functions, and where each sequence stands (the next id)."""
+    from django.db import connection
+
+    query = SQLITE_SCHEMA if connection.vendor == "sqlite" else POSTGRES_SCHEMA
+    with connection.cursor() as cursor:
+        cursor.execute(query)
+        rows = [[str(value) for value in row] for row in cursor.fetchall()]
+    return [len(rows), hashlib.sha256(json.dumps(rows).encode()).hexdigest()]
 
 
 if __name__ == "__main__":
+    import os
+    from pathlib import Path
+
     from coopnet.web.serve import setup_django
+
+    if "DATABASE_URL" not in os.environ and sys.argv[1:] == ["seed"]:
+        Path(os.environ["COOPNET_DATA_DIR"]).mkdir(parents=True, exist_ok=True)
 
     setup_django()
     if sys.argv[1:] == ["seed"]:

@@ -92,12 +92,13 @@ def read_archive(path: Path, into: Path) -> Manifest:
     if not path.is_file():
         raise BadInput(f"no backup file at {path}")
     try:
-        with tarfile.open(path, mode="r:*") as archive:
+        with tarfile.open(path, mode="r:gz") as archive:
             members = {member.name: member for member in archive.getmembers()}
             manifest = _manifest(archive, members.get(MANIFEST), path)
             _extract(archive, members.get(manifest.payload), into, path)
     except (tarfile.TarError, EOFError, zlib.error, OSError) as error:
-        raise BadInput(f"{path} is not a coopnet backup, or is damaged ({error})") from None
+        cause = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise BadInput(f"{path} is not a coopnet backup, or is damaged ({cause})") from None
     if into.stat().st_size != manifest.payload_bytes or sha256_of(into) != manifest.payload_sha256:
         raise BadInput(f"{path} is damaged: its database does not match the manifest's checksum")
     return manifest
