@@ -6,6 +6,9 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypedDict
 
+from django.core.exceptions import ValidationError
+
+from coopnet.common.text import text_problem
 from coopnet.engine.money import CENT
 
 
@@ -51,11 +54,24 @@ TOO_LONG = "At most {limit} characters."
 
 
 def parse_text(errors: dict[str, str], field: str, value: Any, limit: int, required: bool) -> str:
-    """`value` stripped; an error under `field` in `errors` if it is required and empty, or
-    longer than `limit` characters."""
+    """`value` stripped; an error under `field` in `errors` if it is required and blank, longer
+    than `limit` characters, or holds a character no column can store (`text.text_problem`)."""
     text = value.strip() if isinstance(value, str) else ""
-    if required and not text:
+    problem = text_problem(text)
+    if problem:
+        errors[field] = problem
+    elif required and not text:
         errors[field] = REQUIRED
     elif len(text) > limit:
         errors[field] = TOO_LONG.format(limit=limit)
+    return text
+
+
+def check_text(field: str, value: Any, limit: int, *, required: bool = True) -> str:
+    """`parse_text` for one field: the text stripped, or a ValidationError naming `field`.
+    Names are required: blank (or only spaces) is no name."""
+    errors: dict[str, str] = {}
+    text = parse_text(errors, field, value, limit, required)
+    if errors:
+        raise ValidationError(errors)
     return text

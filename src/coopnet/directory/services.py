@@ -19,6 +19,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from coopnet.common.access import ADMIN, User
+from coopnet.common.amounts import check_text
 from coopnet.directory import selectors
 from coopnet.directory.models import (
     Membership,
@@ -36,12 +37,15 @@ UNKNOWN_SKILL = "Unknown skill {slug!r}: choose one from the network's skill lis
 BAD_LEVEL = "Skill levels are whole numbers from 1 to 5 (got {level!r} for {slug})."
 NEGATIVE = "{field} must be a number of at least 0."
 ALREADY_MEMBER = "{email} is already a member of {organisation}."
+#: the longest name of an organisation or a person (their columns' max_length)
+NAME_LIMIT = 200
 
 
 @transaction.atomic
 def organisation_create(
     *, name: str, slug: str, admin: Any, coordination_cost: Decimal = Decimal(0)
 ) -> Organisation:
+    name = check_text("name", name, NAME_LIMIT)
     organisation = Organisation(name=name, slug=slug, coordination_cost=coordination_cost)
     organisation.full_clean()
     organisation.save()
@@ -88,7 +92,7 @@ def person_create(
     levels = _skill_levels(skills or {})
     person = Person(
         organisation=organisation,
-        name=name,
+        name=check_text("name", name, NAME_LIMIT),
         hours_available=_amount(hours_available, "hours_available"),
         cost_rate=_amount(cost_rate, "cost_rate"),
     )
@@ -113,7 +117,7 @@ def person_update(*, actor: User, person_id: int, **changes: Any) -> Person:
         if field in changes:
             setattr(person, field, _amount(changes.pop(field), field))
     if "name" in changes:
-        person.name = changes.pop("name")
+        person.name = check_text("name", changes.pop("name"), NAME_LIMIT)
     if changes:
         raise ValidationError(dict.fromkeys(changes, "Unknown field."))
     person.full_clean()
