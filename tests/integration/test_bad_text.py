@@ -104,3 +104,34 @@ def test_the_services_refuse_bad_names_too(cast, name):
     with pytest.raises(ValidationError):
         services.organisation_create(name=name, slug="new", admin=cast["alice"])
     assert Person.objects.get(pk=cast["person"].pk).name == "Ada Lovelace"
+
+
+@pytest.mark.parametrize("typed", ["١٢٣", "１２３", "1e3", "1_000", "Infinity", "NaN"])
+def test_money_takes_only_ascii_digits_in_the_api_and_the_pages(cast, typed):
+    alice = client_for(cast["alice"])
+    body = {"name": "Eve", "cost_rate": typed}
+    response = alice.post(PEOPLE, body, content_type="application/json")
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"][-1] == "cost_rate"
+    patch = alice.patch(
+        f"/api/people/{cast['person'].pk}", {"hours_available": typed}, "application/json"
+    )
+    assert patch.status_code == 422
+    data = {"name": "Eve", "hours_available": "1", "cost_rate": typed}
+    data |= {"skills-TOTAL_FORMS": "0", "skills-INITIAL_FORMS": "0"}
+    page = alice.post("/organisations/outlier/people/new/", data)
+    assert page.status_code == 400
+    assert "Enter a number." in page.content.decode()
+    assert Person.objects.count() == 1
+
+
+def test_a_service_given_a_non_ascii_number_names_the_field(cast):
+    with pytest.raises(ValidationError) as caught:
+        services.person_create(
+            actor=cast["alice"],
+            organisation_slug="outlier",
+            name="Eve",
+            hours_available="١٢",
+            cost_rate=0,
+        )
+    assert list(caught.value.message_dict) == ["hours_available"]

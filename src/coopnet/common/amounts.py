@@ -3,10 +3,12 @@ same way in every app."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
-from typing import Any, TypedDict
+from typing import Annotated, Any, TypedDict
 
 from django.core.exceptions import ValidationError
+from pydantic import BeforeValidator
 
 from coopnet.common.text import text_problem
 from coopnet.engine.money import CENT
@@ -32,11 +34,39 @@ MAX_MONEY = _largest(MONEY)
 MAX_HOURS = _largest(HOURS)
 
 
+#: a number as people write one: ASCII digits, one point, a sign; Python's Decimal also reads
+#: "١٢٣", "１２３", "1e3", "1_000", "Infinity", which no one means as an amount of money
+_PLAIN = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)", re.ASCII)
+NOT_PLAIN = "A number written with the digits 0-9 and at most one point, such as 1250.50."
+
+
+def plain_number(text: str) -> bool:
+    """Whether `text` (spaces around it aside) is a plain decimal number.
+
+    >>> [plain_number(t) for t in ("12.50", " 7 ", "1e3", "1_000", "١٢٣", "NaN", "")]
+    [True, True, False, False, False, False, False]
+    """
+    return _PLAIN.fullmatch(text.strip()) is not None
+
+
+def _plain_or_refused(value: Any) -> Any:
+    if isinstance(value, str) and not plain_number(value):
+        raise ValueError(NOT_PLAIN)
+    return value
+
+
+#: a decimal the API takes (money, hours, rates): a JSON number or a plain decimal string
+Number = Annotated[Decimal, BeforeValidator(_plain_or_refused)]
+
+
 def parse_amount(value: Any, high: Decimal, *, zero: bool = True) -> Decimal | None:
-    """`value` (a number or a numeric string) as a Decimal in hundredths, from 0 (or more than
-    0 when `zero` is false) to `high`; None for anything else: text, NaN, infinity, booleans,
-    negatives, more than two decimal places."""
+    """`value` (a number or a plain numeric string, `plain_number`) as a Decimal in
+    hundredths, from 0 (or more than 0 when `zero` is false) to `high`; None for anything else:
+    text, NaN, infinity, booleans, negatives, more than two decimal places, digits other than
+    ASCII's, exponents, underscores."""
     if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
+        return None
+    if isinstance(value, str) and not plain_number(value):
         return None
     try:
         amount = Decimal(str(value).strip())

@@ -10,6 +10,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
+from coopnet.common.amounts import Number
 from coopnet.directory import selectors, services
 from coopnet.directory.models import Person
 
@@ -37,15 +38,15 @@ class PrivatePerson(PublicPerson):
 
 class PersonIn(Schema):
     name: str
-    hours_available: Decimal = Decimal(0)
-    cost_rate: Decimal = Decimal(0)
+    hours_available: Number = Decimal(0)
+    cost_rate: Number = Decimal(0)
     skills: dict[str, int] = {}
 
 
 class PersonPatch(Schema):
     name: str | None = None
-    hours_available: Decimal | None = None
-    cost_rate: Decimal | None = None
+    hours_available: Number | None = None
+    cost_rate: Number | None = None
     skills: dict[str, int] | None = None
 
 

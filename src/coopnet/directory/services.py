@@ -19,7 +19,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from coopnet.common.access import ADMIN, User
-from coopnet.common.amounts import check_text
+from coopnet.common.amounts import check_text, plain_number
 from coopnet.directory import selectors
 from coopnet.directory.models import (
     Membership,
@@ -54,6 +54,8 @@ def organisation_create(
 
 
 def _amount(value: Any, field: str) -> Decimal:
+    if isinstance(value, str) and not plain_number(value):
+        raise ValidationError({field: NEGATIVE.format(field=field)})
     try:
         amount = Decimal(str(value))
     except (InvalidOperation, ValueError):
