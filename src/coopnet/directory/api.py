@@ -5,10 +5,10 @@ call a selector or service, shape the answer."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 
 from coopnet.common.amounts import Number
 from coopnet.directory import selectors, services
@@ -81,7 +81,7 @@ def _private(person: Person) -> dict[str, Any]:
 def search_people(
     request: HttpRequest,
     skill: str | None = None,
-    min_level: int = 1,
+    min_level: Annotated[int, Query(ge=1, le=5)] = 1,
     min_hours: Decimal | None = None,
     name: str | None = None,
 ) -> list[dict[str, Any]]:

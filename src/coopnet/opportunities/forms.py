@@ -14,7 +14,7 @@ from coopnet.common.forms import AmountField, set_choices
 from coopnet.common.money import network_currency
 from coopnet.directory.forms import skill_choices
 from coopnet.directory.models import Organisation
-from coopnet.opportunities.services import NO_REQUIREMENTS
+from coopnet.opportunities.services import MAX_REQUIREMENTS, NO_REQUIREMENTS
 
 LEVEL_CHOICES = [("", "—"), *((n, str(n)) for n in range(1, 6))]
 DECISIONS = [("accept", "Accept"), ("decline", "Decline")]
@@ -81,8 +81,8 @@ class BaseRequirementFormSet(forms.BaseFormSet[RequirementForm]):
         ]
 
 
-#: the most requirement rows an opportunity form takes
-MAX_ROWS = 40
+#: the most requirement rows an opportunity form takes: as many as the service accepts
+MAX_ROWS = MAX_REQUIREMENTS
 ROW_FIELDS = ("skill", "min_level", "hours")
 
 RequirementFormSet = formset_factory(
