@@ -3,7 +3,6 @@ same way in every app."""
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, TypedDict
 
@@ -11,7 +10,7 @@ from django.core.exceptions import ValidationError
 from pydantic import BeforeValidator
 
 from coopnet.common.text import text_problem
-from coopnet.engine.money import CENT
+from coopnet.engine.money import CENT, plain_number
 
 
 class Digits(TypedDict):
@@ -34,19 +33,7 @@ MAX_MONEY = _largest(MONEY)
 MAX_HOURS = _largest(HOURS)
 
 
-#: a number as people write one: ASCII digits, one point, a sign; Python's Decimal also reads
-#: "١٢٣", "１２３", "1e3", "1_000", "Infinity", which no one means as an amount of money
-_PLAIN = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)", re.ASCII)
 NOT_PLAIN = "A number written with the digits 0-9 and at most one point, such as 1250.50."
-
-
-def plain_number(text: str) -> bool:
-    """Whether `text` (spaces around it aside) is a plain decimal number.
-
-    >>> [plain_number(t) for t in ("12.50", " 7 ", "1e3", "1_000", "١٢٣", "NaN", "")]
-    [True, True, False, False, False, False, False]
-    """
-    return _PLAIN.fullmatch(text.strip()) is not None
 
 
 def _plain_or_refused(value: Any) -> Any:

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from coopnet.common.amounts import plain_number
+from coopnet.engine.money import plain_number
 
 
 def set_choices(form: forms.BaseForm, name: str, choices: Iterable[Any]) -> None:

@@ -19,7 +19,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from coopnet.common.access import ADMIN, User
-from coopnet.common.amounts import check_text, plain_number
+from coopnet.common.amounts import check_text
 from coopnet.directory import selectors
 from coopnet.directory.models import (
     Membership,
@@ -31,6 +31,7 @@ from coopnet.directory.models import (
 )
 from coopnet.directory.selectors import organisation_for_admin, person_for_member
 from coopnet.directory.signals import skills_changed
+from coopnet.engine.money import plain_number
 
 NOT_ADMIN = "Only an organisation admin can change its people."
 UNKNOWN_SKILL = "Unknown skill {slug!r}: choose one from the network's skill list."

@@ -14,9 +14,10 @@ from django.db import transaction
 from django.http import Http404
 
 from coopnet.common.access import User, coordinator_or_404
-from coopnet.common.amounts import MAX_MONEY, parse_amount, plain_number
+from coopnet.common.amounts import MAX_MONEY, parse_amount
 from coopnet.directory.models import COMMISSION_TERMS, NetworkSettings, Organisation
 from coopnet.directory.services import account_for_email, invitation_send, organisation_create
+from coopnet.engine.money import plain_number
 from coopnet.opportunities.models import Opportunity, Proposal
 
 BAD_COMMISSION = (
