@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 import uuid
 from collections.abc import Callable
 from contextvars import ContextVar
@@ -61,6 +62,19 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+class StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever `sys.stderr` is at the time of writing, not the one there was when
+    logging was configured (a test's captured stream is closed when the test ends)."""
+
+    @property
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: Any) -> None:
+        pass  # StreamHandler.__init__ sets it; the property always answers the current one
+
+
 def logging_settings(level: str = "INFO") -> dict[str, Any]:
     """Django's LOGGING: everything at `level` and above to stderr, each line with its
     request id; 500s arrive here from `django.request` with their traceback."""
@@ -73,7 +87,7 @@ def logging_settings(level: str = "INFO") -> dict[str, Any]:
         },
         "handlers": {
             "stderr": {
-                "class": "logging.StreamHandler",
+                "()": StderrHandler,
                 "filters": ["request_id"],
                 "formatter": "line",
             }
