@@ -41,3 +41,32 @@ def test_zero_only_when_allowed():
 def test_every_amount_in_pence_round_trips(pence):
     amount = Decimal(pence) / 100
     assert parse_amount(str(amount), HIGH) == (amount if amount <= HIGH else None)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "١٢٣",
+        "１２３",
+        "۱۲۳",
+        "1e3",
+        "1E+3",
+        "1_000",
+        "Infinity",
+        "-Infinity",
+        "NaN",
+        "sNaN",
+        "inf",
+        "1,000",
+        "0x10",
+        "+-1",
+        "1 000",
+    ],
+)
+def test_only_plain_ascii_decimals_are_amounts(value):
+    assert parse_amount(value, HIGH) is None
+
+
+def test_spaces_around_a_plain_amount_are_fine():
+    assert parse_amount(" 12 ", HIGH) == Decimal("12.00")
+    assert parse_amount("\t12.5\n", HIGH) == Decimal("12.50")

@@ -72,7 +72,14 @@ def test_zero_costs_are_accepted() -> None:
         ({"fixed_cost": "NaN"}, "service.fixed_cost: 'NaN' is not a finite number"),
         ({"fixed_cost": None}, "service.fixed_cost: None is not a number"),
         ({"fixed_cost": True}, "service.fixed_cost: True is not a number"),
-        ({"fixed_cost": "1e999"}, "service.fixed_cost: 1e999 is too large"),
+        (
+            {"fixed_cost": "1e3"},
+            "service.fixed_cost: '1e3' is not written plainly (digits 0-9, at most one point)",
+        ),
+        (
+            {"fixed_cost": Decimal("1e999")},
+            "service.fixed_cost: 1E+999 is too large (at most 1e+15 in size)",
+        ),
         (
             {"fixed_cost": 1, "per_member_cost": -5},
             "service.per_member_cost: -5 is below the minimum of 0",
@@ -115,7 +122,8 @@ def test_a_bad_service_field_is_named(service: Any, message: str) -> None:
         (None, "None is not an integer of at least 1"),
         ([1], "[1] is not an integer of at least 1"),
         ("two", "'two' is not a number"),
-        ("1e999", "1e999 is too large"),
+        ("1e999", "'1e999' is not written plainly (digits 0-9, at most one point)"),
+        (Decimal("1e999"), "1E+999 is too large (at most 1e+15 in size)"),
         ("NaN", "'NaN' is not a finite number"),
     ],
 )

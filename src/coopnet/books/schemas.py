@@ -9,6 +9,8 @@ from decimal import Decimal
 
 from ninja import Schema
 
+from coopnet.common.amounts import Number
+
 
 class MilestoneOut(Schema):
     id: int
@@ -63,7 +65,7 @@ class ContractOut(Schema):
 
 class MilestoneIn(Schema):
     title: str
-    amount: Decimal
+    amount: Number
 
 
 class MilestonesIn(Schema):
@@ -124,7 +126,7 @@ class InvoiceOut(Schema):
 
 
 class PaymentIn(Schema):
-    amount: Decimal
+    amount: Number
     #: YYYY-MM-DD; today when left out
     received: dt.date | None = None
     reference: str = ""
@@ -264,7 +266,7 @@ class SettingsOut(Schema):
 class SettingsIn(Schema):
     """Any of the settings; those left out stay as they are."""
 
-    vat_rate: Decimal | None = None
+    vat_rate: Number | None = None
     legal_name: str | None = None
     address: str | None = None
     vat_number: str | None = None

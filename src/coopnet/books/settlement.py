@@ -40,6 +40,7 @@ from coopnet.books.models import (
 from coopnet.books.services import _next_number, coordinator_only
 from coopnet.common.access import User, account
 from coopnet.common.amounts import MAX_MONEY, parse_amount, parse_text
+from coopnet.common.dates import EARLIEST_DATE
 from coopnet.engine import ledger
 from coopnet.sharedservices.models import FeeSchedule
 
@@ -186,7 +187,7 @@ def payout_run(*, actor: User, reference: str = "", paid: Any = None) -> PayoutR
     transfer each, to the bank details it has given. None when nobody is owed anything."""
     coordinator_only(actor)
     _next_number("payout-run")  # one run at a time: the counter stays locked until commit
-    day = _day(paid, dt.date.min)
+    day = _day(paid, EARLIEST_DATE)
     errors: dict[str, str] = {}
     reference = parse_text(errors, "reference", reference, 35, required=False)
     if day is None:

@@ -52,7 +52,8 @@ AlternativesOption = Annotated[
     bool, typer.Option(help="Also the fewest-organisations and skill-sharing alternatives.")
 ]
 SplitSamples = Annotated[
-    int, typer.Option(help="Orderings sampled when the consortium is too large to enumerate.")
+    int,
+    typer.Option(help="Orderings sampled when the consortium is too large to enumerate.", min=4),
 ]
 
 

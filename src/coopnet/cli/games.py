@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from coopnet.cli.options import JsonOption, Seed, emit_json, err, out
+from coopnet.cli.options import JsonOption, Samples, Seed, emit_json, err, out
 from coopnet.cli.report import allocation_check_json, game_report_json
 from coopnet.cli.tables import game_report_table
 from coopnet.engine.errors import BadInput
@@ -41,9 +41,6 @@ SolutionOption = Annotated[
     ),
 ]
 MethodOption = Annotated[Method, typer.Option(help="Shapley and Banzhaf: exact or sampled.")]
-SamplesOption = Annotated[
-    int, typer.Option(help="Orderings (Shapley) or coalitions (Banzhaf) sampled.")
-]
 SchemeOption = Annotated[Scheme, typer.Option(help="Variance reduction for sampled Shapley.")]
 AllocationOption = Annotated[
     Path | None, typer.Option(help="Check this allocation against the core.")
@@ -54,7 +51,7 @@ def game_solve(
     file: Annotated[Path, typer.Argument(help="A game file (spec §1).")],
     solution: SolutionOption = None,
     method: MethodOption = Method.exact,
-    samples: SamplesOption = 10_000,
+    samples: Samples = 10_000,
     seed: Seed = 0,
     scheme: SchemeOption = Scheme.antithetic,
     allocation: AllocationOption = None,

@@ -16,13 +16,13 @@ from coopnet.engine.synthetic import generate_network, generate_opportunities
 OutputOption = Annotated[
     Path, typer.Option("--output", "-o", help="Where to write the network (spec §2).")
 ]
-People = Annotated[int, typer.Option(help="How many people.")]
-Organisations = Annotated[int, typer.Option(help="How many organisations.")]
-Skills = Annotated[int, typer.Option(help="How many skills of the taxonomy to use.")]
-Opportunities = Annotated[int, typer.Option(help="Opportunities to write beside it.")]
-Requirements = Annotated[int, typer.Option(help="Requirements per opportunity.")]
+People = Annotated[int, typer.Option(help="How many people.", min=1)]
+Organisations = Annotated[int, typer.Option(help="How many organisations.", min=1)]
+Skills = Annotated[int, typer.Option(help="How many skills of the taxonomy to use.", min=1)]
+Opportunities = Annotated[int, typer.Option(help="Opportunities to write beside it.", min=0)]
+Requirements = Annotated[int, typer.Option(help="Requirements per opportunity.", min=1)]
 GenerateSeed = Annotated[
-    int, typer.Option(help="Random seed: the same seed gives the same network.")
+    int, typer.Option(help="Random seed: the same seed gives the same network.", min=0)
 ]
 
 

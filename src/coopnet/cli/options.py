@@ -7,6 +7,7 @@ JSON object alone on stdout (spec/interfaces.md).
 from __future__ import annotations
 
 import json
+import math
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -25,10 +26,25 @@ OpportunityOption = Annotated[
     Path, typer.Option("--opportunity", help="An opportunity file (spec §2).")
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
+
+
+def positive(value: float) -> float:
+    """A Typer callback for a float option: finite and more than 0. Typer reads "nan", "inf"
+    and "-3" as floats, and its `min=` lets NaN through (every comparison with NaN is false)."""
+    if not math.isfinite(value) or value <= 0:
+        raise typer.BadParameter(f"{value} is not a finite number more than 0.")
+    return value
+
+
 TimeLimit = Annotated[
-    float, typer.Option(help="Seconds before the solver reports its best so far.")
+    float,
+    typer.Option(help="Seconds before the solver reports its best so far.", callback=positive),
 ]
-Seed = Annotated[int, typer.Option(help="Random seed for sampling.")]
+Seed = Annotated[int, typer.Option(help="Random seed for sampling.", min=0)]
+#: how many orderings or coalitions are sampled; the engine asks for at least 4 (two pairs)
+Samples = Annotated[
+    int, typer.Option(help="Orderings (Shapley) or coalitions (Banzhaf) sampled.", min=4)
+]
 
 
 def emit_json(document: dict[str, Any]) -> None:

@@ -15,7 +15,7 @@ from coopnet.cli.options import out
 from coopnet.engine.errors import BadInput
 
 Host = Annotated[str, typer.Option(help="Address to listen on.")]
-Port = Annotated[int, typer.Option(help="Port to listen on.")]
+Port = Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)]
 EngineOption = Annotated[
     bool, typer.Option("--engine", help="Print the engine demo instead of serving the app.")
 ]
@@ -46,7 +46,7 @@ def demo(
 def serve(
     host: Host = "127.0.0.1",
     port: Port = 8000,
-    workers: Annotated[int, typer.Option(help="Web worker processes.")] = 2,
+    workers: Annotated[int, typer.Option(help="Web worker processes.", min=1)] = 2,
     migrate: Annotated[bool, typer.Option(help="Apply database migrations first.")] = True,
 ) -> None:
     """Run the web app with gunicorn (settings from the environment: see docs/deployment.md)."""

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from coopnet.cli.options import JsonOption, NetworkOption, emit_json, err, out
+from coopnet.cli.options import JsonOption, NetworkOption, emit_json, err, out, positive
 from coopnet.engine.errors import BadInput
 from coopnet.engine.formats import parse_network, parse_opportunity, read_json
 from coopnet.engine.resilience import (
@@ -36,7 +36,9 @@ MoreOpportunities = Annotated[
     list[Path] | None,
     typer.Argument(hidden=True, help="More opportunity files, after --opportunities."),
 ]
-SessionHours = Annotated[float, typer.Option(help="Mentor hours one pairing takes.")]
+SessionHours = Annotated[
+    float, typer.Option(help="Mentor hours one pairing takes.", callback=positive)
+]
 
 
 def resilience_command(
@@ -58,8 +60,6 @@ def resilience_command(
         parse_opportunity(read_json(path), net.org_index)
         for path in [*(opportunities or []), *(more or [])]
     ]
-    if not session_hours > 0 or session_hours == float("inf"):
-        raise BadInput(f"--session-hours: {session_hours} must be a positive number")
     with err.status(f"Mapping the skills of {len(net.people):,} people…"):
         result = resilience(net, opps, options, session_hours=session_hours)
     if as_json:

@@ -5,11 +5,12 @@ call a selector or service, shape the answer."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 
+from coopnet.common.amounts import Number
 from coopnet.directory import selectors, services
 from coopnet.directory.models import Person
 
@@ -37,15 +38,15 @@ class PrivatePerson(PublicPerson):
 
 class PersonIn(Schema):
     name: str
-    hours_available: Decimal = Decimal(0)
-    cost_rate: Decimal = Decimal(0)
+    hours_available: Number = Decimal(0)
+    cost_rate: Number = Decimal(0)
     skills: dict[str, int] = {}
 
 
 class PersonPatch(Schema):
     name: str | None = None
-    hours_available: Decimal | None = None
-    cost_rate: Decimal | None = None
+    hours_available: Number | None = None
+    cost_rate: Number | None = None
     skills: dict[str, int] | None = None
 
 
@@ -80,7 +81,7 @@ def _private(person: Person) -> dict[str, Any]:
 def search_people(
     request: HttpRequest,
     skill: str | None = None,
-    min_level: int = 1,
+    min_level: Annotated[int, Query(ge=1, le=5)] = 1,
     min_hours: Decimal | None = None,
     name: str | None = None,
 ) -> list[dict[str, Any]]:

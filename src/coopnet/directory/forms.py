@@ -10,7 +10,7 @@ from django import forms
 from django.db.models import Q
 from django.forms import formset_factory
 
-from coopnet.common.forms import set_choices
+from coopnet.common.forms import AmountField, set_choices
 from coopnet.directory.models import Membership, Skill
 from coopnet.directory.services import UNKNOWN_SKILL
 
@@ -24,13 +24,13 @@ SKILL_LEVEL = "The level of {slug} must be a whole number from 1 to 5 (got {leve
 
 
 def hours_field(**kwargs: Any) -> forms.DecimalField:
-    return forms.DecimalField(
+    return AmountField(
         min_value=0, max_digits=8, decimal_places=2, label="Hours available", **kwargs
     )
 
 
 def rate_field(**kwargs: Any) -> forms.DecimalField:
-    return forms.DecimalField(
+    return AmountField(
         min_value=0, max_digits=12, decimal_places=2, label="Cost rate (per hour)", **kwargs
     )
 
@@ -48,7 +48,7 @@ class SearchForm(forms.Form):
     min_level = forms.TypedChoiceField(
         choices=LEVELS, coerce=int, required=False, empty_value=None, label="Minimum level"
     )
-    min_hours = forms.DecimalField(
+    min_hours = AmountField(
         min_value=0, max_digits=8, decimal_places=2, required=False, label="Minimum free hours"
     )
     name = forms.CharField(

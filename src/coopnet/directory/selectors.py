@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet, Sum
 from django.http import Http404
 
@@ -18,6 +19,8 @@ from coopnet.directory.models import (
     PersonSkill,
     Reservation,
 )
+
+BAD_MIN_LEVEL = "A minimum level is a whole number from 1 to 5 (got {level!r})."
 
 
 def memberships(user: User) -> QuerySet[Membership]:
@@ -75,8 +78,12 @@ def directory_search(
     min_hours: Decimal | None = None,
     name: str | None = None,
 ) -> QuerySet[Person]:
-    """Public search: who can do `skill` at `min_level` or above, with at least `min_hours`
-    free. Returns people; callers show only public fields (name, organisation, skills)."""
+    """Public search: who can do `skill` at `min_level` (1 to 5, else a ValidationError: a
+    level no one can hold is a mistake, not an empty answer) or above, with at least
+    `min_hours` free. Returns people; callers show only public fields (name, organisation,
+    skills)."""
+    if isinstance(min_level, bool) or not isinstance(min_level, int) or not 1 <= min_level <= 5:
+        raise ValidationError({"min_level": BAD_MIN_LEVEL.format(level=min_level)})
     people = Person.objects.select_related("organisation").prefetch_related("skills__skill")
     if skill:
         holders = PersonSkill.objects.filter(skill__slug=skill, level__gte=min_level)

@@ -19,6 +19,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from coopnet.common.access import ADMIN, User
+from coopnet.common.amounts import check_text
 from coopnet.directory import selectors
 from coopnet.directory.models import (
     Membership,
@@ -30,18 +31,22 @@ from coopnet.directory.models import (
 )
 from coopnet.directory.selectors import organisation_for_admin, person_for_member
 from coopnet.directory.signals import skills_changed
+from coopnet.engine.money import plain_number
 
 NOT_ADMIN = "Only an organisation admin can change its people."
 UNKNOWN_SKILL = "Unknown skill {slug!r}: choose one from the network's skill list."
 BAD_LEVEL = "Skill levels are whole numbers from 1 to 5 (got {level!r} for {slug})."
 NEGATIVE = "{field} must be a number of at least 0."
 ALREADY_MEMBER = "{email} is already a member of {organisation}."
+#: the longest name of an organisation or a person (their columns' max_length)
+NAME_LIMIT = 200
 
 
 @transaction.atomic
 def organisation_create(
     *, name: str, slug: str, admin: Any, coordination_cost: Decimal = Decimal(0)
 ) -> Organisation:
+    name = check_text("name", name, NAME_LIMIT)
     organisation = Organisation(name=name, slug=slug, coordination_cost=coordination_cost)
     organisation.full_clean()
     organisation.save()
@@ -50,6 +55,8 @@ def organisation_create(
 
 
 def _amount(value: Any, field: str) -> Decimal:
+    if isinstance(value, str) and not plain_number(value):
+        raise ValidationError({field: NEGATIVE.format(field=field)})
     try:
         amount = Decimal(str(value))
     except (InvalidOperation, ValueError):
@@ -88,7 +95,7 @@ def person_create(
     levels = _skill_levels(skills or {})
     person = Person(
         organisation=organisation,
-        name=name,
+        name=check_text("name", name, NAME_LIMIT),
         hours_available=_amount(hours_available, "hours_available"),
         cost_rate=_amount(cost_rate, "cost_rate"),
     )
@@ -113,7 +120,7 @@ def person_update(*, actor: User, person_id: int, **changes: Any) -> Person:
         if field in changes:
             setattr(person, field, _amount(changes.pop(field), field))
     if "name" in changes:
-        person.name = changes.pop("name")
+        person.name = check_text("name", changes.pop("name"), NAME_LIMIT)
     if changes:
         raise ValidationError(dict.fromkeys(changes, "Unknown field."))
     person.full_clean()

@@ -41,6 +41,13 @@ from coopnet.engine.network import (
 
 _FORMS = ("values", "values_by_mask", "weighted_voting", "bankruptcy", "airport")
 
+#: the largest size of any number in a file (10^15: beyond any contract, and where a float
+#: still holds cents); past it a solver's floats lose the answer, or overflow
+MAX_MAGNITUDE = 1e15
+#: the largest a voting game's weights may add up to once scaled to whole numbers: every
+#: coalition's weight stays exact as a float and as a 64-bit integer
+MAX_VOTING_TOTAL = 2**53
+
 
 class _NonFinite:
     """What JSON's NaN and Infinity parse to, so the field they stand in can be named."""
@@ -84,6 +91,10 @@ def read_json(path: str | Path, exact: bool = True) -> Any:
         raise BadInput(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
     except BadInput as exc:  # a duplicate key
         raise BadInput(f"{path}: {exc}") from None
+    except RecursionError:
+        raise BadInput(f"{path}: not valid JSON (nested too deeply)") from None
+    except ValueError as exc:  # an integer of more digits than Python reads (4,300)
+        raise BadInput(f"{path}: not valid JSON ({exc})") from None
 
 
 def number(value: Any, field: str, minimum: float | None = None) -> float:
@@ -94,8 +105,8 @@ def number(value: Any, field: str, minimum: float | None = None) -> float:
         raise BadInput(f"{field}: {value!r} is not a number")
     exact = to_decimal(value, field)
     result = float(exact)
-    if not np.isfinite(result):
-        raise BadInput(f"{field}: {value} is too large")
+    if not abs(result) <= MAX_MAGNITUDE:
+        raise BadInput(f"{field}: {value} is too large (at most {MAX_MAGNITUDE:g} in size)")
     if minimum is not None and result < minimum:
         raise BadInput(f"{field}: {value} is below the minimum of {minimum:g}")
     return result
@@ -186,6 +197,11 @@ def _voting_game(players: tuple[str, ...], spec: dict[str, Any], kind: Any) -> G
     if places > 9:
         raise BadInput("weighted_voting: weights and quota may have at most 9 decimal places")
     scaled = [int(d.scaleb(places)) for d in exact]
+    if sum(scaled[1:]) > MAX_VOTING_TOTAL or scaled[0] > MAX_VOTING_TOTAL:
+        raise BadInput(
+            "weighted_voting: the weights, as whole numbers of their smallest decimal place, "
+            "add up to more than 2^53; use fewer decimal places or smaller weights"
+        )
     if scaled[0] <= 0:
         raise BadInput("weighted_voting.quota: must be positive (the empty coalition loses)")
     return WeightedVotingGame(players, quota=scaled[0], weights=tuple(scaled[1:]), kind=kind)
@@ -226,7 +242,7 @@ def _values_by_mask(entries: Any, n: int) -> FloatVector:
             vector = np.array(entries, dtype=np.float64)
         except OverflowError:
             vector = np.array([np.inf])
-        if not np.all(np.isfinite(vector)):
+        if not np.all(np.abs(vector) <= MAX_MAGNITUDE):  # NaN too
             vector = None  # let the entry-by-entry check name the one at fault
     if vector is None:
         vector = np.array([number(v, f"values_by_mask[{m}]") for m, v in enumerate(entries)])

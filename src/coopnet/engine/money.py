@@ -12,6 +12,7 @@ part, so the result is deterministic.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
@@ -21,6 +22,19 @@ from coopnet.engine.numeric import unsigned_zero_decimal
 
 CENT = Decimal("0.01")
 Number = Decimal | int | float | str | Fraction
+
+#: a number as people write one: ASCII digits, one point, a sign; Python's Decimal also reads
+#: "١٢٣", "１２３", "1e3", "1_000", "Infinity", which no one means as an amount
+_PLAIN = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)", re.ASCII)
+
+
+def plain_number(text: str) -> bool:
+    """Whether `text` (spaces around it aside) is a plain decimal number.
+
+    >>> [plain_number(t) for t in ("12.50", " 7 ", "1e3", "1_000", "١٢٣", "NaN", "")]
+    [True, True, False, False, False, False, False]
+    """
+    return _PLAIN.fullmatch(text.strip()) is not None
 
 
 def to_money(value: Number, field: str = "amount", quantum: Decimal = CENT) -> Decimal:
@@ -58,6 +72,8 @@ def to_decimal(value: Number, field: str = "amount") -> Decimal:
         raise BadInput(f"{field}: {value!r} is not a number") from None
     if not result.is_finite():
         raise BadInput(f"{field}: {value!r} is not a finite number")
+    if isinstance(value, str) and not plain_number(value):
+        raise BadInput(f"{field}: {value!r} is not written plainly (digits 0-9, at most one point)")
     return result
 
 

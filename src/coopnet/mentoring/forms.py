@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from coopnet.common.forms import set_choices
+from coopnet.common.forms import AmountField, set_choices
 from coopnet.directory.forms import skill_choices
 from coopnet.directory.models import Person
 
@@ -27,7 +27,7 @@ def _people(people: list[Person]) -> list[tuple[Any, str]]:
 
 
 class PlanForm(forms.Form):
-    session_hours = forms.DecimalField(
+    session_hours = AmountField(
         label="Hours per pairing",
         max_digits=8,
         decimal_places=2,
@@ -53,7 +53,7 @@ class WishForm(forms.Form):
 
 class MentorHoursForm(forms.Form):
     person = forms.TypedChoiceField(coerce=int, label="Person")
-    mentor_hours = forms.DecimalField(
+    mentor_hours = AmountField(
         label="Mentoring hours",
         max_digits=8,
         decimal_places=2,
@@ -69,7 +69,7 @@ class MentorHoursForm(forms.Form):
 class SessionForm(forms.Form):
     mentor = forms.TypedChoiceField(coerce=int, label="Mentor")
     learner = forms.TypedChoiceField(coerce=int, label="Learner")
-    hours = forms.DecimalField(max_digits=8, decimal_places=2, label="Hours")
+    hours = AmountField(max_digits=8, decimal_places=2, label="Hours")
     date = forms.DateField(
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -7,6 +7,8 @@ from decimal import Decimal
 
 from ninja import Schema
 
+from coopnet.common.amounts import Number
+
 
 class SkillOut(Schema):
     skill: str
@@ -93,7 +95,7 @@ class PlanOut(Schema):
 
 
 class PlanIn(Schema):
-    session_hours: Decimal = Decimal(10)
+    session_hours: Number = Decimal(10)
 
 
 class DecisionIn(Schema):
@@ -104,7 +106,7 @@ class SessionIn(Schema):
     mentor: int
     learner: int
     skill: str
-    hours: Decimal
+    hours: Number
     date: dt.date
     pairing: int | None = None
     notes: str = ""
@@ -149,7 +151,7 @@ class SnapshotOut(Schema):
 
 class MentorHoursIn(Schema):
     #: mentoring hours a month; null goes back to the default (10% of the free hours)
-    hours: Decimal | None
+    hours: Number | None
 
 
 class MentorHoursOut(MentorHoursIn):

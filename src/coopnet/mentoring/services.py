@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from coopnet.common.access import User, account, is_coordinator
 from coopnet.common.amounts import parse_amount
+from coopnet.common.dates import date_problem
 from coopnet.directory.models import Organisation, Person, PersonSkill, Skill
 from coopnet.directory.selectors import is_admin, is_member, organisation_for_member
 from coopnet.engine.money import to_money
@@ -281,8 +282,11 @@ def _date(value: Any) -> dt.date:
             value = dt.date.fromisoformat(str(value).strip())
         except ValueError:
             raise ValidationError({"date": BAD_DATE}) from None
-    if value > timezone.localdate():
+    today = timezone.localdate()
+    if value > today:
         raise ValidationError({"date": FUTURE_DATE})
+    if problem := date_problem(value, today=today):
+        raise ValidationError({"date": problem})
     day: dt.date = value
     return day
 

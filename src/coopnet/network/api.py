@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from ninja import Router, Schema
 
 from coopnet.common.access import User, coordinator_or_404
+from coopnet.common.amounts import Number
 from coopnet.common.auth import guarded
 from coopnet.directory.models import COMMISSION_TERMS, FINDER_TERMS, NetworkSettings
 from coopnet.network import selectors, services
@@ -65,7 +66,7 @@ class SummaryOut(Schema):
 
 class CommissionIn(Schema):
     #: a fraction of each opportunity's value: 0.05 is 5%
-    commission: Decimal
+    commission: Number
 
 
 class CommissionOut(CommissionIn):
@@ -76,15 +77,15 @@ class PolicyIn(Schema):
     """The commission policy (spec §4): rate x value + flat, within min and max (no max: null),
     and the finder's fee: a rate or a flat amount. Rates are fractions (0.05 is 5%)."""
 
-    commission: Decimal
-    commission_flat: Decimal = Decimal(0)
-    commission_min: Decimal = Decimal(0)
-    commission_max: Decimal | None = None
+    commission: Number
+    commission_flat: Number = Decimal(0)
+    commission_min: Number = Decimal(0)
+    commission_max: Number | None = None
 
 
 class NetworkPolicyIn(PolicyIn):
-    finder_rate: Decimal = Decimal(0)
-    finder_flat: Decimal = Decimal(0)
+    finder_rate: Number = Decimal(0)
+    finder_flat: Number = Decimal(0)
     #: each organisation's first N formed consortia carry no commission
     commission_free_contracts: int = 0
     #: the organisations (by short name) that pay no commission

@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 
+from coopnet.common.forms import AmountField
 from coopnet.directory.models import NetworkSettings, Organisation
 
 PERCENT_ERRORS = (
@@ -24,7 +25,7 @@ COMMISSION_PERCENT = "A percentage of each opportunity's value from 0 to 50, in 
 class CommissionForm(forms.Form):
     """The commission as a percentage; the services store it as a fraction (5% is 0.05)."""
 
-    percent = forms.DecimalField(
+    percent = AmountField(
         label="Commission (% of each opportunity's value)",
         help_text="From 0 to 50. Applies to opportunities posted from now on; those already "
         "posted keep the commission they were posted with.",
@@ -44,7 +45,7 @@ AMOUNT_ERRORS = dict.fromkeys(PERCENT_ERRORS, AMOUNT)
 
 
 def _amount(label: str, help_text: str = "") -> forms.DecimalField:
-    return forms.DecimalField(
+    return AmountField(
         label=label,
         help_text=help_text,
         required=False,
@@ -62,7 +63,7 @@ class PolicyForm(CommissionForm):
     flat = _amount("Flat amount added to the commission")
     minimum = _amount("Minimum commission")
     maximum = _amount("Maximum commission", "Empty: no maximum.")
-    finder_percent = forms.DecimalField(
+    finder_percent = AmountField(
         label="Finder's fee (% of the value)",
         help_text="Paid to the organisation that brought the client, partner or not. Give a "
         "percentage or a flat fee, not both.",

@@ -17,6 +17,7 @@ from coopnet.common.access import User, coordinator_or_404
 from coopnet.common.amounts import MAX_MONEY, parse_amount
 from coopnet.directory.models import COMMISSION_TERMS, NetworkSettings, Organisation
 from coopnet.directory.services import account_for_email, invitation_send, organisation_create
+from coopnet.engine.money import plain_number
 from coopnet.opportunities.models import Opportunity, Proposal
 
 BAD_COMMISSION = (
@@ -46,6 +47,8 @@ def _commission(value: Any, field: str = "commission", message: str = BAD_COMMIS
     """`value` as a rate from 0 to 0.5, in ten-thousandths; else ValidationError on `field`."""
     error = ValidationError({field: message.format(value=str(value))})
     if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
+        raise error
+    if isinstance(value, str) and not plain_number(value):
         raise error
     try:
         rate = Decimal(str(value).strip())

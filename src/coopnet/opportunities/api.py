@@ -12,6 +12,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
+from coopnet.common.amounts import Number
 from coopnet.directory.models import COMMISSION_TERMS
 from coopnet.opportunities import selectors, services
 from coopnet.opportunities.models import FormationRun, Opportunity, Proposal
@@ -23,7 +24,7 @@ router = Router(tags=["opportunities"])
 class RequirementIn(Schema):
     skill: str
     min_level: int
-    hours: Decimal
+    hours: Number
 
 
 class OpportunityIn(Schema):
@@ -31,7 +32,7 @@ class OpportunityIn(Schema):
     title: str
     client: str = ""
     description: str = ""
-    value: Decimal
+    value: Number
     deadline: dt.date
     requirements: list[RequirementIn]
 

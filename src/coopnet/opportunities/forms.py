@@ -10,11 +10,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import formset_factory
 
-from coopnet.common.forms import set_choices
+from coopnet.common.forms import AmountField, set_choices
 from coopnet.common.money import network_currency
 from coopnet.directory.forms import skill_choices
 from coopnet.directory.models import Organisation
-from coopnet.opportunities.services import NO_REQUIREMENTS
+from coopnet.opportunities.services import MAX_REQUIREMENTS, NO_REQUIREMENTS
 
 LEVEL_CHOICES = [("", "—"), *((n, str(n)) for n in range(1, 6))]
 DECISIONS = [("accept", "Accept"), ("decline", "Decline")]
@@ -27,7 +27,7 @@ class OpportunityForm(forms.Form):
     title = forms.CharField(max_length=200)
     client = forms.CharField(max_length=200, required=False)
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
-    value = forms.DecimalField(
+    value = AmountField(
         label="Value",
         max_digits=12,
         decimal_places=2,
@@ -51,7 +51,7 @@ class RequirementForm(forms.Form):
     min_level = forms.TypedChoiceField(
         label="Minimum level", choices=LEVEL_CHOICES, coerce=int, empty_value=None
     )
-    hours = forms.DecimalField(max_digits=8, decimal_places=2)
+    hours = AmountField(max_digits=8, decimal_places=2)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -81,8 +81,8 @@ class BaseRequirementFormSet(forms.BaseFormSet[RequirementForm]):
         ]
 
 
-#: the most requirement rows an opportunity form takes
-MAX_ROWS = 40
+#: the most requirement rows an opportunity form takes: as many as the service accepts
+MAX_ROWS = MAX_REQUIREMENTS
 ROW_FIELDS = ("skill", "min_level", "hours")
 
 RequirementFormSet = formset_factory(

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from coopnet.common.access import User, account
 from coopnet.common.amounts import MAX_HOURS, MAX_MONEY, parse_amount, parse_text
+from coopnet.common.dates import date_problem
 from coopnet.directory.models import COMMISSION_TERMS, FINDER_TERMS, Organisation, Skill
 from coopnet.directory.selectors import is_admin, network_settings, organisation_for_member
 from coopnet.opportunities import selectors
@@ -38,6 +39,9 @@ BAD_HOURS = "A number of hours more than 0, in hundredths at most (got {value!r}
 BAD_DATE = "A date as YYYY-MM-DD (got {value!r})."
 PAST_DEADLINE = "The deadline cannot be in the past."
 NO_REQUIREMENTS = "List at least one required skill."
+TOO_MANY_REQUIREMENTS = "At most {limit} required skills (got {count})."
+#: the most requirements an opportunity has: the rows its form offers, and the API's limit too
+MAX_REQUIREMENTS = 40
 UNKNOWN_SKILL = "Unknown skill {slug!r}: choose one from the network's skill list."
 BAD_LEVEL = "Skill levels are whole numbers from 1 to 5 (got {level!r})."
 CANNOT_START = "A consortium cannot be formed now: the opportunity is {status}."
@@ -63,6 +67,11 @@ def _requirements(errors: dict[str, str], items: Any) -> list[Requirement]:
     """The requirement rows, unsaved; each bad field's error under `requirements[n].field`."""
     if not isinstance(items, list | tuple) or not items:
         errors["requirements"] = NO_REQUIREMENTS
+        return []
+    if len(items) > MAX_REQUIREMENTS:
+        errors["requirements"] = TOO_MANY_REQUIREMENTS.format(
+            limit=MAX_REQUIREMENTS, count=len(items)
+        )
         return []
     slugs = [i.get("skill") for i in items if isinstance(i, dict)]
     known = Skill.objects.in_bulk([s for s in slugs if isinstance(s, str)], field_name="slug")
@@ -93,10 +102,13 @@ def _value_and_deadline(errors: dict[str, str], value: Any, deadline: Any) -> tu
     amount, day = _decimal(value, MAX_MONEY), _date(deadline)
     if amount is None:
         errors["value"] = BAD_MONEY.format(value=value)
+    today = timezone.localdate()
     if day is None:
         errors["deadline"] = BAD_DATE.format(value=deadline)
-    elif day < timezone.localdate():
+    elif day < today:
         errors["deadline"] = PAST_DEADLINE
+    elif problem := date_problem(day, today=today):
+        errors["deadline"] = problem
     return amount, day
 
 

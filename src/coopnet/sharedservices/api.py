@@ -13,6 +13,7 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from ninja import Router, Schema, Status
 
+from coopnet.common.amounts import Number
 from coopnet.common.auth import guarded
 from coopnet.sharedservices import pricing, selectors, services
 from coopnet.sharedservices.models import SharedService
@@ -38,9 +39,9 @@ class ServiceIn(Schema):
     name: str
     description: str = ""
     kind: str = SharedService.OTHER
-    fixed_cost: Decimal
-    per_member_cost: Decimal = Decimal(0)
-    unit_cost: Decimal = Decimal(0)
+    fixed_cost: Number
+    per_member_cost: Number = Decimal(0)
+    unit_cost: Number = Decimal(0)
     members_per_unit: int = 1
 
 
@@ -48,9 +49,9 @@ class ServicePatch(Schema):
     name: str | None = None
     description: str | None = None
     kind: str | None = None
-    fixed_cost: Decimal | None = None
-    per_member_cost: Decimal | None = None
-    unit_cost: Decimal | None = None
+    fixed_cost: Number | None = None
+    per_member_cost: Number | None = None
+    unit_cost: Number | None = None
     members_per_unit: int | None = None
 
 
@@ -126,10 +127,10 @@ class ScheduleOut(Schema):
 class MemberIn(Schema):
     #: what going alone costs a month; null to have it worked out: hours_alone at rate plus
     #: tools_cost (rate null: the organisation's average cost rate)
-    alone_cost: Decimal | None = None
-    hours_alone: Decimal = Decimal(0)
-    rate: Decimal | None = None
-    tools_cost: Decimal = Decimal(0)
+    alone_cost: Number | None = None
+    hours_alone: Number = Decimal(0)
+    rate: Number | None = None
+    tools_cost: Number = Decimal(0)
 
 
 class ForecastOut(Schema):

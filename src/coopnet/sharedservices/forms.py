@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 
+from coopnet.common.forms import AmountField
 from coopnet.sharedservices.models import SharedService
 
 MONEY_ERRORS = ("invalid", "min_value", "max_digits", "max_whole_digits", "max_decimal_places")
@@ -14,7 +15,7 @@ UNITS = "A whole number of members, at least 1."
 
 
 def _money(label: str, help_text: str, required: bool = True) -> forms.DecimalField:
-    return forms.DecimalField(
+    return AmountField(
         label=label,
         help_text=help_text,
         min_value=0,
@@ -48,7 +49,7 @@ class ServiceForm(forms.Form):
 
 
 class EnrolmentForm(forms.Form):
-    hours_alone = forms.DecimalField(
+    hours_alone = AmountField(
         label="Billable hours a month it takes you",
         help_text="The hours your people spend on it now, which pooling gives back.",
         min_value=0,

@@ -11,6 +11,7 @@
 | COOPNET_NETWORK_NAME | the network's name, shown in every page's header | coopnet |
 | COOPNET_CURRENCY | the network's currency: an ISO 4217 code, for every amount shown | GBP |
 | COOPNET_LANGUAGE | how amounts and dates are written (a language code) | en-gb |
+| COOPNET_LOG_LEVEL | the least level logged to stderr (each line with its request id) | INFO |
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from coopnet.common.money import currency_code
+from coopnet.common.requestid import logging_settings
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("COOPNET_DATA_DIR", Path.cwd()))
@@ -61,8 +63,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "coopnet.common.requestid.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "coopnet.common.badtext.BadTextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -72,6 +76,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "coopnet.web.urls"
+# Every 500 is logged with its request id (common.requestid), shown on the 500 page too
+LOGGING = logging_settings(os.environ.get("COOPNET_LOG_LEVEL", "INFO"))
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

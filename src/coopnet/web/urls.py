@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from coopnet.common.views import server_error
 from coopnet.web import views
 from coopnet.web.api import api
 
@@ -18,3 +19,6 @@ urlpatterns = [
     path("", include("coopnet.directory.urls")),
     path("", views.home, name="home"),
 ]
+
+#: the 500 page and the API's 500 alike, with the request id (common.views)
+handler500 = server_error
