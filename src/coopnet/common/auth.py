@@ -8,8 +8,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from ninja.security import HttpBearer, SessionAuth
+from ninja.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
 
 from coopnet.common.access import User
 from coopnet.common.models import ApiToken
@@ -59,3 +61,29 @@ def guarded(check: Check) -> list[Any]:
 
 
 API_AUTH: list[Any] = [TokenAuth(), SessionAuth()]
+
+
+class _SettingsRate(SimpleRateThrottle):
+    """A throttle whose rate is `settings.COOPNET_API_RATES[scope]`, read on every request (ninja
+    reads it once, when the API is built), so that a changed setting applies at once."""
+
+    def __init__(self) -> None:
+        super().__init__(rate=settings.COOPNET_API_RATES[self.scope or ""])
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        self.rate = settings.COOPNET_API_RATES[self.scope or ""]
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request)
+
+
+class UserThrottle(_SettingsRate, UserRateThrottle):
+    """Each signed-in user's requests (session or token alike), counted by user."""
+
+
+class AnonThrottle(_SettingsRate, AnonRateThrottle):
+    """Each address's requests to the routes open without credentials."""
+
+
+#: every API operation's throttles: over its rate, a caller gets 429 with Retry-After. Counts
+#: are kept in Django's cache (each process's own memory unless CACHES says otherwise).
+API_THROTTLES: list[Any] = [UserThrottle(), AnonThrottle()]

@@ -15,8 +15,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -24,6 +26,27 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from coopnet.common.money import currency_code
+
+
+def _env_int(name: str, default: int, *, least: int = 0) -> int:
+    """An whole-number setting; a bad value stops the app at start, naming the variable."""
+    raw = os.environ.get(name, "")
+    try:
+        value = int(raw) if raw.strip() else default
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
+    if value < least:
+        raise ImproperlyConfigured(f"{name} must be at least {least}, not {value}")
+    return value
+
+
+def _env_rate(name: str, default: str) -> str:
+    """An API rate, "requests/period" (period s, min, hour or day, e.g. "600/min")."""
+    rate = os.environ.get(name, "").strip() or default
+    if not re.fullmatch(r"[1-9][0-9]*/(s|sec|m|min|h|hour|d|day)", rate):
+        raise ImproperlyConfigured(f"{name} must be requests/period, e.g. 600/min, not {rate!r}")
+    return rate
+
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("COOPNET_DATA_DIR", Path.cwd()))
@@ -51,6 +74,7 @@ INSTALLED_APPS = [
     "ninja",  # serves its Swagger UI from local static files, not a CDN
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "coopnet.common",
     "coopnet.directory",
     "coopnet.opportunities",
@@ -69,6 +93,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # last, as axes asks: turns a refused sign-in into the lockout page
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "coopnet.web.urls"
@@ -124,6 +150,30 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# Sign-in throttling (coopnet.common.signin): a username is refused from an address after
+# COOPNET_LOGIN_FAILURES failed sign-ins within COOPNET_LOGIN_COOLOFF_MINUTES, until they pass.
+AUTHENTICATION_BACKENDS = [
+    "coopnet.common.signin.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = _env_int("COOPNET_LOGIN_FAILURES", 5, least=1)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=_env_int("COOPNET_LOGIN_COOLOFF_MINUTES", 15, least=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "coopnet.common.signin.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "coopnet.common.signin.client_ip"
+AXES_SENSITIVE_PARAMETERS = ["password"]
+# the trusted reverse proxies in front of the app, for the client's address (X-Forwarded-For)
+COOPNET_PROXY_HOPS = _env_int("COOPNET_PROXY_HOPS", 0)
+NINJA_NUM_PROXIES = COOPNET_PROXY_HOPS
+
+# API throttling (coopnet.common.auth.throttles): requests per period for each signed-in user
+# and each anonymous address; generous, so that scripts and the load benchmarks pass.
+COOPNET_API_RATES = {
+    "user": _env_rate("COOPNET_API_RATE_USER", "6000/min"),
+    "anon": _env_rate("COOPNET_API_RATE_ANON", "600/min"),
+}
+
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
