@@ -10,22 +10,27 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja.security import HttpBearer, SessionAuth
 from ninja.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
 
 from coopnet.common.access import User
 from coopnet.common.models import ApiToken
+from coopnet.common.tokens import token_touch
 
 #: raises Http404 (or PermissionDenied) when `user` may not use the router at all
 Check = Callable[[HttpRequest, User], None]
 
 
-def user_for_token(key: str) -> Any:
-    """The active user a token belongs to, or None."""
+def token_for_key(key: str) -> ApiToken | None:
+    """The token whose key this is, if it still works: unexpired, its owner active and still
+    under the password it was issued with; its use recorded (`last_used`)."""
     found = ApiToken.objects.select_related("user").filter(digest=ApiToken.hash(key)).first()
-    if found is None or not found.user.is_active:
+    now = timezone.now()
+    if found is None or not found.works(now):
         return None
-    return found.user
+    token_touch(found, now)
+    return found
 
 
 class TokenAuth(HttpBearer):
@@ -34,10 +39,12 @@ class TokenAuth(HttpBearer):
         self.check = check
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = user_for_token(token)
-        if user is None:
+        found = token_for_key(token)
+        if found is None:
             return None
+        user = found.user
         request.user = user
+        request.api_token = found  # type: ignore[attr-defined]
         if self.check is not None:
             self.check(request, user)
         return user
