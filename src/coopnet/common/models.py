@@ -35,7 +35,7 @@ def password_fingerprint(user: Any) -> str:
 
 class ApiToken(models.Model):
     """A token for scripts; only its hash is stored. It works until it `expires`, and only
-    while its owner's password is the one it was issued under (`password`, a fingerprint): a
+    while its owner's password is the one it was issued under (`password_fingerprint`): a
     changed or reset password voids every token the user had."""
 
     user = models.ForeignKey(
@@ -46,7 +46,7 @@ class ApiToken(models.Model):
     created = models.DateTimeField(auto_now_add=True)
     expires = models.DateTimeField()
     last_used = models.DateTimeField(null=True, blank=True)
-    password = models.CharField(max_length=64)
+    password_fingerprint = models.CharField(max_length=64)
 
     class Meta:
         ordering = ["-created", "-pk"]
@@ -67,13 +67,13 @@ class ApiToken(models.Model):
             name=name,
             digest=cls.hash(key),
             expires=timezone.now() + dt.timedelta(days=days),
-            password=password_fingerprint(user),
+            password_fingerprint=password_fingerprint(user),
         )
         return token, key
 
     def is_void(self) -> bool:
         """True once the owner's password has changed since the token was issued."""
-        return self.password != password_fingerprint(self.user)
+        return self.password_fingerprint != password_fingerprint(self.user)
 
     def is_expired(self, now: dt.datetime | None = None) -> bool:
         return self.expires <= (now or timezone.now())

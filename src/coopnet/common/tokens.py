@@ -81,7 +81,8 @@ def token_touch(token: ApiToken, now: dt.datetime) -> None:
 
 
 def token_status(token: ApiToken, now: dt.datetime | None = None) -> str:
-    """ "active", "expired" or "void" (the owner's password changed since it was issued)."""
+    """The token's state: "active", "expired" or "void" (its owner's password has changed
+    since it was issued)."""
     if token.is_void():
         return "void"
     return "expired" if token.is_expired(now) else "active"

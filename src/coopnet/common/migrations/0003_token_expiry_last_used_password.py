@@ -15,8 +15,8 @@ def backfill(apps, schema_editor):
     expires = timezone.now() + dt.timedelta(days=90)
     for token in ApiToken.objects.select_related("user"):
         token.expires = expires
-        token.password = sha256(str(token.user.password).encode()).hexdigest()
-        token.save(update_fields=["expires", "password"])
+        token.password_fingerprint = sha256(str(token.user.password).encode()).hexdigest()
+        token.save(update_fields=["expires", "password_fingerprint"])
 
 
 class Migration(migrations.Migration):
@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name="apitoken",
-            name="password",
+            name="password_fingerprint",
             field=models.CharField(default="", max_length=64),
             preserve_default=False,
         ),
