@@ -28,6 +28,7 @@ def _integration_fixtures():
 _builders = _integration_fixtures()
 # pytest finds fixtures by the names of a conftest's attributes
 fast_passwords = _builders.fast_passwords
+fresh_cache = _builders.fresh_cache
 skills = _builders.skills
 cast = _builders.cast
 consortium_cast = _builders.consortium_cast
@@ -64,10 +65,20 @@ def browser():
 
 @pytest.fixture
 def page(browser):
+    """A new page; the test fails if the Content Security Policy refused anything on it (an
+    inline script, a style or image from elsewhere): every browser test checks the policy."""
     context = browser.new_context()
     page = context.new_page()
+    refused = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     yield page
     context.close()
+    assert refused == [], refused
 
 
 @pytest.fixture

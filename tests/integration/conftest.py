@@ -19,6 +19,15 @@ def fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Each test starts with an empty cache: the API's throttles count requests there, by user
+    id, and ids are reused from one test's database to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def clock(time_machine):
     """The clock pinned to an ordinary day (instants.ORDINARY), ticking on from there; returns

@@ -19,6 +19,8 @@ Port = Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)]
 EngineOption = Annotated[
     bool, typer.Option("--engine", help="Print the engine demo instead of serving the app.")
 ]
+#: common.models.DEFAULT_EXPIRY_DAYS, repeated so that the CLI starts without importing Django
+TOKEN_DAYS = 90
 DataDir = Annotated[str, typer.Option(help="Where the demo database lives.")]
 Fresh = Annotated[bool, typer.Option(help="Start again from a new demo database.")]
 
@@ -67,16 +69,21 @@ def worker(
 def token(
     username: Annotated[str, typer.Argument(help="The user the token acts for.")],
     name: Annotated[str, typer.Option(help="What the token is for.")] = "script",
+    expires_days: Annotated[
+        int, typer.Option(help="Days until the token expires (1 to 365).")
+    ] = TOKEN_DAYS,
 ) -> None:
-    """Issue an API token for a user; the key is shown once (only its hash is kept)."""
+    """Issue an API token for a user; the key is shown once (only its hash is kept). It works
+    until it expires, is revoked (the API tokens page), or the user's password changes."""
     from coopnet.web.serve import setup_django
 
     setup_django()
     from django.conf import settings
     from django.contrib.auth import get_user_model
+    from django.core.exceptions import ValidationError
     from django.db import DatabaseError
 
-    from coopnet.common.models import ApiToken
+    from coopnet.common.tokens import token_issue
 
     try:
         user = get_user_model().objects.filter(username=username).first()
@@ -88,7 +95,10 @@ def token(
         ) from None
     if user is None:
         raise BadInput(f"no user called {username!r}")
-    _, key = ApiToken.issue(user, name)
+    try:
+        _, key = token_issue(actor=user, name=name, days=expires_days)
+    except ValidationError as error:
+        raise BadInput(" ".join(error.messages)) from None
     out.print(key)
 
 

@@ -8,22 +8,29 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja.security import HttpBearer, SessionAuth
+from ninja.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
 
 from coopnet.common.access import User
 from coopnet.common.models import ApiToken
+from coopnet.common.tokens import token_touch
 
 #: raises Http404 (or PermissionDenied) when `user` may not use the router at all
 Check = Callable[[HttpRequest, User], None]
 
 
-def user_for_token(key: str) -> Any:
-    """The active user a token belongs to, or None."""
+def token_for_key(key: str) -> ApiToken | None:
+    """The token whose key this is, if it still works: unexpired, its owner active and still
+    under the password it was issued with; its use recorded (`last_used`)."""
     found = ApiToken.objects.select_related("user").filter(digest=ApiToken.hash(key)).first()
-    if found is None or not found.user.is_active:
+    now = timezone.now()
+    if found is None or not found.works(now):
         return None
-    return found.user
+    token_touch(found, now)
+    return found
 
 
 class TokenAuth(HttpBearer):
@@ -32,10 +39,12 @@ class TokenAuth(HttpBearer):
         self.check = check
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = user_for_token(token)
-        if user is None:
+        found = token_for_key(token)
+        if found is None:
             return None
+        user = found.user
         request.user = user
+        request.api_token = found  # type: ignore[attr-defined]
         if self.check is not None:
             self.check(request, user)
         return user
@@ -59,3 +68,29 @@ def guarded(check: Check) -> list[Any]:
 
 
 API_AUTH: list[Any] = [TokenAuth(), SessionAuth()]
+
+
+class _SettingsRate(SimpleRateThrottle):
+    """A throttle whose rate is `settings.COOPNET_API_RATES[scope]`, read on every request (ninja
+    reads it once, when the API is built), so that a changed setting applies at once."""
+
+    def __init__(self) -> None:
+        super().__init__(rate=settings.COOPNET_API_RATES[self.scope or ""])
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        self.rate = settings.COOPNET_API_RATES[self.scope or ""]
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request)
+
+
+class UserThrottle(_SettingsRate, UserRateThrottle):
+    """Each signed-in user's requests (session or token alike), counted by user."""
+
+
+class AnonThrottle(_SettingsRate, AnonRateThrottle):
+    """Each address's requests to the routes open without credentials."""
+
+
+#: every API operation's throttles: over its rate, a caller gets 429 with Retry-After. Counts
+#: are kept in Django's cache (each process's own memory unless CACHES says otherwise).
+API_THROTTLES: list[Any] = [UserThrottle(), AnonThrottle()]

@@ -8,15 +8,16 @@ from ninja import NinjaAPI
 
 from coopnet.books.api import router as books_router
 from coopnet.books.api_exports import router as books_exports_router
-from coopnet.common.auth import API_AUTH
+from coopnet.common.auth import API_AUTH, API_THROTTLES
 from coopnet.common.errors import install_api_handlers
+from coopnet.common.token_api import router as tokens_router
 from coopnet.directory.api import router as directory_router
 from coopnet.mentoring.api import router as mentoring_router
 from coopnet.network.api import router as network_router
 from coopnet.opportunities.api import router as opportunities_router
 from coopnet.sharedservices.api import router as services_router
 
-api = NinjaAPI(title="coopnet", version="1", auth=API_AUTH)
+api = NinjaAPI(title="coopnet", version="1", auth=API_AUTH, throttle=API_THROTTLES)
 install_api_handlers(api)
 
 api.add_router("", directory_router)
@@ -26,3 +27,4 @@ api.add_router("/services", services_router)
 api.add_router("/skills", mentoring_router)
 api.add_router("/books", books_router)
 api.add_router("/books", books_exports_router)
+api.add_router("", tokens_router)

@@ -1,47 +1,48 @@
-"""Settings for coopnet's web app. Every setting can be given by environment variable.
-
-| variable | meaning | default |
-| --- | --- | --- |
-| COOPNET_SECRET_KEY | Django's secret key: set it in production | a development key |
-| COOPNET_REQUIRE_SECRET | "1" refuses to start without COOPNET_SECRET_KEY | "0" |
-| COOPNET_DEBUG | "1" for development | "0" |
-| COOPNET_ALLOWED_HOSTS | comma-separated host names | localhost,127.0.0.1 |
-| DATABASE_URL | e.g. postgres://user@host:5432/coopnet | sqlite:///coopnet.sqlite3 |
-| COOPNET_DATA_DIR | where the SQLite database lives | the working directory |
-| COOPNET_NETWORK_NAME | the network's name, shown in every page's header | coopnet |
-| COOPNET_CURRENCY | the network's currency: an ISO 4217 code, for every amount shown | GBP |
-| COOPNET_LANGUAGE | how amounts and dates are written (a language code) | en-gb |
-| COOPNET_LOG_LEVEL | the least level logged to stderr (each line with its request id) | INFO |
-"""
+"""Settings for coopnet's web app. Every setting can be given by environment variable: each
+one is documented in docs/deployment.md (a test holds them to it), with a complete production
+example in docs/production.env.example. `COOPNET_PRODUCTION=1` turns on HTTPS only, secure
+cookies and HSTS, and refuses to start without a secret key, host names and e-mail."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import tempfile
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 from coopnet.common.money import currency_code
 from coopnet.common.requestid import logging_settings
+from coopnet.web import environment as env
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("COOPNET_DATA_DIR", Path.cwd()))
 
-DEBUG = os.environ.get("COOPNET_DEBUG", "0") == "1"
+DEBUG = env.flag("COOPNET_DEBUG", False)
+#: a deployment for real: secure cookies, HTTPS only (HSTS), a secret key, host names and e-mail
+#: required, or the app refuses to start
+PRODUCTION = env.flag("COOPNET_PRODUCTION", False)
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("COOPNET_DEBUG must be off in production (COOPNET_PRODUCTION=1)")
 COOPNET_NETWORK_NAME = os.environ.get("COOPNET_NETWORK_NAME", "coopnet")
 try:
     COOPNET_CURRENCY = currency_code(os.environ.get("COOPNET_CURRENCY", "GBP"))
 except ValueError as error:
     raise ImproperlyConfigured(str(error)) from None
-SECRET_KEY = os.environ.get("COOPNET_SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG and os.environ.get("COOPNET_REQUIRE_SECRET") == "1":
-        raise RuntimeError("COOPNET_SECRET_KEY must be set in production")
-    SECRET_KEY = "development-only-not-secret"
-ALLOWED_HOSTS = os.environ.get("COOPNET_ALLOWED_HOSTS", "localhost,127.0.0.1,testserver").split(",")
+if PRODUCTION or (not DEBUG and env.flag("COOPNET_REQUIRE_SECRET", False)):
+    SECRET_KEY = env.required("COOPNET_SECRET_KEY", "a long random string, kept secret")
+else:
+    SECRET_KEY = env.text("COOPNET_SECRET_KEY", "development-only-not-secret")
+#: earlier keys, still accepted for signatures (sessions, reset links) while they expire
+SECRET_KEY_FALLBACKS = env.names("COOPNET_SECRET_KEY_FALLBACKS", [])
+if PRODUCTION:
+    env.required("COOPNET_ALLOWED_HOSTS", "the host names the app answers to")
+ALLOWED_HOSTS = env.names("COOPNET_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "testserver"])
+CSRF_TRUSTED_ORIGINS = env.names("COOPNET_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -53,6 +54,8 @@ INSTALLED_APPS = [
     "ninja",  # serves its Swagger UI from local static files, not a CDN
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "csp",
     "coopnet.common",
     "coopnet.directory",
     "coopnet.opportunities",
@@ -73,6 +76,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # last, as axes asks: turns a refused sign-in into the lockout page
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "coopnet.web.urls"
@@ -130,9 +136,52 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# Sign-in throttling (coopnet.common.signin): a username is refused from an address after
+# COOPNET_LOGIN_FAILURES failed sign-ins within COOPNET_LOGIN_COOLOFF_MINUTES, until they pass.
+AUTHENTICATION_BACKENDS = [
+    "coopnet.common.signin.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.whole("COOPNET_LOGIN_FAILURES", 5, least=1)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.whole("COOPNET_LOGIN_COOLOFF_MINUTES", 15, least=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "coopnet.common.signin.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "coopnet.common.signin.client_ip"
+AXES_SENSITIVE_PARAMETERS = ["password"]
+# the trusted reverse proxies in front of the app, for the client's address (X-Forwarded-For)
+COOPNET_PROXY_HOPS = env.whole("COOPNET_PROXY_HOPS", 0)
+NINJA_NUM_PROXIES = COOPNET_PROXY_HOPS
+
+# API throttling (coopnet.common.auth.throttles): requests per period for each signed-in user
+# and each anonymous address; generous, so that scripts and the load benchmarks pass.
+COOPNET_API_RATES = {
+    "user": env.rate("COOPNET_API_RATE_USER", "6000/min"),
+    "anon": env.rate("COOPNET_API_RATE_ANON", "600/min"),
+}
+
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
-EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+# E-mail (invitations, password resets): SMTP once COOPNET_EMAIL_HOST is set; without it, the
+# console (development only: production refuses to start without a way to send mail).
+EMAIL_HOST = env.text("COOPNET_EMAIL_HOST")
+EMAIL_PORT = env.whole("COOPNET_EMAIL_PORT", 587, least=1)
+EMAIL_HOST_USER = env.text("COOPNET_EMAIL_USER")
+EMAIL_HOST_PASSWORD = env.text("COOPNET_EMAIL_PASSWORD")
+EMAIL_USE_TLS = env.flag("COOPNET_EMAIL_TLS", EMAIL_PORT != 465)  # STARTTLS
+EMAIL_USE_SSL = env.flag("COOPNET_EMAIL_SSL", EMAIL_PORT == 465)  # TLS from the start
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("COOPNET_EMAIL_TLS and COOPNET_EMAIL_SSL: choose one")
+EMAIL_TIMEOUT = env.whole("COOPNET_EMAIL_TIMEOUT", 10, least=1)
+DEFAULT_FROM_EMAIL = env.text("COOPNET_EMAIL_FROM", "coopnet@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+elif PRODUCTION:
+    env.required("COOPNET_EMAIL_HOST", "invitations and password resets are sent by e-mail")
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
 LANGUAGE_CODE = os.environ.get("COOPNET_LANGUAGE", "en-gb")
 TIME_ZONE = "UTC"
@@ -149,3 +198,35 @@ STORAGES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
+
+# HTTPS in production: cookies only over it, plain HTTP redirected to it, and browsers told to
+# use nothing else (HSTS). Behind a reverse proxy that ends TLS, COOPNET_PROXY_SSL_HEADER names
+# the header by which it says the request came over HTTPS (X-Forwarded-Proto: https); the proxy
+# must set it on every request, overwriting what the client sent.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = PRODUCTION
+SECURE_SSL_REDIRECT = PRODUCTION and env.flag("COOPNET_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = env.whole("COOPNET_HSTS_SECONDS", 31_536_000) if PRODUCTION else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.flag("COOPNET_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env.flag("COOPNET_HSTS_PRELOAD", True)
+_proxy_header = env.text("COOPNET_PROXY_SSL_HEADER")
+if _proxy_header:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_header.upper().replace("-", "_"), "https")
+X_FRAME_OPTIONS = "DENY"
+
+# The Content Security Policy, everywhere (development and tests too, so that the browser tests
+# prove the pages work under it): scripts and everything else only from the app itself; inline
+# styles allowed (the charts' sizes, the documents' print styles), inline scripts never.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}

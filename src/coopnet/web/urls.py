@@ -8,6 +8,7 @@ from coopnet.web.api import api
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("accounts/tokens/", include("coopnet.common.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("opportunities/", include("coopnet.opportunities.urls")),
     path("network/", include("coopnet.network.urls")),
