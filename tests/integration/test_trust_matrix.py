@@ -16,11 +16,11 @@ from typing import Any
 import pytest
 import time_machine
 from django.db import transaction
-from django.test import Client, override_settings
-from instants import ORDINARY, TODAY
+from django.test import Client
+from instants import ORDINARY
 from matrix_routes import API_DOCUMENTS, Route, api_routes, example, page_routes, url_patterns
 from matrix_table import EXPECTED, Policy, other_methods, variants
-from trust_world import ACTORS, CANARIES, World, build_world
+from trust_world import ACTORS, CANARIES, World, world_for_module
 
 from coopnet.web.api import api
 
@@ -35,32 +35,16 @@ CASES = [(route, variant) for route in ROUTES for variant in variants(route)]
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker) -> Iterator[World]:
-    """Built once for the module, in a transaction rolled back at its end; each request runs
-    in a savepoint of its own, rolled back too, so a write that succeeds changes nothing."""
-    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
-    clock = time_machine.travel(ORDINARY, tick=True)
-    with django_db_blocker.unblock(), clock, fast, transaction.atomic():
-        built = build_world(TODAY)
-        built.clients = _clients(built)
+    """Built once for the module; each request runs in a savepoint of its own, rolled back,
+    so that a write that succeeds changes nothing the next request sees."""
+    with world_for_module(django_db_blocker) as built:
         yield built
-        transaction.set_rollback(True)
 
 
 @pytest.fixture
 def in_world(world) -> Iterator[World]:
     with time_machine.travel(ORDINARY, tick=True):
         yield world
-
-
-def _clients(world: World) -> dict[str, Any]:
-    """Each actor's cookies: a session for the pages (Django's test client skips the CSRF
-    check); the API is asked with a bearer token."""
-    jars: dict[str, Any] = {"anonymous": None}
-    for name, user in world.users.items():
-        client = Client()
-        client.force_login(user)
-        jars[name] = client.cookies
-    return jars
 
 
 def ask(world: World, actor: str, route: Route, method: str, path: str) -> Any:

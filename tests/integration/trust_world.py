@@ -10,14 +10,19 @@ canaries: unusual values that must never reach anyone not entitled to them."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+import time_machine
 from django.contrib.auth.models import User
-from django.test import override_settings
+from django.db import transaction
+from django.test import Client, override_settings
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from instants import ORDINARY, TODAY
 
 from coopnet.books import details, settlement
 from coopnet.books import services as books
@@ -202,3 +207,20 @@ def build_world(today: dt.date) -> World:
         label = "zq-outlier-deploy-key" if name == "alice" else f"{name}-script"
         world.tokens[name] = ApiToken.issue(user, label)[1]
     return world
+
+
+@contextmanager
+def world_for_module(django_db_blocker: Any) -> Iterator[World]:
+    """The world for a module's tests (a module-scoped fixture's body): built once, in a
+    transaction rolled back at the module's end, with the clock on an ordinary day and fast
+    password hashing; each test's own changes roll back in a savepoint (pytest-django)."""
+    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    clock = time_machine.travel(ORDINARY, tick=True)
+    with django_db_blocker.unblock(), clock, fast, transaction.atomic():
+        built = build_world(TODAY)
+        for name, user in built.users.items():
+            client = Client()
+            client.force_login(user)
+            built.clients[name] = client.cookies
+        yield built
+        transaction.set_rollback(True)
