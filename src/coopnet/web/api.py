@@ -4,6 +4,8 @@ to answer errors."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from ninja import NinjaAPI
 
 from coopnet.books.api import router as books_router
@@ -16,8 +18,20 @@ from coopnet.mentoring.api import router as mentoring_router
 from coopnet.network.api import router as network_router
 from coopnet.opportunities.api import router as opportunities_router
 from coopnet.sharedservices.api import router as services_router
+from coopnet.web.openapi import declare_errors
 
-api = NinjaAPI(title="coopnet", version="1", auth=API_AUTH, throttle=API_THROTTLES)
+
+class CoopnetAPI(NinjaAPI):
+    """The API, whose schema declares the errors each operation can answer (web/openapi.py)."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        return declare_errors(schema)
+
+
+api = CoopnetAPI(title="coopnet", version="1", auth=API_AUTH, throttle=API_THROTTLES)
 install_api_handlers(api)
 
 api.add_router("", directory_router)
