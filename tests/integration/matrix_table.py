@@ -95,6 +95,9 @@ PAGES: dict[str, Policy] = {
     "password_change": form(SIGNED_IN),
     "password_change_done": read(SIGNED_IN),
     "home": read(SIGNED_IN),
+    # API tokens: each signed-in user's own, listed, issued and revoked by their owner
+    "tokens:list": form(SIGNED_IN),
+    "tokens:revoke": act(ALICE),
     # the directory: profiles are public to the signed in, the rest Outlier's
     "directory:search": read(SIGNED_IN),
     "directory:profile": read(SIGNED_IN),
@@ -217,6 +220,9 @@ OPERATIONS: dict[str, Policy] = {
     "POST /api/skills/level-changes": act(ALICE, OUTLIER),
     "GET /api/skills/history": read(SIGNED_IN),
     "GET /api/books/contracts": read(SIGNED_IN),
+    "GET /api/tokens": read(SIGNED_IN),
+    "POST /api/tokens": act(SIGNED_IN),
+    "DELETE /api/tokens/{token_id}": act(ALICE),
     "GET /api/books/contracts/{contract_id}": read(PARTIES),
     "PUT /api/books/contracts/{contract_id}/milestones": act(ALICE, PARTIES),
     "PUT /api/books/contracts/{contract_id}/client": act(ALICE, PARTIES),

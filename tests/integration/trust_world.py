@@ -206,6 +206,8 @@ def build_world(today: dt.date) -> World:
     for name, user in world.users.items():
         label = "zq-outlier-deploy-key" if name == "alice" else f"{name}-script"
         world.tokens[name] = ApiToken.issue(user, label)[1]
+    # a token of Alice's own, to revoke: its owner's alone
+    world.ids["token_id"] = ApiToken.objects.filter(user=world.users["alice"]).first().pk
     return world
 
 
