@@ -8,7 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from coopnet.common.access import User
@@ -44,6 +44,18 @@ def visible_opportunities(user: User) -> QuerySet[Opportunity]:
         Q(posted_by__in=_organisations(user))
         | Q(pk__in=visible_proposals(user).values("opportunity"))
     )
+
+
+def shared_opportunities() -> QuerySet[Opportunity]:
+    """The opportunities some organisation besides their poster has read: proposed to it as a
+    partner (whatever it or the proposal became since: a partner that declined may still read
+    it). Drafts, searches under way or that found nobody, and proposals among the poster's own
+    people are not shared: what they ask for is the poster's alone, and no aggregate may count
+    it."""
+    others = ProposalPartner.objects.filter(proposal__opportunity=OuterRef("pk")).exclude(
+        organisation=OuterRef("posted_by")
+    )
+    return Opportunity.objects.filter(Exists(others))
 
 
 def opportunity_list(user: User) -> QuerySet[Opportunity]:
