@@ -60,6 +60,8 @@ class OpportunityOut(Schema):
     finder_amount: Decimal
     deadline: dt.date
     status: str
+    #: the poster's consent to show the title on the partners' profiles once formed
+    title_public: bool
     created: dt.datetime
     requirements: list[RequirementOut]
 
@@ -140,6 +142,11 @@ class DecisionIn(Schema):
     accept: bool
 
 
+class TitleConsentIn(Schema):
+    #: show the title on the partners' public profiles once a consortium is formed
+    public: bool
+
+
 def _finder(opportunity: Opportunity) -> str | None:
     return None if opportunity.finder is None else opportunity.finder.slug
 
@@ -159,6 +166,7 @@ def _opportunity(opportunity: Opportunity) -> dict[str, Any]:
         "finder_amount": opportunity.finder_amount,
         "deadline": opportunity.deadline,
         "status": opportunity.status,
+        "title_public": opportunity.title_public,
         "created": opportunity.created,
         "requirements": [
             {"skill": r.skill.slug, "min_level": r.min_level, "hours": r.hours}
@@ -263,6 +271,16 @@ def get_opportunity(request: HttpRequest, opportunity_id: int) -> dict[str, Any]
     return _opportunity(selectors.opportunity_for_user(request.user, opportunity_id))
 
 
+@router.post("/{int:opportunity_id}/title-consent", response=OpportunityOut)
+def title_consent(request: HttpRequest, opportunity_id: int, body: TitleConsentIn) -> Any:
+    """Give (or withdraw) the poster's consent to show the title on the partners' public
+    profiles once a consortium is formed: the poster's admins only."""
+    services.opportunity_title_consent(
+        actor=request.user, opportunity_id=opportunity_id, public=body.public
+    )
+    return _opportunity(selectors.opportunity_for_user(request.user, opportunity_id))
+
+
 @router.post("/{int:opportunity_id}/formation", response={202: RunOut})
 def start_formation(request: HttpRequest, opportunity_id: int) -> Status[Any]:
     """Start forming consortia in the background; poll the returned run for progress."""
@@ -272,6 +290,7 @@ def start_formation(request: HttpRequest, opportunity_id: int) -> Status[Any]:
 
 @router.get("/runs/{int:run_id}", response=RunOut)
 def get_run(request: HttpRequest, run_id: int) -> dict[str, Any]:
+    """A formation run: the posting organisation's members only (404 for partners too)."""
     return _run(selectors.run_for_user(request.user, run_id))
 
 

@@ -1,7 +1,9 @@
 """Reads. Who may see an opportunity is decided here, in `visible_proposals` and
 `visible_opportunities`: the posting organisation's members, and the members of each partner
-organisation of a proposal for it. A declined proposal stays visible to the posting
-organisation and to the partner that declined it only. Anything else gets Http404."""
+organisation of a proposal for it. A partner sees only the proposals it is in, never the
+formation runs (`run_for_user`: the poster's members only). A declined proposal stays visible
+to the posting organisation and to the partner that declined it only. Anything else gets
+Http404."""
 
 from __future__ import annotations
 
@@ -75,8 +77,10 @@ def opportunity_for_user(user: User, opportunity_id: int) -> Opportunity:
 
 
 def run_for_user(user: User, run_id: int) -> FormationRun:
-    visible = visible_opportunities(user)
-    run = FormationRun.objects.filter(pk=run_id, opportunity__in=visible).first()
+    """A formation run, for the posting organisation's members only: its message counts the
+    proposals, and a partner reads only those it is in."""
+    posted = Opportunity.objects.filter(posted_by__in=_organisations(user))
+    run = FormationRun.objects.filter(pk=run_id, opportunity__in=posted).first()
     if run is None:
         raise Http404("no such formation run")
     return run
@@ -108,6 +112,11 @@ def proposal_payouts(user: User, proposal: Proposal) -> list[PartnerPayout]:
     partner's own work would, beside its payout, reveal its rates to anyone else."""
     own = set(memberships(user).values_list("organisation_id", flat=True))
     return partner_payouts(proposal, own)
+
+
+def is_poster_member(user: User, opportunity: Opportunity) -> bool:
+    """Is `user` a member of the organisation that posted `opportunity`?"""
+    return _organisations(user).filter(organisation=opportunity.posted_by_id).exists()
 
 
 def formation_can_start(opportunity: Opportunity) -> bool:

@@ -48,6 +48,8 @@ BAD_DECISION = "Choose Accept or Decline."
 POSTED = "“{title}” was posted. Find the consortium when you are ready."
 ACCEPTED = "You accepted your organisation's share of this consortium."
 DECLINED = "You declined this consortium."
+TITLE_PUBLIC = "Once formed, its partners' public profiles show this opportunity's title."
+TITLE_PRIVATE = "Its partners' public profiles do not show this opportunity's title."
 
 
 # -- access ---------------------------------------------------------------------------------
@@ -265,7 +267,12 @@ def opportunity_detail(request: HttpRequest, opportunity_id: int) -> HttpRespons
         "commission_amount": opportunity.commission_amount,
         "commission_terms": _commission_terms(opportunity),
         "off_the_top": _off_the_top(opportunity),
-        "run": opportunity.runs.first(),
+        # the run's message counts the proposals: the poster's members alone read it
+        "run": (
+            opportunity.runs.first()
+            if selectors.is_poster_member(request.user, opportunity)
+            else None
+        ),
         "is_poster_admin": is_poster_admin,
         "may_start": is_poster_admin and selectors.formation_can_start(opportunity),
         "declined_partners": (
@@ -286,6 +293,20 @@ def formation_start(request: HttpRequest, opportunity_id: int) -> HttpResponse:
         services.formation_start(actor=request.user, opportunity_id=opportunity_id)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+    return redirect("opportunities:detail", opportunity_id=opportunity_id)
+
+
+@login_required
+def title_consent(request: HttpRequest, opportunity_id: int) -> HttpResponse:
+    """The poster's consent to show the title on the partners' profiles (a checkbox)."""
+    selectors.opportunity_for_user(request.user, opportunity_id)
+    if refused := not_allowed(request, "POST"):
+        return refused
+    public = request.POST.get("title_public") == "on"
+    services.opportunity_title_consent(
+        actor=request.user, opportunity_id=opportunity_id, public=public
+    )
+    messages.success(request, TITLE_PUBLIC if public else TITLE_PRIVATE)
     return redirect("opportunities:detail", opportunity_id=opportunity_id)
 
 
