@@ -15,7 +15,12 @@ from django.http import Http404
 
 from coopnet.common.access import User
 from coopnet.directory.models import Membership, NetworkSettings, Organisation, PersonSkill
-from coopnet.directory.selectors import commission_exempt, memberships, reserved_hours
+from coopnet.directory.selectors import (
+    commission_exempt,
+    memberships,
+    network_settings,
+    reserved_hours,
+)
 from coopnet.engine import network as engine
 from coopnet.opportunities.models import (
     Assignment,
@@ -111,7 +116,18 @@ def proposal_payouts(user: User, proposal: Proposal) -> list[PartnerPayout]:
     `proposal_list`), with the parts of their own organisations' payouts only: the cost of a
     partner's own work would, beside its payout, reveal its rates to anyone else."""
     own = set(memberships(user).values_list("organisation_id", flat=True))
-    return partner_payouts(proposal, own)
+    return partner_payouts(proposal, own, network_settings().partner_view)
+
+
+def sees_value(user: User, opportunity: Opportunity) -> bool:
+    """May `user` read the opportunity's value and what is taken off the top (the commission,
+    the finder's fee)? Its poster's members, who set them; the partners only when the network
+    shows them the others' payouts too (`NetworkSettings.PAYOUTS` or `FULL`): the value less
+    what is taken off the top is the sum of the payouts, so with one's own figures it gives
+    the other partner's cost in a consortium of two (see `payouts`)."""
+    if network_settings().partner_view != NetworkSettings.OWN_ONLY:
+        return True
+    return is_poster_member(user, opportunity)
 
 
 def is_poster_member(user: User, opportunity: Opportunity) -> bool:
