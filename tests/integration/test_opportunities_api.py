@@ -170,7 +170,10 @@ def test_partner_sees_split_and_assignments_but_no_private_values(consortium_cas
     )
     cheapest = next(p for p in proposals.json() if p["kind"] == "cheapest")
     assert {p["organisation"] for p in cheapest["partners"]} == {"outlier", "partner"}
-    assert all(p["explanation"].startswith("Without ") for p in cheapest["partners"])
+    # issue 11: its own payout and why; none of the others' money by default
+    explanations = {p["organisation"]: p["explanation"] for p in cheapest["partners"]}
+    assert explanations["partner"].startswith("Without Partner Co-op ")
+    assert explanations["outlier"] is None
     assert {(a["person_name"], a["skill"], a["hours"]) for a in cheapest["assignments"]} == {
         ("Ada Lovelace", "elixir", "40.00"),
         ("Grace Hopper", "ux-design", "20.00"),
