@@ -5,11 +5,14 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from casts import share
 from django.contrib.auth.models import User
 from instants import TODAY
 
 from coopnet.common.models import Coordinator
 from coopnet.directory import services as directory
+from coopnet.directory.models import Organisation
+from coopnet.mentoring import selectors
 from coopnet.mentoring.models import Pairing, Session
 from coopnet.opportunities.services import opportunity_create
 
@@ -18,9 +21,11 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("
 
 
 @pytest.fixture
-def mentoring(cast, clock):
+def mentoring(cast, clock, monkeypatch):
     """Cora coordinates; Ada (Elixir 4) is Outlier's only Elixir holder, Olive (Elixir 2)
-    could learn it, and Outlier asked for 40 hours of Elixir."""
+    could learn it, and Outlier asked for 40 hours of Elixir, in an opportunity shared with
+    Rival. Demand counts here from one poster (the threshold of three: test_leaks_demand)."""
+    monkeypatch.setattr(selectors, "MIN_ORGANISATIONS_FOR_DEMAND", 1)
     cora = User.objects.create_user("cora", password="pw-cora-123")
     Coordinator.objects.create(user=cora)
     directory.person_create(
@@ -31,7 +36,7 @@ def mentoring(cast, clock):
         cost_rate=Decimal(50),
         skills={"elixir": 2},
     )
-    opportunity_create(
+    booking = opportunity_create(
         actor=cast["alice"],
         organisation_slug="outlier",
         title="Booking system",
@@ -39,6 +44,7 @@ def mentoring(cast, clock):
         deadline=TODAY + dt.timedelta(days=60),
         requirements=[{"skill": "elixir", "min_level": 3, "hours": "40"}],
     )
+    share(booking, Organisation.objects.get(slug="rival"))
     return cast
 
 

@@ -24,3 +24,29 @@ def send(client, method, url, body=None):
     if body is not None:
         kwargs["data"] = json.dumps(body)
     return getattr(client, method)(url, **kwargs)
+
+
+def share(opportunity, partner):
+    """Propose a consortium for `opportunity` with `partner` (by default another organisation
+    than its poster), as a formation run would: from then on the partner has read it, so it is
+    shared and its demand may count on the skills map."""
+    from coopnet.opportunities.models import FormationRun, Proposal, ProposalPartner
+
+    run = FormationRun.objects.create(opportunity=opportunity, status=FormationRun.DONE)
+    proposal = Proposal.objects.create(
+        opportunity=opportunity, run=run, kind=Proposal.CHEAPEST, cost=Decimal(1)
+    )
+    for organisation in {
+        opportunity.posted_by_id: opportunity.posted_by,
+        partner.pk: partner,
+    }.values():
+        ProposalPartner.objects.create(
+            proposal=proposal,
+            organisation=organisation,
+            payout=Decimal(1),
+            shapley_payout=Decimal(1),
+            added_value=Decimal(1),
+        )
+    opportunity.status = opportunity.PROPOSED
+    opportunity.save(update_fields=["status"])
+    return proposal

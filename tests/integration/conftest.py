@@ -175,3 +175,15 @@ def form_contract(consortium_cast, post_opportunity, immediate_tasks):
         return Contract.objects.get(proposal=proposal)
 
     return form
+
+
+@pytest.fixture
+def full_partner_view(db):
+    """The network shows each partner the others' payouts, added values and why (the view
+    before issue 11; `NetworkSettings.FULL`), for the tests of how those are shown."""
+    from coopnet.directory.models import NetworkSettings
+
+    row = NetworkSettings.objects.order_by("pk").first() or NetworkSettings(pk=1)
+    row.partner_view = NetworkSettings.FULL
+    row.save()
+    return row

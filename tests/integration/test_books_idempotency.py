@@ -129,9 +129,13 @@ def test_a_key_is_the_users_and_the_endpoints(invoiced, consortium_cast):
     run = send(cora, "/api/books/payout-runs", {"amount": "5"}, "k")
     assert (run.status_code, run.headers.get(REPLAYED)) == (201, None)
     assert Payment.objects.count() == 2
-    # a partner may not record payments: 403, and its key is not remembered either
+    # the poster's admin may not record payments: 403, and its key is not remembered either
+    # (a partner that did not post it may not even read the invoice: 404, issue 11)
+    alice = bearer_key(consortium_cast["alice"])
+    assert send(alice, payments_url(invoice), {"amount": "5"}, "k").status_code == 403
+    assert IdempotencyKey.objects.filter(user=consortium_cast["alice"]).count() == 0
     pat = bearer_key(consortium_cast["pat"])
-    assert send(pat, payments_url(invoice), {"amount": "5"}, "k").status_code == 403
+    assert send(pat, payments_url(invoice), {"amount": "5"}, "k").status_code == 404
     assert IdempotencyKey.objects.filter(user=consortium_cast["pat"]).count() == 0
 
 

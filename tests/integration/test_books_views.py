@@ -117,9 +117,23 @@ def test_a_competitor_sees_no_contract_in_the_list(books):
         assert "Booking system" in _text(response), user
 
 
-def test_the_contract_page_shows_the_frozen_split_and_milestones(books):
+def test_a_partner_reads_its_own_share_only(books):
+    """Issue 11: with its own figures, the value or another partner's payout would give that
+    partner's cost away; so a partner that did not post the contract reads its own share."""
     contract = books["contract"]
     body = _text(client_for(books["quinn"]).get(f"/books/contracts/{contract.pk}/"))
+    assert "£12,000.00" not in body
+    assert "£600.00" not in body
+    for share in contract.shares.select_related("organisation"):
+        shown = share.organisation.slug == "partner"
+        assert (f"£{share.payout:,.2f}" in body) == shown
+    assert "Delivery" in body
+    assert "Invoices to" not in body
+
+
+def test_the_contract_page_shows_the_frozen_split_and_milestones(books):
+    contract = books["contract"]
+    body = _text(client_for(books["bob"]).get(f"/books/contracts/{contract.pk}/"))
     assert "£12,000.00" in body
     assert "£600.00" in body  # the commission, off the top
     for share in contract.shares.select_related("organisation"):
@@ -222,8 +236,14 @@ def test_a_contract_with_an_invoice_owing_cannot_be_cancelled(books, invoiced):
 # Invoices -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("user", ["alice", "bob", "pat", "quinn", "cora"])
-def test_the_invoice_page_for_the_poster_the_partners_and_the_coordinator(books, user):
+def test_a_partner_that_did_not_post_it_reads_no_invoice(books):
+    invoice = _deliver(books)
+    for user in ("pat", "quinn"):  # issue 11: the invoice gives the value away
+        assert client_for(books[user]).get(f"/books/invoices/{invoice.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize("user", ["alice", "bob", "cora"])
+def test_the_invoice_page_for_the_poster_and_the_coordinator(books, user):
     details.books_settings_set(
         actor=books["cora"],
         vat_rate="0.2",
@@ -250,7 +270,7 @@ def test_the_invoice_shows_payments_and_what_is_outstanding(books, invoiced):
     settlement.payment_record(
         actor=books["cora"], invoice_id=invoiced.pk, amount="4000", reference="ACME-77"
     )
-    body = _text(client_for(books["pat"]).get(f"/books/invoices/{invoiced.pk}/"))
+    body = _text(client_for(books["bob"]).get(f"/books/invoices/{invoiced.pk}/"))
     assert "Paid 17 Jun 2026 (ACME-77)" in body
     assert '<td id="invoice-outstanding">£8,000.00</td>' in body
 
@@ -319,13 +339,14 @@ def test_the_coordinator_records_a_payment_and_errors_name_the_field(books, invo
     assert selectors.invoice_outstanding(invoiced) == Decimal("7000.00")
 
 
-@pytest.mark.parametrize("user", ["alice", "pat"])
-def test_a_partner_may_not_record_a_payment_or_a_credit_note(books, invoiced, user):
+@pytest.mark.parametrize(("user", "status"), [("alice", 403), ("pat", 404)])
+def test_a_partner_may_not_record_a_payment_or_a_credit_note(books, invoiced, user, status):
+    """403 for the poster's admin; 404 for a partner that may not read the invoice."""
     client = client_for(books[user])
     assert "Record a payment" not in _text(client.get(f"/books/contracts/{books['contract'].pk}/"))
     url = f"/books/invoices/{invoiced.pk}/"
-    assert client.post(url + "payment/", {"amount": "1"}).status_code == 403
-    assert client.post(url + "credit-note/", {"reason": ""}).status_code == 403
+    assert client.post(url + "payment/", {"amount": "1"}).status_code == status
+    assert client.post(url + "credit-note/", {"reason": ""}).status_code == status
     assert selectors.invoice_received(invoiced) == 0
 
 
@@ -341,7 +362,7 @@ def test_a_credit_note_cancels_what_is_owing(books, invoiced):
     assert "Credit note" in body
     assert "INV-000001 of 17 June 2026" in body
     assert '<td id="invoice-gross">-£12,000.00</td>' in body
-    invoice_page = _text(client_for(books["quinn"]).get(f"/books/invoices/{invoiced.pk}/"))
+    invoice_page = _text(client_for(books["bob"]).get(f"/books/invoices/{invoiced.pk}/"))
     assert "Credited by CN-000002" in invoice_page
     assert '<td id="invoice-outstanding">£0.00</td>' in invoice_page
 

@@ -81,8 +81,9 @@ def test_the_policy_is_frozen_when_posted(consortium_cast, post_opportunity, pol
 
 
 def test_the_proposal_api_and_page_show_what_is_taken_off_the_top(
-    consortium_cast, post_opportunity, policy
+    consortium_cast, post_opportunity, policy, full_partner_view
 ):
+    """With every payout shown (the waterfall needs them all: `full_partner_view`)."""
     opportunity = post_opportunity(actor="dee", organisation="distant")
     services.formation_start(actor=consortium_cast["dee"], opportunity_id=opportunity.pk)
     client = client_for(consortium_cast["dee"])

@@ -5,7 +5,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from casts import PLANTED_HOURS
+from casts import PLANTED_HOURS, share
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -13,7 +13,7 @@ from instants import TODAY
 
 from coopnet.common.models import Coordinator
 from coopnet.directory import services as directory
-from coopnet.directory.models import PersonSkill
+from coopnet.directory.models import Organisation, PersonSkill
 from coopnet.engine.resilience import mentoring_plan
 from coopnet.mentoring import selectors, services
 from coopnet.mentoring.models import LevelChange, Pairing, Plan, ScoreSnapshot, Session
@@ -38,11 +38,15 @@ def _person(actor, slug, name, hours, skills):
 
 
 @pytest.fixture
-def mentoring_cast(cast, clock):
+def mentoring_cast(cast, clock, monkeypatch):
     """`cast` with a coordinator (Cora), a third organisation (Partner, admin Pat) and people:
     Ada (Outlier, Elixir 4) is Elixir's only holder at level 3+; Olive (Outlier, Elixir 2)
     and Rex (Rival, Elixir 1) could learn it. Python is held at 3+ by Otto (Outlier), Rita and
-    Rob (Rival). UX at 3+ in three organisations. Outlier asked for Elixir 40 h, Python 20 h."""
+    Rob (Rival). UX at 3+ in three organisations. Outlier asked for Elixir 40 h, Python 20 h,
+    in an opportunity shared with Partner. So that the hand-computed scores need one poster,
+    its demand counts from one organisation here (`MIN_ORGANISATIONS_FOR_DEMAND` is 1); the
+    threshold of three is tested with it restored (`three_posters`)."""
+    monkeypatch.setattr(selectors, "MIN_ORGANISATIONS_FOR_DEMAND", 1)
     alice, charlie = cast["alice"], cast["charlie"]
     cora = User.objects.create_user("cora", password="pw-cora-123")
     Coordinator.objects.create(user=cora)
@@ -57,7 +61,7 @@ def mentoring_cast(cast, clock):
         "rob": _person(charlie, "rival", "Rob Roy", "60", {"python": 3}),
         "una": _person(pat, "partner", "Una Stubbs", "30", {"ux-design": 4}),
     }
-    opportunity_create(
+    booking = opportunity_create(
         actor=alice,
         organisation_slug="outlier",
         title="Booking system",
@@ -68,6 +72,7 @@ def mentoring_cast(cast, clock):
             {"skill": "python", "min_level": 3, "hours": "20"},
         ],
     )
+    share(booking, Organisation.objects.get(slug="partner"))
     services.mentor_hours_set(actor=alice, person_id=people["ada"].pk, hours=PLANTED_OFFER)
     return {**cast, **people, "cora": cora, "pat": pat}
 
@@ -97,7 +102,7 @@ def test_free_hours_show_only_with_holders_from_three_organisations(mentoring_ca
 
 
 def _post(actor, slug, skill, hours):
-    opportunity_create(
+    return opportunity_create(
         actor=actor,
         organisation_slug=slug,
         title=f"{slug} asks for {skill}",
@@ -107,28 +112,41 @@ def _post(actor, slug, skill, hours):
     )
 
 
-def test_demand_shows_only_when_three_organisations_ask(mentoring_cast, client):
-    """Outlier's opportunity is private to Outlier: the hours it asks for a skill must not be
-    readable off the map until opportunities of three organisations ask for that skill."""
+@pytest.fixture
+def three_posters(mentoring_cast, monkeypatch):
+    monkeypatch.setattr(selectors, "MIN_ORGANISATIONS_FOR_DEMAND", 3)
+    return mentoring_cast
+
+
+def test_demand_counts_only_when_three_organisations_ask(three_posters, client):
+    """Outlier's opportunity is private to Outlier and its partner: the hours it asks for a
+    skill must not be readable off the map, in its row, the totals or the score, until shared
+    opportunities of three organisations ask for that skill. (Before issue 11 the row showed
+    "hidden" and the demand still counted in the score and the total.)"""
     found = selectors.network_map()
     elixir = _row(found.skills, "elixir")
     assert elixir.demand is None
-    assert elixir.demanded
-    assert elixir.at_risk  # hidden or not, it counts
-    assert found.score == pytest.approx(40 / 60)
-    client.force_login(mentoring_cast["charlie"])
+    assert not elixir.demanded
+    assert not elixir.at_risk
+    assert found.score == 0
+    assert found.demand_hours == 0
+    client.force_login(three_posters["charlie"])
     body = client.get("/skills/").content.decode()
-    assert "hidden" in body
-    assert "so their hours are not shown" in body
-    assert "No opportunity asked" not in body
+    assert "hidden</span></td>\n          </tr>" not in body
     assert "40</td>" not in body
     skills = {s["skill"]: s for s in client.get("/api/skills/map").json()["skills"]}
     assert skills["elixir"]["demand"] is None
-    assert skills["elixir"]["demanded"] is True
-    _post(mentoring_cast["charlie"], "rival", "python", "7")
+    assert skills["elixir"]["demanded"] is False
+    partner = Organisation.objects.get(slug="partner")
+    share(_post(three_posters["charlie"], "rival", "python", "7"), partner)
     assert _row(selectors.network_map().skills, "python").demand is None  # two organisations
-    _post(mentoring_cast["pat"], "partner", "python", "3")
-    assert _row(selectors.network_map().skills, "python").demand == Decimal("30.00")
+    share(
+        _post(three_posters["pat"], "partner", "python", "3"),
+        Organisation.objects.get(slug="rival"),
+    )
+    found = selectors.network_map()
+    assert _row(found.skills, "python").demand == Decimal("30.00")
+    assert found.demand_hours == Decimal("30.00")
 
 
 def test_organisation_scores_use_their_own_holders(mentoring_cast):

@@ -5,17 +5,22 @@ Outlier asks for Elixir 3 (40 h) and Python 3 (20 h). Elixir rests on Ada alone 
 1: at risk); Python on Otto and Rita (2). So 40 of the 60 demanded hours are at risk: 67%. The
 plan pairs Ada with Olive (Elixir 2), which would cover Elixir: 0%. Then Rival asks for UX 3
 (40 h), which nobody holds: 80 of 100 hours are at risk, 80% today, and the plan's pairing
-would take it to 40 / 100 = 40%."""
+would take it to 40 / 100 = 40%.
+
+Each opportunity is shared with another organisation, and a skill's demand counts here from
+one poster (`MIN_ORGANISATIONS_FOR_DEMAND` is 1), so that the hand-computed scores hold; the
+threshold itself is tested in test_leaks_demand.py."""
 
 import datetime as dt
 import re
 from decimal import Decimal
 
 import pytest
-from casts import client_for
+from casts import client_for, share
 from instants import TODAY
 
 from coopnet.directory import services as directory
+from coopnet.directory.models import Organisation
 from coopnet.mentoring import selectors, services
 from coopnet.mentoring.effects import plan_effect
 from coopnet.mentoring.models import Pairing
@@ -24,8 +29,13 @@ from coopnet.opportunities.services import opportunity_create
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 
+@pytest.fixture(autouse=True)
+def one_poster_counts(monkeypatch):
+    monkeypatch.setattr(selectors, "MIN_ORGANISATIONS_FOR_DEMAND", 1)
+
+
 def post(user, slug, requirements):
-    opportunity_create(
+    opportunity = opportunity_create(
         actor=user,
         organisation_slug=slug,
         title="Work",
@@ -33,6 +43,7 @@ def post(user, slug, requirements):
         deadline=TODAY + dt.timedelta(days=90),
         requirements=[{"skill": s, "min_level": 3, "hours": h} for s, h in requirements],
     )
+    share(opportunity, Organisation.objects.exclude(slug=slug).order_by("slug").first())
 
 
 @pytest.fixture

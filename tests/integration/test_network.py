@@ -427,6 +427,9 @@ def test_only_coordinators_may_admit(cora, consortium_cast):
 
 @pytest.mark.parametrize("viewer", ["alice", "pat", "charlie", "dee"])
 def test_past_consortia_show_partners_and_no_money(consortium_cast, formed, viewer):
+    """With the poster's consent to show the title (off by default: test_leaks_consortia)."""
+    formed["opportunity"].title_public = True
+    formed["opportunity"].save(update_fields=["title_public"])
     client = client_for(consortium_cast[viewer])
     formed_on = ProposalPartner.objects.filter(proposal=formed["proposal"]).latest("decided_at")
     for slug in ("outlier", "partner"):

@@ -236,7 +236,23 @@ def test_the_poster_and_outsiders_read_no_partners_own_cost(network, proposed, n
         assert value not in page, (name, value)
 
 
-def test_everyone_reads_each_payout_and_why_in_one_payout_column(network, proposed):
+def test_by_default_a_reader_sees_none_of_the_other_partners_money(network, proposed):
+    """Issue 11: a partner's cost would follow from its payout or added value beside one's
+    own surplus share; so by default neither is shown to anyone outside it."""
+    _, proposals = api_partners(network["bo"], proposed)
+    for kind, partners in proposals.items():
+        for org, partner in partners.items():
+            shown = (partner["payout"], partner["added_value"], partner["explanation"])
+            assert (None in shown) is (org != "birch"), (kind, org)
+    page = page_of(network["dot"], proposed)
+    assert "Without " not in page
+    assert "<svg" not in page
+
+
+def test_everyone_reads_each_payout_and_why_in_one_payout_column(
+    network, proposed, full_partner_view
+):
+    """When the network shows the others' money (`NetworkSettings.FULL`)."""
     page = page_of(network["dot"], proposed)
     cheapest, fewest = (
         page.split('<article id="proposal-')[1],
@@ -265,7 +281,9 @@ def test_everyone_reads_each_payout_and_why_in_one_payout_column(network, propos
     ) in fewest
 
 
-def test_the_words_follow_the_networks_currency_when_shown(network, proposed, settings):
+def test_the_words_follow_the_networks_currency_when_shown(
+    network, proposed, settings, full_partner_view
+):
     settings.COOPNET_CURRENCY = "EUR"
     page = page_of(network["bo"], proposed)
     assert "Without Birch Co-op the consortium would earn €599.20 less" in page
@@ -285,7 +303,10 @@ def api_partners(user, opportunity):
 
 
 @pytest.mark.parametrize(("name", "slug"), [*ADMINS.items(), ("bea", "birch")])
-def test_the_api_sends_a_partner_its_own_payouts_parts_only(network, proposed, name, slug):
+def test_the_api_sends_a_partner_its_own_payouts_parts_only(
+    network, proposed, name, slug, full_partner_view
+):
+    """Even when the network shows the others' payouts and added values (`FULL`)."""
     response, proposals = api_partners(network[name], proposed)
     for kind, solution, table in (
         ("cheapest", "nucleolus", CHEAPEST),
@@ -314,7 +335,7 @@ def test_the_api_sends_a_partner_its_own_payouts_parts_only(network, proposed, n
         assert value not in body, (name, value)
 
 
-def test_the_api_sends_the_poster_no_partners_own_cost(network, proposed):
+def test_the_api_sends_the_poster_no_partners_own_cost(network, proposed, full_partner_view):
     response, proposals = api_partners(network["dot"], proposed)
     assert all(p["own"] is None for partners in proposals.values() for p in partners.values())
     birch = proposals["cheapest"]["birch"]

@@ -3,7 +3,7 @@ who got past the selectors may see, every amount with the network's currency."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -47,21 +47,27 @@ def _amounts(invoice: Invoice) -> dict[str, Any]:
     }
 
 
-def contract_answer(contract: Contract) -> dict[str, Any]:
+def contract_answer(
+    contract: Contract, whole: bool = True, own: Collection[int] = ()
+) -> dict[str, Any]:
+    """A contract as the API shows it: `whole` for those who may read its money
+    (`selectors.sees_contract_money`); else only the shares of the organisations `own`, and
+    no value, fee, milestone amount or invoice."""
     milestones = [
-        {"id": m.pk, "position": m.position, "title": m.title, "amount": m.amount,
-         "delivered": m.delivered}
+        {"id": m.pk, "position": m.position, "title": m.title,
+         "amount": m.amount if whole else None, "delivered": m.delivered}
         for m in contract.milestones.all()
     ]  # fmt: skip
     shares = [
         {"organisation": s.organisation.slug, "name": s.organisation.name, "payout": s.payout}
         for s in contract.shares.select_related("organisation")
+        if whole or s.organisation_id in own
     ]
     invoices = [
         {"id": i.pk, "code": i.code, "kind": i.kind, "issued": i.issued, "gross": i.gross,
          **_amounts(i)}
         for i in contract.invoices.order_by("number")
-    ]  # fmt: skip
+    ] if whole else []  # fmt: skip
     return {
         "id": contract.pk,
         "opportunity": contract.opportunity_id,
@@ -72,10 +78,10 @@ def contract_answer(contract: Contract) -> dict[str, Any]:
         "status": contract.status,
         "cancel_reason": contract.cancel_reason,
         "currency": network_currency(),
-        "value": contract.value,
-        "commission": contract.commission,
+        "value": contract.value if whole else None,
+        "commission": contract.commission if whole else None,
         "finder": contract.finder.slug if contract.finder else None,
-        "finder_fee": contract.finder_fee,
+        "finder_fee": contract.finder_fee if whole else None,
         "created": contract.created,
         "closed": contract.closed,
         "milestones": milestones,

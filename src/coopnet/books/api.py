@@ -26,6 +26,7 @@ from coopnet.books.answers import (
     statement_answer,
 )
 from coopnet.books.idempotency import KEY_HEADER, idempotent
+from coopnet.books.models import Contract
 from coopnet.books.schemas import (
     BankAccountIn,
     BankAccountOut,
@@ -49,7 +50,7 @@ from coopnet.books.schemas import (
 from coopnet.common.access import User, coordinator_or_404, is_coordinator
 from coopnet.common.auth import guarded
 from coopnet.common.money import network_currency
-from coopnet.directory.selectors import organisation_for_member
+from coopnet.directory.selectors import memberships, organisation_for_member
 from coopnet.sharedservices.pricing import parse_period
 
 NOBODY_OWED = "Nobody is owed anything: no payout run was made."
@@ -90,17 +91,24 @@ COORDINATOR = guarded(_coordinator)
 # Contracts ---------------------------------------------------------------------------------
 
 
+def _contract(request: HttpRequest, contract: Contract) -> dict[str, Any]:
+    """The contract as `request.user` may read it (`selectors.sees_contract_money`)."""
+    own = set(memberships(request.user).values_list("organisation_id", flat=True))
+    whole = selectors.sees_contract_money(request.user, contract)
+    return contract_answer(contract, whole, own)
+
+
 @router.get("/contracts", response=list[ContractOut], summary="List contracts")
 def list_contracts(request: HttpRequest) -> list[dict[str, Any]]:
     """The contracts your organisations posted or are partners in (all, for the coordinator),
     newest first."""
-    return [contract_answer(c) for c in selectors.contract_list(request.user)]
+    return [_contract(request, c) for c in selectors.contract_list(request.user)]
 
 
 @router.get("/contracts/{int:contract_id}", response=ContractOut, summary="Get a contract")
 def get_contract(request: HttpRequest, contract_id: int) -> dict[str, Any]:
     """A contract with its milestones, the partners' frozen payouts and its invoices."""
-    return contract_answer(selectors.contract_for_user(request.user, contract_id))
+    return _contract(request, selectors.contract_for_user(request.user, contract_id))
 
 
 @router.put(

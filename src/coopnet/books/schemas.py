@@ -16,7 +16,8 @@ class MilestoneOut(Schema):
     id: int
     position: int
     title: str
-    amount: Decimal
+    #: null for a partner who may not read the contract's money (`ContractOut`)
+    amount: Decimal | None
     #: when the posting organisation marked it delivered (and the client was invoiced)
     delivered: dt.datetime | None
 
@@ -41,6 +42,10 @@ class InvoiceBrief(Schema):
 
 
 class ContractOut(Schema):
+    """A contract. A partner that did not post it reads only its own share, and no value, fee,
+    milestone amount or invoice, unless the network shows partners the others' payouts
+    (`partner_view`): with its own figures, they would give another partner's cost."""
+
     id: int
     opportunity: int
     title: str
@@ -51,11 +56,11 @@ class ContractOut(Schema):
     status: str
     cancel_reason: str
     currency: str
-    value: Decimal
-    commission: Decimal
+    value: Decimal | None
+    commission: Decimal | None
     #: the organisation that brought the client (null: none)
     finder: str | None
-    finder_fee: Decimal
+    finder_fee: Decimal | None
     created: dt.datetime
     closed: dt.datetime | None
     milestones: list[MilestoneOut]

@@ -1,7 +1,9 @@
 """Reads. Who may see what of the books is decided here:
 
-- a contract (its milestones, shares and invoices): members of the posting organisation and of
-  each partner, and the coordinator;
+- a contract: members of the posting organisation and of each partner, and the coordinator;
+  its money (value, what is taken off the top, every share, milestones' amounts, invoices):
+  the poster's members and the coordinator, the partners only their own share unless the
+  network shows them the others' payouts (`sees_contract_money`);
 - an organisation's account and statement: its members and the coordinator; its bank details:
   its admins and the coordinator;
 - the network's books: the coordinator.
@@ -31,8 +33,8 @@ from coopnet.books.models import (
     Posting,
 )
 from coopnet.common.access import ADMIN, User, coordinator_or_404, is_coordinator, restrict
-from coopnet.directory.models import Organisation
-from coopnet.directory.selectors import memberships, organisation_for_member
+from coopnet.directory.models import NetworkSettings, Organisation
+from coopnet.directory.selectors import memberships, network_settings, organisation_for_member
 from coopnet.engine.money import CENT
 
 ZERO = Decimal("0.00")
@@ -57,6 +59,17 @@ def contract_list(user: User) -> QuerySet[Contract]:
     return contracts.filter(Q(posted_by__in=mine) | Q(shares__organisation__in=mine)).distinct()
 
 
+def sees_contract_money(user: User, contract: Contract) -> bool:
+    """May `user` read the contract's value, what is taken off the top, every partner's share,
+    the milestones' amounts and the invoices? The coordinator and the posting organisation's
+    members; the partners only when the network shows them the others' payouts
+    (`NetworkSettings.partner_view`): with a partner's own figures, the value gives another
+    partner's cost (see `opportunities.payouts`). A partner always reads its own share."""
+    if is_coordinator(user) or network_settings().partner_view != NetworkSettings.OWN_ONLY:
+        return True
+    return memberships(user).filter(organisation=contract.posted_by_id).exists()
+
+
 def contract_for_user(user: User, contract_id: int) -> Contract:
     contract = contract_list(user).filter(pk=contract_id).first()
     if contract is None:
@@ -72,7 +85,11 @@ def milestone_for_user(user: User, milestone_id: int) -> Milestone:
 
 
 def invoice_list(user: User) -> QuerySet[Invoice]:
-    return Invoice.objects.filter(contract__in=contract_list(user)).select_related("contract")
+    """The invoices of the contracts whose money `user` may read (`sees_contract_money`)."""
+    contracts = contract_list(user)
+    if not (is_coordinator(user) or network_settings().partner_view != NetworkSettings.OWN_ONLY):
+        contracts = contracts.filter(posted_by__in=_organisations(user))
+    return Invoice.objects.filter(contract__in=contracts).select_related("contract")
 
 
 def invoice_for_user(user: User, invoice_id: int) -> Invoice:

@@ -34,8 +34,8 @@ from coopnet.common.access import is_coordinator
 from coopnet.common.errors import apply_errors
 from coopnet.common.http import not_allowed
 from coopnet.common.money import network_money
-from coopnet.directory.models import Organisation
-from coopnet.directory.selectors import is_admin, memberships
+from coopnet.directory.models import NetworkSettings, Organisation
+from coopnet.directory.selectors import is_admin, memberships, network_settings
 
 SPLIT = "The contract's value is now in {count} milestone{s}."
 DELIVERED = "“{title}” is delivered: invoice {code} for {gross} was issued to {client}."
@@ -63,6 +63,8 @@ def contract_list(request: HttpRequest) -> HttpResponse:
     context = {
         "contracts": selectors.contract_list(request.user),
         "own": {m.organisation_id for m in own},
+        "values_shown": is_coordinator(request.user)
+        or network_settings().partner_view != NetworkSettings.OWN_ONLY,
         "memberships": own,
         "is_coordinator": is_coordinator(request.user),
     }
@@ -109,11 +111,16 @@ def contract_page(
     poster_admin = is_admin(request.user, contract.posted_by)
     milestones = list(contract.milestones.prefetch_related("invoices"))
     running = contract.status == Contract.RUNNING
+    whole = selectors.sees_contract_money(request.user, contract)
+    shares = contract.shares.select_related("organisation")
+    if not whole:  # its own share only: see selectors.sees_contract_money
+        shares = shares.filter(organisation__in=memberships(request.user).values("organisation"))
     context = {
         "contract": contract,
-        "shares": contract.shares.select_related("organisation"),
+        "whole": whole,
+        "shares": shares,
         "milestones": milestones,
-        "invoices": _invoice_rows(request, contract, bound),
+        "invoices": _invoice_rows(request, contract, bound) if whole else [],
         "is_coordinator": is_coordinator(request.user),
         "poster_admin": poster_admin,
         "can_deliver": poster_admin and running,

@@ -163,6 +163,7 @@ def contract_statement(request: HttpRequest, contract_id: int, slug: str) -> Htt
     share = contract.shares.filter(organisation=organisation).first()
     context = {
         "contract": contract,
+        "whole": selectors.sees_contract_money(request.user, contract),
         "organisation": organisation,
         "network": books_settings(),
         "share": share.payout if share else ZERO,

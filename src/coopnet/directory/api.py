@@ -85,9 +85,11 @@ def search_people(
     min_hours: Decimal | None = None,
     name: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Who in the network can do `skill` at `min_level` or above, with `min_hours` free."""
+    """Who in the network can do `skill` at `min_level` or above, with `min_hours` free:
+    exactly for your own organisations' people; for others' by the band of free hours it
+    falls in (at least 0, 10, 40, 100 or 200), since nobody else's hours are shown."""
     found = selectors.directory_search(
-        skill=skill, min_level=min_level, min_hours=min_hours, name=name
+        request.user, skill=skill, min_level=min_level, min_hours=min_hours, name=name
     )
     return [_public(p) for p in found[:200]]
 

@@ -49,7 +49,16 @@ class SearchForm(forms.Form):
         choices=LEVELS, coerce=int, required=False, empty_value=None, label="Minimum level"
     )
     min_hours = AmountField(
-        min_value=0, max_digits=8, decimal_places=2, required=False, label="Minimum free hours"
+        min_value=0,
+        max_digits=8,
+        decimal_places=2,
+        required=False,
+        label="Minimum free hours",
+        help_text=(
+            "Exact for your own organisation's people; other organisations' people are "
+            "matched by bands of free hours (at least 0, 10, 40, 100 or 200), since their "
+            "hours are private."
+        ),
     )
     name = forms.CharField(
         max_length=200,

@@ -165,6 +165,19 @@ class NetworkSettings(CommissionTerms):
     #: an organisation's first N formed opportunities carry no commission
     commission_free_contracts = models.PositiveIntegerField(default=0)
 
+    #: what a partner reads of the other partners' money (it always reads all of its own:
+    #: payout, cost, surplus share, added value). The default shows none of it, nor the
+    #: contract's value to those who did not post it: when every partner is essential each
+    #: gets the same surplus share, so another partner's payout less one's own share is its
+    #: cost; with two partners the value alone gives it. See docs/user-guide.md.
+    OWN_ONLY, PAYOUTS, FULL = "own", "payouts", "full"
+    PARTNER_VIEWS = [
+        (OWN_ONLY, "Only their own money (the others' names, hours and work)"),
+        (PAYOUTS, "Also the others' payouts and the contract's value (may give costs away)"),
+        (FULL, "Also the others' added values and why (gives costs away)"),
+    ]
+    partner_view = models.CharField(max_length=8, choices=PARTNER_VIEWS, default=OWN_ONLY)
+
 
 class Reservation(models.Model):
     """Hours of a person's capacity held by running work (a contract's assignments): formation

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
 
 from coopnet.common.access import ADMIN, CHANGE, VIEW, User, get_or_404, may
@@ -21,6 +21,11 @@ from coopnet.directory.models import (
 )
 
 BAD_MIN_LEVEL = "A minimum level is a whole number from 1 to 5 (got {level!r})."
+
+#: the public bands of free hours: to other organisations, a search by minimum free hours
+#: matches a person by the band their hours are in (at least 0, 10, 40, 100 or 200), never
+#: closer, since the directory shows them nobody's hours
+HOURS_BANDS = (Decimal(0), Decimal(10), Decimal(40), Decimal(100), Decimal(200))
 
 
 def memberships(user: User) -> QuerySet[Membership]:
@@ -71,7 +76,22 @@ def person_for_member(user: User, person_id: int) -> Person:
     return get_or_404(Person.objects.select_related("organisation"), user, VIEW, pk=person_id)
 
 
+def hours_band(hours: Decimal) -> Decimal:
+    """The public band `hours` fall in: the largest of `HOURS_BANDS` not above them."""
+    return max(band for band in HOURS_BANDS if band <= max(hours, Decimal(0)))
+
+
+def _with_free_hours(user: User, min_hours: Decimal) -> Q:
+    """People with at least `min_hours` free: exactly among `user`'s own organisations' people
+    (their members see those hours), by public band for everyone else, so that no sequence
+    of searches narrows another organisation's hours below its band."""
+    own = Q(organisation__in=memberships(user).values("organisation"))
+    exact = Q(hours_available__gte=min_hours)
+    return Q(hours_available__gte=hours_band(min_hours)) & (exact | ~own)
+
+
 def directory_search(
+    user: User,
     *,
     skill: str | None = None,
     min_level: int = 1,
@@ -84,12 +104,16 @@ def directory_search(
     skills)."""
     if isinstance(min_level, bool) or not isinstance(min_level, int) or not 1 <= min_level <= 5:
         raise ValidationError({"min_level": BAD_MIN_LEVEL.format(level=min_level)})
+
+    """Public search: who can do `skill` at `min_level` or above, with at least `min_hours`
+    free (by band for other organisations' people: `_with_free_hours`). Returns people;
+    callers show only public fields (name, organisation, skills)."""
     people = Person.objects.select_related("organisation").prefetch_related("skills__skill")
     if skill:
         holders = PersonSkill.objects.filter(skill__slug=skill, level__gte=min_level)
         people = people.filter(pk__in=holders.values("person"))
     if min_hours is not None:
-        people = people.filter(hours_available__gte=min_hours)
+        people = people.filter(_with_free_hours(user, min_hours))
     if name:
         people = people.filter(name__icontains=name) | people.filter(
             organisation__name__icontains=name

@@ -68,7 +68,9 @@ def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET)
     people = None
     if form.is_valid():
-        people = list(selectors.directory_search(**form.search_arguments())[: SEARCH_LIMIT + 1])
+        people = list(
+            selectors.directory_search(request.user, **form.search_arguments())[: SEARCH_LIMIT + 1]
+        )
     context = {
         "form": form,
         "people": people[:SEARCH_LIMIT] if people is not None else None,

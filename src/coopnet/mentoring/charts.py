@@ -51,7 +51,7 @@ def percent(score: float) -> str:
 
 def demand_chart(skills: Sequence[SkillRow], count: int = 12) -> BarChart:
     """The most demanded skills, those resting on one person or none highlighted; skills whose
-    demand is hidden (too few organisations asked for them) are left out."""
+    demand does not count (`selectors.demand`) have none and are left out."""
     bars = [
         Bar(
             s.name,

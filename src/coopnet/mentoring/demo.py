@@ -23,8 +23,9 @@ from coopnet.engine.network import Network
 from coopnet.engine.resilience import HOLD_LEVEL, LEARNER_LEVELS, MENTOR_LEVEL
 from coopnet.mentoring import selectors, services
 from coopnet.mentoring.models import Pairing
+from coopnet.opportunities.formation import formation_execute
 from coopnet.opportunities.models import Opportunity
-from coopnet.opportunities.services import opportunity_create
+from coopnet.opportunities.services import formation_start, opportunity_create
 
 MENTOR_OFFER = Decimal(20)
 OPT_INS = 4
@@ -33,7 +34,10 @@ TITLES = (
     "Data platform for a food network",
     "Booking app for a community theatre",
 )
-HOURS = (80, 60, 40, 50, 30)
+#: the hours each opportunity asks of the candidates' skills (less one per poster): small
+#: enough for their few holders to deliver, so that a consortium is proposed and the
+#: opportunity shared
+HOURS = (8, 6, 4, 5, 3)
 
 
 @dataclass(frozen=True)
@@ -86,24 +90,26 @@ def _candidates(network: Network) -> list[Candidate]:
 
 
 def _post_demand(candidates: list[Candidate], created: dt.datetime) -> None:
-    """Draft opportunities of three organisations asking for the candidates' skills, posted
-    months ago: demand from fewer organisations would be hidden on the map (an opportunity is
-    private to its poster)."""
+    """Opportunities of three organisations asking for the candidates' skills, one skill
+    each, posted months ago, each seeking a consortium: demand counts on the map only from
+    opportunities shared with another organisation (proposed to it as a partner), and of three
+    organisations or more, since an opportunity is private to its poster. At level 1, so that
+    the juniors can help deliver; those no consortium can deliver stay private."""
     posters = list(Organisation.objects.order_by("slug")[: len(TITLES)])
     for k, (title, poster) in enumerate(zip(TITLES, posters, strict=False)):
-        opportunity = opportunity_create(
-            actor=_admin(poster),
-            organisation_slug=poster.slug,
-            title=title,
-            client="Demo client",
-            value=str(9000 + 3000 * k),
-            deadline=timezone.localdate() + dt.timedelta(days=60),
-            requirements=[
-                {"skill": c.skill, "min_level": HOLD_LEVEL, "hours": HOURS[n] - 10 * k}
-                for n, c in enumerate(candidates)
-            ],
-        )
-        Opportunity.objects.filter(pk=opportunity.pk).update(created=created)
+        for n, candidate in enumerate(candidates):
+            opportunity = opportunity_create(
+                actor=_admin(poster),
+                organisation_slug=poster.slug,
+                title=f"{title}: {candidate.skill}",
+                client="Demo client",
+                value=str(3000 + 1000 * k),
+                deadline=timezone.localdate() + dt.timedelta(days=60),
+                requirements=[{"skill": candidate.skill, "min_level": 1, "hours": HOURS[n] - k}],
+            )
+            run = formation_start(actor=_admin(poster), opportunity_id=opportunity.pk)
+            formation_execute(run_id=run.pk)
+            Opportunity.objects.filter(pk=opportunity.pk).update(created=created)
 
 
 def _opt_in(candidates: list[Candidate]) -> set[int]:

@@ -1,7 +1,10 @@
 """Reads. Skill levels and names are public to the network, so bus factors, demand and scores
-may be shown to anyone signed in; free hours and mentor offers are private to each
-organisation, and pairings and sessions belong to the organisations of the two people involved
-(and the coordinator). Anything outside gets Http404, never 403."""
+may be shown to anyone signed in; demand counts only the shared opportunities (those another
+organisation than their poster has read) and only for the skills that those of at least three
+organisations ask for, so that no figure moves with one organisation's opportunity. Free hours
+and mentor offers are private to each organisation, and pairings and sessions belong to the
+organisations of the two people involved (and the coordinator). Anything outside gets
+Http404, never 403."""
 
 from __future__ import annotations
 
@@ -31,14 +34,16 @@ from coopnet.mentoring.models import (
     Session,
 )
 from coopnet.opportunities.models import Requirement
+from coopnet.opportunities.selectors import shared_opportunities
 
-#: demand counts the opportunities created this many days back, whatever became of them
+#: demand counts the shared opportunities created this many days back, whatever became of them
 DEMAND_DAYS = 365
 #: a skill's free hours are shown network-wide only when its holders come from this many
 #: organisations or more, so that no organisation's hours can be read off the total
 MIN_ORGANISATIONS_FOR_HOURS = 3
-#: a skill's demanded hours are shown only when opportunities of this many organisations ask
-#: for it: an opportunity and its requirements are private to the organisation that posted it
+#: a skill's demand counts (in its row, the totals and the scores) only when shared
+#: opportunities of this many organisations ask for it (k-anonymity): an opportunity and its
+#: requirements are private to the organisation that posted it
 MIN_ORGANISATIONS_FOR_DEMAND = 3
 
 
@@ -49,28 +54,20 @@ def demand_since(now: dt.datetime | None = None) -> dt.datetime:
     return (now or timezone.now()) - dt.timedelta(days=DEMAND_DAYS)
 
 
-def demand(now: dt.datetime | None = None) -> dict[str, float]:
-    """Requirement hours per skill of the opportunities created in the `DEMAND_DAYS` up to
-    `now`, whatever became of them."""
-    now = now or timezone.now()
-    requirements = Requirement.objects.filter(
-        opportunity__created__gte=demand_since(now), opportunity__created__lte=now
-    ).values_list("opportunity_id", "skill__slug", "min_level", "hours")
-    grouped: dict[int, list[engine.Requirement]] = defaultdict(list)
-    for opportunity, skill, level, hours in requirements:
-        grouped[opportunity].append(engine.Requirement(skill, level, hours))
-    return demand_by_skill(
-        engine.Opportunity(str(k), Decimal(0), tuple(reqs)) for k, reqs in grouped.items()
+def _shared_requirements(now: dt.datetime) -> QuerySet[Requirement]:
+    """The requirements of the shared opportunities created in the `DEMAND_DAYS` up to `now`
+    (see `opportunities.selectors.shared_opportunities`)."""
+    return Requirement.objects.filter(
+        opportunity__in=shared_opportunities(),
+        opportunity__created__gte=demand_since(now),
+        opportunity__created__lte=now,
     )
 
 
 def demand_posters(now: dt.datetime | None = None) -> dict[str, int]:
-    """How many organisations posted the opportunities that make each skill's demand."""
-    now = now or timezone.now()
+    """How many organisations posted the shared opportunities that ask for each skill."""
     rows = (
-        Requirement.objects.filter(
-            opportunity__created__gte=demand_since(now), opportunity__created__lte=now
-        )
+        _shared_requirements(now or timezone.now())
         .values_list("skill__slug", "opportunity__posted_by_id")
         .distinct()
     )
@@ -78,6 +75,26 @@ def demand_posters(now: dt.datetime | None = None) -> dict[str, int]:
     for skill, organisation in rows:
         posters[skill].add(organisation)
     return {skill: len(found) for skill, found in posters.items()}
+
+
+def demand(now: dt.datetime | None = None) -> dict[str, float]:
+    """Requirement hours per skill of the shared opportunities created in the `DEMAND_DAYS` up
+    to `now`, whatever became of them, for the skills that opportunities of at least
+    `MIN_ORGANISATIONS_FOR_DEMAND` organisations ask for; the others count nowhere (no row, no
+    total, no score, no plan), so that no figure moves with one organisation's opportunity."""
+    now = now or timezone.now()
+    shown = {s for s, n in demand_posters(now).items() if n >= MIN_ORGANISATIONS_FOR_DEMAND}
+    requirements = (
+        _shared_requirements(now)
+        .filter(skill__slug__in=shown)
+        .values_list("opportunity_id", "skill__slug", "min_level", "hours")
+    )
+    grouped: dict[int, list[engine.Requirement]] = defaultdict(list)
+    for opportunity, skill, level, hours in requirements:
+        grouped[opportunity].append(engine.Requirement(skill, level, hours))
+    return demand_by_skill(
+        engine.Opportunity(str(k), Decimal(0), tuple(reqs)) for k, reqs in grouped.items()
+    )
 
 
 def engine_network() -> engine.Network:
@@ -135,9 +152,10 @@ class SkillRow:
     bus_factor: int
     #: None when hidden: holders from fewer than MIN_ORGANISATIONS_FOR_HOURS organisations
     free_hours: Decimal | None
-    #: None when hidden: asked for by fewer than MIN_ORGANISATIONS_FOR_DEMAND organisations
+    #: None when nothing counts: no shared opportunity of MIN_ORGANISATIONS_FOR_DEMAND
+    #: organisations or more asked for it (`demand`)
     demand: Decimal | None
-    #: whether any recent opportunity asked for the skill
+    #: whether its demand counts (recent shared opportunities of enough organisations)
     demanded: bool = False
     organisations: int = 0
     network_bus_factor: int = 0
@@ -173,18 +191,19 @@ def _hours(value: float) -> Decimal:
 
 
 def _order(rows: list[SkillRow]) -> list[SkillRow]:
-    """Demanded skills first, those whose demand is shown by decreasing demand, then the
-    hidden ones by name (an order by hidden demand would give it away); then the rest."""
+    """Demanded skills first, by decreasing demand; then the rest by slug. Only the demand
+    that counts is here (`demand`), so the order gives nothing away."""
     return sorted(rows, key=lambda r: (not r.demanded, r.demand is None, -(r.demand or 0), r.slug))
 
 
-def _shown_demand(hours: float, posters: int) -> Decimal | None:
-    return _hours(hours) if posters >= MIN_ORGANISATIONS_FOR_DEMAND else None
+def _shown_demand(hours: float) -> Decimal | None:
+    """The demand counted (`demand` leaves out what may not be shown); None for none."""
+    return _hours(hours) if hours > 0 else None
 
 
 def network_map() -> NetworkMap:
     """The skills map of the whole network, safe to show to anyone signed in."""
-    network, wanted, posters = engine_network(), demand(), demand_posters()
+    network, wanted = engine_network(), demand()
     result = skills_map(network, wanted)
     names = _skill_names({s.skill for s in result.skills})
     rows = []
@@ -192,7 +211,7 @@ def network_map() -> NetworkMap:
         orgs = _holder_organisations(network, s.skill)
         shown = _hours(s.free_hours) if orgs >= MIN_ORGANISATIONS_FOR_HOURS else None
         name = names.get(s.skill, s.skill)
-        asked = _shown_demand(s.demand, posters.get(s.skill, 0))
+        asked = _shown_demand(s.demand)
         rows.append(SkillRow(s.skill, name, s.bus_factor, shown, asked, s.demand > 0, orgs))
     org_names = {o.id: o.name for o in network.organisations}
     scores = [
@@ -235,7 +254,7 @@ class OrganisationMap:
 def organisation_map(user: User, slug: str) -> OrganisationMap:
     """An organisation's own map with its people's free hours: its members only (404)."""
     organisation = organisation_for_member(user, slug)
-    network, wanted, posters = engine_network(), demand(), demand_posters()
+    network, wanted = engine_network(), demand()
     whole = skills_map(network, wanted)
     network_bus = {s.skill: s.bus_factor for s in whole.skills}
     own = skills_map(network.restricted([slug]), wanted)
@@ -246,7 +265,7 @@ def organisation_map(user: User, slug: str) -> OrganisationMap:
             names.get(s.skill, s.skill),
             s.bus_factor,
             _hours(s.free_hours),
-            _shown_demand(s.demand, posters.get(s.skill, 0)),
+            _shown_demand(s.demand),
             s.demand > 0,
             network_bus_factor=network_bus.get(s.skill, 0),
         )

@@ -169,6 +169,20 @@ def set_commission_policy(request: HttpRequest, body: NetworkPolicyIn) -> dict[s
     return _network_policy(row)
 
 
+class PartnerViewIn(Schema):
+    #: what a partner reads of the others' money: own (the default), payouts or full
+    partner_view: str
+
+
+@router.put("/partner-view", response=PartnerViewIn)
+def set_partner_view(request: HttpRequest, body: PartnerViewIn) -> dict[str, Any]:
+    """Set what each partner reads of the other partners' money: `own` (none of it: the
+    default), `payouts` (their payouts and the contract's value) or `full` (also their added
+    values and why). The last two can give a partner's cost away. Coordinators only."""
+    row = services.network_partner_view_set(actor=request.user, partner_view=body.partner_view)
+    return {"partner_view": row.partner_view}
+
+
 @router.put("/opportunities/{opportunity_id}/commission", response=OpportunityPolicyOut)
 def override_commission(
     request: HttpRequest, opportunity_id: int, body: PolicyIn

@@ -277,3 +277,24 @@ def organisation_admit(
     organisation = organisation_create(name=name, slug=slug, admin=admin)
     invitation_send(inviter=actor, user=admin, organisation=organisation, site_url=site_url)
     return Admission(organisation, admin)
+
+
+BAD_PARTNER_VIEW = "Choose what partners see of each other's money: {choices} (got {value!r})."
+
+
+@transaction.atomic
+def network_partner_view_set(*, actor: User, partner_view: Any) -> NetworkSettings:
+    """Set what each partner of a proposal or contract reads of the other partners' money
+    (`NetworkSettings.PARTNER_VIEWS`): their own only (the default), or also the others'
+    payouts and the value, or also their added values and why; the last two can give a
+    partner's cost away (see `opportunities.payouts`). The coordinator only (404)."""
+    coordinator_or_404(actor)
+    choices = [value for value, _ in NetworkSettings.PARTNER_VIEWS]
+    if partner_view not in choices:
+        message = BAD_PARTNER_VIEW.format(choices=", ".join(choices), value=partner_view)
+        raise ValidationError({"partner_view": message})
+    row = NetworkSettings.objects.select_for_update().order_by("pk").first()
+    row = row or NetworkSettings(pk=1)
+    row.partner_view = partner_view
+    row.save()
+    return row

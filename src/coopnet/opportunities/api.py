@@ -42,25 +42,31 @@ class RequirementOut(RequirementIn):
 
 
 class OpportunityOut(Schema):
+    """An opportunity. Its value and what is taken off the top are null for the partners
+    when the network shows them none of the others' money (`partner_view`, the default):
+    with a partner's own figures they would give another partner's cost."""
+
     id: int
     organisation: str
     organisation_name: str
     title: str
     client: str
     description: str
-    value: Decimal
+    value: Decimal | None
     #: the commission policy frozen at posting (or the coordinator's override): rate x value
     #: + flat, within min and max (no max: null)
-    commission: Decimal
-    commission_flat: Decimal
-    commission_min: Decimal
+    commission: Decimal | None
+    commission_flat: Decimal | None
+    commission_min: Decimal | None
     commission_max: Decimal | None
-    commission_amount: Decimal
+    commission_amount: Decimal | None
     #: the organisation that brought the client (by short name) and its fee, off the top too
     finder: str | None
-    finder_amount: Decimal
+    finder_amount: Decimal | None
     deadline: dt.date
     status: str
+    #: the poster's consent to show the title on the partners' profiles once formed
+    title_public: bool
     created: dt.datetime
     requirements: list[RequirementOut]
 
@@ -91,21 +97,24 @@ class OwnPayoutOut(Schema):
 
 
 class PartnerOut(Schema):
+    """A partner of a proposal. Of another organisation's partner row, the money (payout,
+    added value, reason, explanation) is null unless the network's `partner_view` shows it."""
+
     organisation: str
     name: str
     #: the recommended split's payout
-    payout: Decimal
+    payout: Decimal | None
     #: the Shapley payout, when the nucleolus is paid instead; null when the Shapley one is paid
     shapley_payout: Decimal | None
     #: what the consortium would earn less without it
-    added_value: Decimal
+    added_value: Decimal | None
     hours: Decimal
     #: why it matters: only_supplier, others_lack_hours, others_unprofitable,
     #: others_costlier, others_same_cost or others_cheaper (empty on some proposals made
     #: before reasons were kept)
-    reason: str
+    reason: str | None
     unique_skills: list[SkillNeedOut]
-    explanation: str
+    explanation: str | None
     #: present for the members of this partner organisation only
     own: OwnPayoutOut | None
     decision: str
@@ -128,10 +137,11 @@ class ProposalOut(Schema):
     status: str
     recommended: str
     in_core: bool | None
-    value: Decimal
-    commission_amount: Decimal
+    #: null where the reader may not see the opportunity's value (`OpportunityOut`)
+    value: Decimal | None
+    commission_amount: Decimal | None
     finder: str | None
-    finder_amount: Decimal
+    finder_amount: Decimal | None
     partners: list[PartnerOut]
     assignments: list[AssignmentOut]
     data: dict[str, Any]
@@ -141,11 +151,30 @@ class DecisionIn(Schema):
     accept: bool
 
 
+class TitleConsentIn(Schema):
+    #: show the title on the partners' public profiles once a consortium is formed
+    public: bool
+
+
 def _finder(opportunity: Opportunity) -> str | None:
     return None if opportunity.finder is None else opportunity.finder.slug
 
 
-def _opportunity(opportunity: Opportunity) -> dict[str, Any]:
+def _money(opportunity: Opportunity) -> dict[str, Any]:
+    """The value and what is taken off the top."""
+    return {
+        "value": opportunity.value,
+        **{name: getattr(opportunity, name) for name in COMMISSION_TERMS},
+        "commission_amount": opportunity.commission_amount,
+        "finder": _finder(opportunity),
+        "finder_amount": opportunity.finder_amount,
+    }
+
+
+def _opportunity(request: HttpRequest, opportunity: Opportunity) -> dict[str, Any]:
+    money = _money(opportunity)
+    if not selectors.sees_value(request.user, opportunity):
+        money = dict.fromkeys(money)
     return {
         "id": opportunity.pk,
         "organisation": opportunity.posted_by.slug,
@@ -153,13 +182,10 @@ def _opportunity(opportunity: Opportunity) -> dict[str, Any]:
         "title": opportunity.title,
         "client": opportunity.client,
         "description": opportunity.description,
-        "value": opportunity.value,
-        **{name: getattr(opportunity, name) for name in COMMISSION_TERMS},
-        "commission_amount": opportunity.commission_amount,
-        "finder": _finder(opportunity),
-        "finder_amount": opportunity.finder_amount,
+        **money,
         "deadline": opportunity.deadline,
         "status": opportunity.status,
+        "title_public": opportunity.title_public,
         "created": opportunity.created,
         "requirements": [
             {"skill": r.skill.slug, "min_level": r.min_level, "hours": r.hours}
@@ -186,11 +212,11 @@ def _partner(payout: PartnerPayout) -> dict[str, Any]:
     return {
         "organisation": partner.organisation.slug,
         "name": partner.organisation.name,
-        "payout": partner.payout,
+        "payout": payout.payout,
         "shapley_payout": payout.shapley_payout,
-        "added_value": partner.added_value,
+        "added_value": payout.added_value,
         "hours": partner.hours,
-        "reason": partner.reason,
+        "reason": payout.reason,
         "unique_skills": payout.unique_skills,
         "explanation": payout.why,
         "own": (
@@ -227,14 +253,21 @@ def _proposal(request: HttpRequest, proposal: Proposal) -> dict[str, Any]:
         "status": proposal.status,
         "recommended": proposal.recommended,
         "in_core": proposal.in_core,
-        "value": proposal.opportunity.value,
-        "commission_amount": proposal.opportunity.commission_amount,
-        "finder": _finder(proposal.opportunity),
-        "finder_amount": proposal.opportunity.finder_amount,
+        **_proposal_money(request, proposal.opportunity),
         "partners": partners,
         "assignments": assignments,
         "data": proposal.data,
     }
+
+
+def _proposal_money(request: HttpRequest, opportunity: Opportunity) -> dict[str, Any]:
+    money = {
+        "value": opportunity.value,
+        "commission_amount": opportunity.commission_amount,
+        "finder": _finder(opportunity),
+        "finder_amount": opportunity.finder_amount,
+    }
+    return money if selectors.sees_value(request.user, opportunity) else dict.fromkeys(money)
 
 
 @router.post("", response={201: OpportunityOut})
@@ -250,18 +283,30 @@ def create_opportunity(request: HttpRequest, body: OpportunityIn) -> Status[Any]
         deadline=body.deadline,
         requirements=[r.dict() for r in body.requirements],
     )
-    return Status(201, _opportunity(selectors.opportunity_for_user(request.user, opportunity.pk)))
+    return Status(
+        201, _opportunity(request, selectors.opportunity_for_user(request.user, opportunity.pk))
+    )
 
 
 @router.get("", response=list[OpportunityOut])
 def list_opportunities(request: HttpRequest) -> list[dict[str, Any]]:
     """Your organisations' opportunities, and those you are proposed as a partner in."""
-    return [_opportunity(o) for o in selectors.opportunity_list(request.user)]
+    return [_opportunity(request, o) for o in selectors.opportunity_list(request.user)]
 
 
 @router.get("/{int:opportunity_id}", response=OpportunityOut)
 def get_opportunity(request: HttpRequest, opportunity_id: int) -> dict[str, Any]:
-    return _opportunity(selectors.opportunity_for_user(request.user, opportunity_id))
+    return _opportunity(request, selectors.opportunity_for_user(request.user, opportunity_id))
+
+
+@router.post("/{int:opportunity_id}/title-consent", response=OpportunityOut)
+def title_consent(request: HttpRequest, opportunity_id: int, body: TitleConsentIn) -> Any:
+    """Give (or withdraw) the poster's consent to show the title on the partners' public
+    profiles once a consortium is formed: the poster's admins only."""
+    services.opportunity_title_consent(
+        actor=request.user, opportunity_id=opportunity_id, public=body.public
+    )
+    return _opportunity(request, selectors.opportunity_for_user(request.user, opportunity_id))
 
 
 @router.post("/{int:opportunity_id}/formation", response={202: RunOut})
@@ -273,6 +318,7 @@ def start_formation(request: HttpRequest, opportunity_id: int) -> Status[Any]:
 
 @router.get("/runs/{int:run_id}", response=RunOut)
 def get_run(request: HttpRequest, run_id: int) -> dict[str, Any]:
+    """A formation run: the posting organisation's members only (404 for partners too)."""
     return _run(selectors.run_for_user(request.user, run_id))
 
 

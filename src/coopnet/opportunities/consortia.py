@@ -1,5 +1,6 @@
 """The record of formed consortia: the public one (who formed a consortium with whom, and
-when; never for how much), for organisations' profiles, and the coordinator's (with the
+when; never for how much; the opportunity's title only with its poster's consent), for
+organisations' profiles, and the coordinator's (with the
 opportunity's value and the network's commission on it; never a partner's payout)."""
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ from coopnet.opportunities.models import Proposal, ProposalPartner
 
 @dataclass(frozen=True)
 class PastConsortium:
-    """What the whole network may know of a formed consortium: no value, no payouts."""
+    """What the whole network may know of a formed consortium: no value, no payouts; its
+    title only with the poster's consent (`Opportunity.title_public`), else None."""
 
     opportunity_id: int
-    title: str
+    title: str | None
     partners: tuple[str, ...]
     formed: dt.datetime | None
 
@@ -51,6 +53,7 @@ def _formed_proposals() -> QuerySet[Proposal]:
         .select_related("opportunity__posted_by")
         .only(
             "opportunity__title",
+            "opportunity__title_public",
             "opportunity__value",
             *(f"opportunity__{name}" for name in COMMISSION_TERMS),
             "opportunity__posted_by__name",
@@ -87,12 +90,17 @@ def formed_consortia() -> list[FormedConsortium]:
 
 def past_consortia(organisation: Organisation) -> list[PastConsortium]:
     """The formed consortia `organisation` took part in, for its public profile: the
-    opportunity's title, the partners' names and the date formed; no money."""
+    partners' names and the date formed, the opportunity's title only where its poster
+    consented; no money."""
     taken_part = ProposalPartner.objects.filter(organisation=organisation).values("proposal")
     return [
-        PastConsortium(p.opportunity_id, p.opportunity.title, _names(p), _formed_at(p))
+        PastConsortium(p.opportunity_id, _public_title(p), _names(p), _formed_at(p))
         for p in _formed_proposals().filter(pk__in=taken_part)
     ]
+
+
+def _public_title(proposal: Proposal) -> str | None:
+    return proposal.opportunity.title if proposal.opportunity.title_public else None
 
 
 def profile_panel(organisation: Organisation, viewer: User) -> dict[str, Any]:

@@ -1,7 +1,8 @@
 """Opportunities, formation runs, proposals and their partners and assignments.
 
 An opportunity is private to its posting organisation until coopnet proposes a consortium for
-it; then each partner of a proposal may see the opportunity and that proposal. Proposals never
+it; then each partner of a proposal may see the opportunity and that proposal (never the
+formation run, nor the proposals it is not in). Proposals never
 store a partner's rates or capacity; their total `cost` is kept for ranking and is never shown,
 since with one's own cost it would reveal the others'. A partner's `own_cost` and
 `surplus_share` are its own: only its members see them. Selectors enforce who sees what.
@@ -61,6 +62,10 @@ class Opportunity(CommissionTerms):
     )
     deadline = models.DateField()
     status = models.CharField(max_length=12, choices=STATUSES, default=DRAFT)
+    #: the poster's consent to show the title on its partners' public profiles once a
+    #: consortium is formed (set by the poster's admins); without it, profiles say only who
+    #: worked with whom, and when
+    title_public = models.BooleanField(default=False)
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta(CommissionTerms.Meta):
@@ -160,7 +165,14 @@ class Proposal(models.Model):
         (SKILL_SHARING, "Most skill-sharing"),
     ]
     PROPOSED, DECLINED, FORMED = "proposed", "declined", "formed"
-    STATUSES = [(PROPOSED, "Proposed"), (DECLINED, "Declined"), (FORMED, "Formed")]
+    #: still open when another proposal for the same opportunity was formed: closed
+    SUPERSEDED = "superseded"
+    STATUSES = [
+        (PROPOSED, "Proposed"),
+        (DECLINED, "Declined"),
+        (FORMED, "Formed"),
+        (SUPERSEDED, "Superseded"),
+    ]
     SHAPLEY, NUCLEOLUS = "shapley", "nucleolus"
     SOLUTIONS = [(SHAPLEY, "Shapley value"), (NUCLEOLUS, "Nucleolus")]
 

@@ -1,11 +1,19 @@
 """A partner's payout as each reader may see it, put into words when shown (in the network's
 currency, so that a change of currency changes the words) from the facts stored at formation.
 
-Everyone who sees a proposal reads each partner's payout, its hours, what the consortium would
-earn less without it and why (`common.explanations.why`). Only the partner's own members read
-what its payout is made of: the cost of its own work (its people's hours at their rates, and
-its coordination cost) plus its share of the surplus, and why that share is what it is
-(`common.explanations.payout_parts`); with the payout, the own cost would reveal its rates.
+Everyone who sees a proposal reads each partner's name and hours. A partner's own members read
+all of its money: its payout, what the consortium would earn less without it and why
+(`common.explanations.why`), and what its payout is made of: the cost of its own work (its
+people's hours at their rates, and its coordination cost) plus its share of the surplus, and
+why that share is what it is (`common.explanations.payout_parts`).
+
+What anyone reads of the *other* partners' money is the network's `partner_view` setting
+(`NetworkSettings.PARTNER_VIEWS`): by default nothing, since a partner's cost follows from it.
+With payouts p_i = c_i + φ_i (cost plus surplus share), when every partner is essential the
+Shapley value gives each the same φ, so partner B reads c_A = p_A − φ_B off A's payout and its
+own share; with two partners the contract's value D gives it too (c_A = D − c_B − 2φ_B), and
+with added values shown, c_A = p_A − added_A / 2. So by default the value and what is taken
+off the top are read only by the poster (`sees_value`), who set them.
 """
 
 from __future__ import annotations
@@ -17,7 +25,7 @@ from typing import Any
 
 from coopnet.common.explanations import payout_parts, why
 from coopnet.common.money import network_money
-from coopnet.directory.models import Skill
+from coopnet.directory.models import NetworkSettings, Skill
 from coopnet.opportunities.models import Proposal, ProposalPartner
 
 NOT_KEPT = (
@@ -40,16 +48,26 @@ class OwnPayout:
 @dataclass(frozen=True)
 class PartnerPayout:
     partner: ProposalPartner
-    #: what the consortium would earn less without it, and why (anyone who sees the proposal)
-    why: str
-    #: the Shapley payout when the nucleolus is paid instead; None when the Shapley one is paid
+    #: the recommended split's payout; None where the reader may not see it
+    payout: Decimal | None
+    #: what the consortium would earn less without it; None where the reader may not see it
+    added_value: Decimal | None
+    #: the added value and why, in words; None where the reader may not see it
+    why: str | None
+    #: the Shapley payout when the nucleolus is paid instead; None when the Shapley one is
+    #: paid, or the reader may not see it
     shapley_payout: Decimal | None
     #: for the partner's own members only; None for everyone else
     own: OwnPayout | None
 
     @property
     def unique_skills(self) -> list[dict[str, Any]]:
-        return skill_needs(self.partner)
+        """The skills only it brings: with the reason, shown only with its added value."""
+        return skill_needs(self.partner) if self.added_value is not None else []
+
+    @property
+    def reason(self) -> str | None:
+        return self.partner.reason if self.added_value is not None else None
 
 
 def skill_needs(partner: ProposalPartner) -> list[dict[str, Any]]:
@@ -86,23 +104,30 @@ def own_payout(partner: ProposalPartner, solution: str) -> OwnPayout:
     return OwnPayout(partner.own_cost, partner.surplus_share, words)
 
 
-def partner_payouts(proposal: Proposal, own: Collection[int]) -> list[PartnerPayout]:
+def partner_payouts(
+    proposal: Proposal, own: Collection[int], view: str = NetworkSettings.OWN_ONLY
+) -> list[PartnerPayout]:
     """Every partner's payout as a reader who is a member of the organisations `own` (their
-    primary keys) may see it: the parts of those organisations' payouts, nobody else's."""
+    primary keys) may see it under the network's `partner_view`: all of those organisations'
+    money; of the others', their payouts (`PAYOUTS`), also their added values and why (`FULL`),
+    or nothing (`OWN_ONLY`)."""
     nucleolus = proposal.recommended == Proposal.NUCLEOLUS
     partners = list(proposal.partners.all())
     slugs = {need["skill"] for partner in partners for need in skill_needs(partner)}
     names = dict(Skill.objects.filter(slug__in=slugs).values_list("slug", "name"))
-    return [
-        PartnerPayout(
-            partner=partner,
-            why=why_words(partner, names),
-            shapley_payout=partner.shapley_payout if nucleolus else None,
-            own=(
-                own_payout(partner, proposal.recommended)
-                if partner.organisation_id in own
-                else None
-            ),
+    found = []
+    for partner in partners:
+        mine = partner.organisation_id in own
+        paid = mine or view in (NetworkSettings.PAYOUTS, NetworkSettings.FULL)
+        added = mine or view == NetworkSettings.FULL
+        found.append(
+            PartnerPayout(
+                partner=partner,
+                payout=partner.payout if paid else None,
+                added_value=partner.added_value if added else None,
+                why=why_words(partner, names) if added else None,
+                shapley_payout=partner.shapley_payout if nucleolus and added else None,
+                own=own_payout(partner, proposal.recommended) if mine else None,
+            )
         )
-        for partner in partners
-    ]
+    return found

@@ -1,19 +1,26 @@
 """Reads. Who may see an opportunity is decided here, in `visible_proposals` and
 `visible_opportunities`: the posting organisation's members, and the members of each partner
-organisation of a proposal for it. A declined proposal stays visible to the posting
-organisation and to the partner that declined it only. Anything else gets Http404."""
+organisation of a proposal for it. A partner sees only the proposals it is in, never the
+formation runs (`run_for_user`: the poster's members only). A declined proposal stays visible
+to the posting organisation and to the partner that declined it only. Anything else gets
+Http404."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from coopnet.common.access import User
 from coopnet.directory.models import Membership, NetworkSettings, Organisation, PersonSkill
-from coopnet.directory.selectors import commission_exempt, memberships, reserved_hours
+from coopnet.directory.selectors import (
+    commission_exempt,
+    memberships,
+    network_settings,
+    reserved_hours,
+)
 from coopnet.engine import network as engine
 from coopnet.opportunities.models import (
     Assignment,
@@ -46,6 +53,18 @@ def visible_opportunities(user: User) -> QuerySet[Opportunity]:
     )
 
 
+def shared_opportunities() -> QuerySet[Opportunity]:
+    """The opportunities some organisation besides their poster has read: proposed to it as a
+    partner (whatever it or the proposal became since: a partner that declined may still read
+    it). Drafts, searches under way or that found nobody, and proposals among the poster's own
+    people are not shared: what they ask for is the poster's alone, and no aggregate may count
+    it."""
+    others = ProposalPartner.objects.filter(proposal__opportunity=OuterRef("pk")).exclude(
+        organisation=OuterRef("posted_by")
+    )
+    return Opportunity.objects.filter(Exists(others))
+
+
 def opportunity_list(user: User) -> QuerySet[Opportunity]:
     """The opportunities `user`'s organisations posted or are proposed partners in."""
     return (
@@ -63,8 +82,10 @@ def opportunity_for_user(user: User, opportunity_id: int) -> Opportunity:
 
 
 def run_for_user(user: User, run_id: int) -> FormationRun:
-    visible = visible_opportunities(user)
-    run = FormationRun.objects.filter(pk=run_id, opportunity__in=visible).first()
+    """A formation run, for the posting organisation's members only: its message counts the
+    proposals, and a partner reads only those it is in."""
+    posted = Opportunity.objects.filter(posted_by__in=_organisations(user))
+    run = FormationRun.objects.filter(pk=run_id, opportunity__in=posted).first()
     if run is None:
         raise Http404("no such formation run")
     return run
@@ -95,7 +116,23 @@ def proposal_payouts(user: User, proposal: Proposal) -> list[PartnerPayout]:
     `proposal_list`), with the parts of their own organisations' payouts only: the cost of a
     partner's own work would, beside its payout, reveal its rates to anyone else."""
     own = set(memberships(user).values_list("organisation_id", flat=True))
-    return partner_payouts(proposal, own)
+    return partner_payouts(proposal, own, network_settings().partner_view)
+
+
+def sees_value(user: User, opportunity: Opportunity) -> bool:
+    """May `user` read the opportunity's value and what is taken off the top (the commission,
+    the finder's fee)? Its poster's members, who set them; the partners only when the network
+    shows them the others' payouts too (`NetworkSettings.PAYOUTS` or `FULL`): the value less
+    what is taken off the top is the sum of the payouts, so with one's own figures it gives
+    the other partner's cost in a consortium of two (see `payouts`)."""
+    if network_settings().partner_view != NetworkSettings.OWN_ONLY:
+        return True
+    return is_poster_member(user, opportunity)
+
+
+def is_poster_member(user: User, opportunity: Opportunity) -> bool:
+    """Is `user` a member of the organisation that posted `opportunity`?"""
+    return _organisations(user).filter(organisation=opportunity.posted_by_id).exists()
 
 
 def formation_can_start(opportunity: Opportunity) -> bool:

@@ -216,5 +216,25 @@ def proposal_decide(*, actor: User, proposal_id: int, accept: bool) -> Proposal:
         proposal.opportunity.save(update_fields=["status"])
     proposal.save(update_fields=["status"])
     if proposal.status == Proposal.FORMED:
+        _supersede_the_others(proposal)
         consortium_formed.send(sender=Proposal, proposal=proposal)
     return proposal
+
+
+def _supersede_the_others(formed: Proposal) -> None:
+    """Close the opportunity's other open proposals: another consortium has formed for it."""
+    others = Proposal.objects.filter(opportunity=formed.opportunity, status=Proposal.PROPOSED)
+    others.exclude(pk=formed.pk).update(status=Proposal.SUPERSEDED)
+
+
+@transaction.atomic
+def opportunity_title_consent(*, actor: User, opportunity_id: int, public: bool) -> Opportunity:
+    """Give or withdraw the poster's consent to show the opportunity's title on its partners'
+    public profiles once a consortium is formed: the poster's admins only (404 for whoever
+    may not see the opportunity, 403 for anyone else who may)."""
+    opportunity = selectors.opportunity_for_user(actor, opportunity_id)
+    if not is_admin(actor, opportunity.posted_by):
+        raise PermissionDenied(NOT_ADMIN)
+    opportunity.title_public = public
+    opportunity.save(update_fields=["title_public"])
+    return opportunity

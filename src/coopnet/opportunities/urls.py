@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.opportunity_create, name="create"),
     path("<int:opportunity_id>/", views.opportunity_detail, name="detail"),
     path("<int:opportunity_id>/formation/", views.formation_start, name="formation"),
+    path("<int:opportunity_id>/title/", views.title_consent, name="title"),
     path("runs/<int:run_id>/progress/", views.run_progress, name="progress"),
     path("proposals/<int:proposal_id>/decision/", views.proposal_decide, name="decide"),
 ]

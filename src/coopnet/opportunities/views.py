@@ -25,8 +25,13 @@ from coopnet.common.errors import apply_errors
 from coopnet.common.explanations import off_the_top
 from coopnet.common.http import not_allowed
 from coopnet.common.money import network_money
-from coopnet.directory.models import Organisation
-from coopnet.directory.selectors import admin_memberships, memberships, organisation_for_member
+from coopnet.directory.models import NetworkSettings, Organisation
+from coopnet.directory.selectors import (
+    admin_memberships,
+    memberships,
+    network_settings,
+    organisation_for_member,
+)
 from coopnet.opportunities import selectors, services
 from coopnet.opportunities.forms import (
     MAX_ROWS,
@@ -48,6 +53,8 @@ BAD_DECISION = "Choose Accept or Decline."
 POSTED = "“{title}” was posted. Find the consortium when you are ready."
 ACCEPTED = "You accepted your organisation's share of this consortium."
 DECLINED = "You declined this consortium."
+TITLE_PUBLIC = "Once formed, its partners' public profiles show this opportunity's title."
+TITLE_PRIVATE = "Its partners' public profiles do not show this opportunity's title."
 
 
 # -- access ---------------------------------------------------------------------------------
@@ -78,6 +85,7 @@ def opportunity_list(request: HttpRequest) -> HttpResponse:
     context = {
         "opportunities": selectors.opportunity_list(request.user),
         "own": set(memberships(request.user).values_list("organisation_id", flat=True)),
+        "values_shown": network_settings().partner_view != NetworkSettings.OWN_ONLY,
         "can_post": admin_memberships(request.user).exists(),
     }
     return render(request, "opportunities/list.html", context)
@@ -201,7 +209,13 @@ class ProposalView:
     #: the partner rows of the organisations the user administers
     mine: list[ProposalPartner]
     can_decide: bool
-    chart: Chart
+    #: None unless the user may read the value and every payout
+    chart: Chart | None
+
+    @property
+    def hides_others(self) -> bool:
+        """Are some partners' payouts or added values kept from the user?"""
+        return any(p.added_value is None for p in self.payouts)
 
     @property
     def own(self) -> list[PartnerPayout]:
@@ -209,19 +223,23 @@ class ProposalView:
         return [p for p in self.payouts if p.own is not None]
 
 
-def _proposal_view(user: User, proposal: Proposal, admin_of: set[int]) -> ProposalView:
+def _proposal_view(
+    user: User, proposal: Proposal, admin_of: set[int], sees_value: bool
+) -> ProposalView:
     partners = list(proposal.partners.all())
     mine = [p for p in partners if p.organisation_id in admin_of]
     open_ = proposal.status == Proposal.PROPOSED
     open_ = open_ and proposal.opportunity.status == Opportunity.PROPOSED
+    payouts = selectors.proposal_payouts(user, proposal)
+    whole = sees_value and all(p.payout is not None for p in payouts)
     return ProposalView(
         proposal=proposal,
         partners=partners,
-        payouts=selectors.proposal_payouts(user, proposal),
+        payouts=payouts,
         assignments=list(proposal.assignments.all()),
         mine=mine,
         can_decide=open_ and any(p.decision == ProposalPartner.PENDING for p in mine),
-        chart=_chart(proposal.opportunity, partners),
+        chart=_chart(proposal.opportunity, partners) if whole else None,
     )
 
 
@@ -259,13 +277,20 @@ def opportunity_detail(request: HttpRequest, opportunity_id: int) -> HttpRespons
     proposals = list(selectors.proposal_list(request.user, opportunity_id))
     admin_of = set(admin_memberships(request.user).values_list("organisation_id", flat=True))
     is_poster_admin = opportunity.posted_by_id in admin_of
-    views = [_proposal_view(request.user, p, admin_of) for p in proposals]
+    sees_value = selectors.sees_value(request.user, opportunity)
+    views = [_proposal_view(request.user, p, admin_of, sees_value) for p in proposals]
     context = {
         "opportunity": opportunity,
+        "sees_value": sees_value,
         "commission_amount": opportunity.commission_amount,
         "commission_terms": _commission_terms(opportunity),
         "off_the_top": _off_the_top(opportunity),
-        "run": opportunity.runs.first(),
+        # the run's message counts the proposals: the poster's members alone read it
+        "run": (
+            opportunity.runs.first()
+            if selectors.is_poster_member(request.user, opportunity)
+            else None
+        ),
         "is_poster_admin": is_poster_admin,
         "may_start": is_poster_admin and selectors.formation_can_start(opportunity),
         "declined_partners": (
@@ -286,6 +311,20 @@ def formation_start(request: HttpRequest, opportunity_id: int) -> HttpResponse:
         services.formation_start(actor=request.user, opportunity_id=opportunity_id)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+    return redirect("opportunities:detail", opportunity_id=opportunity_id)
+
+
+@login_required
+def title_consent(request: HttpRequest, opportunity_id: int) -> HttpResponse:
+    """The poster's consent to show the title on the partners' profiles (a checkbox)."""
+    selectors.opportunity_for_user(request.user, opportunity_id)
+    if refused := not_allowed(request, "POST"):
+        return refused
+    public = request.POST.get("title_public") == "on"
+    services.opportunity_title_consent(
+        actor=request.user, opportunity_id=opportunity_id, public=public
+    )
+    messages.success(request, TITLE_PUBLIC if public else TITLE_PRIVATE)
     return redirect("opportunities:detail", opportunity_id=opportunity_id)
 
 
