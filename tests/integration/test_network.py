@@ -21,6 +21,7 @@ from coopnet.common.models import ApiToken
 from coopnet.directory import selectors as directory_selectors
 from coopnet.directory import services as directory
 from coopnet.directory.models import (
+    Invitation,
     Membership,
     NetworkSettings,
     Organisation,
@@ -376,15 +377,21 @@ def test_the_coordinator_admits_an_organisation_and_invites_its_admin(cora, cons
     assert "/accounts/reset/" in email.body
 
 
-def test_admitting_with_an_existing_account_makes_it_the_admin(cora, consortium_cast):
-    consortium_cast["alice"].email = "alice@outlier.coop"
-    consortium_cast["alice"].save()
+def test_admitting_with_an_existing_account_asks_it_first(cora, consortium_cast):
+    alice = consortium_cast["alice"]
+    alice.email = "alice@outlier.coop"
+    alice.save()
     data = {**ADMIT, "admin_email": "Alice@Outlier.coop"}
     assert client_for(cora).post("/network/organisations/", data).status_code == 302
-    membership = Membership.objects.get(organisation__slug="newcomer")
-    assert membership.user == consortium_cast["alice"]
+    assert not Membership.objects.filter(organisation__slug="newcomer").exists()
+    invitation = Invitation.objects.get(organisation__slug="newcomer")
+    assert (invitation.user, invitation.role) == (alice, Membership.ADMIN)
     [email] = mail.outbox
-    assert "/accounts/login/" in email.body
+    assert f"/invitations/{invitation.token}/" in email.body
+    accepted = client_for(alice).post(f"/invitations/{invitation.token}/", {"answer": "accept"})
+    assert accepted.status_code == 302
+    membership = Membership.objects.get(organisation__slug="newcomer")
+    assert (membership.user, membership.role) == (alice, Membership.ADMIN)
 
 
 def test_bad_admissions_name_each_field_and_save_nothing(cora, consortium_cast):

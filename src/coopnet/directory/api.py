@@ -4,6 +4,7 @@ call a selector or service, shape the answer."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -11,7 +12,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from coopnet.directory import selectors, services
-from coopnet.directory.models import Person
+from coopnet.directory.models import Invitation, Person
 
 router = Router()
 
@@ -137,3 +138,55 @@ def update_person(request: HttpRequest, person_id: int, body: PersonPatch) -> di
 def delete_person(request: HttpRequest, person_id: int) -> Status[Any]:
     services.person_delete(actor=request.user, person_id=person_id)
     return Status(204, None)
+
+
+# -- invitations: the invited account's own ------------------------------------------------
+
+
+class InvitationOut(Schema):
+    id: int
+    organisation: str
+    organisation_name: str
+    role: str
+    invited_by: str | None
+    created: dt.datetime
+    expires: dt.datetime
+    status: str
+
+
+def _invitation(invitation: Invitation) -> dict[str, Any]:
+    inviter = invitation.invited_by
+    return {
+        "id": invitation.pk,
+        "organisation": invitation.organisation.slug,
+        "organisation_name": invitation.organisation.name,
+        "role": invitation.role,
+        "invited_by": inviter.get_username() if inviter is not None else None,
+        "created": invitation.created,
+        "expires": invitation.expires,
+        "status": invitation.status,
+    }
+
+
+@router.get("/invitations", response=list[InvitationOut], tags=["invitations"])
+def my_invitations(request: HttpRequest) -> list[dict[str, Any]]:
+    """The invitations waiting for the signed-in account's answer."""
+    return [_invitation(i) for i in selectors.invitations_pending(request.user)]
+
+
+@router.post("/invitations/{invitation_id}/accept", response=InvitationOut, tags=["invitations"])
+def accept_invitation(request: HttpRequest, invitation_id: int) -> dict[str, Any]:
+    """Accept: the account becomes a member of the organisation (only now)."""
+    answered = services.invitation_answer(
+        actor=request.user, invitation_id=invitation_id, accept=True
+    )
+    return _invitation(answered)
+
+
+@router.post("/invitations/{invitation_id}/decline", response=InvitationOut, tags=["invitations"])
+def decline_invitation(request: HttpRequest, invitation_id: int) -> dict[str, Any]:
+    """Decline: nothing changes but the invitation, which can no longer be accepted."""
+    answered = services.invitation_answer(
+        actor=request.user, invitation_id=invitation_id, accept=False
+    )
+    return _invitation(answered)

@@ -8,9 +8,11 @@ from decimal import Decimal
 
 from django.db.models import QuerySet, Sum
 from django.http import Http404
+from django.utils import timezone
 
 from coopnet.common.access import ADMIN, CHANGE, VIEW, User, get_or_404, may
 from coopnet.directory.models import (
+    Invitation,
     Membership,
     NetworkSettings,
     Organisation,
@@ -24,6 +26,30 @@ def memberships(user: User) -> QuerySet[Membership]:
     if not user.is_authenticated:
         return Membership.objects.none()
     return Membership.objects.filter(user_id=user.pk).select_related("organisation")
+
+
+def invitations_pending(user: User) -> QuerySet[Invitation]:
+    """The invitations waiting for `user`'s answer, newest first; none for anyone else."""
+    if not user.is_authenticated:
+        return Invitation.objects.none()
+    return Invitation.objects.filter(
+        user_id=user.pk, status=Invitation.PENDING, expires__gt=timezone.now()
+    ).select_related("organisation", "invited_by")
+
+
+def invitation_for_invitee(
+    user: User, *, invitation_id: int | None = None, token: str | None = None
+) -> Invitation:
+    """A pending invitation (by id or by its link's token), locked for the answer, if it is
+    `user`'s; 404 for anyone else, so that nobody learns whom an organisation invites."""
+    rows = Invitation.objects.select_for_update().filter(status=Invitation.PENDING)
+    if not user.is_authenticated or (invitation_id is None and token is None):
+        raise Http404("no such invitation")
+    lookup = {"pk": invitation_id} if invitation_id is not None else {"token": token}
+    found = rows.filter(user_id=user.pk, **lookup).select_related("organisation").first()
+    if found is None:
+        raise Http404("no such invitation")
+    return found
 
 
 def organisation_public(slug: str) -> Organisation:
