@@ -74,8 +74,9 @@ def token(
     setup_django()
     from django.conf import settings
     from django.contrib.auth import get_user_model
-    from django.db import DatabaseError
+    from django.db import DatabaseError, transaction
 
+    from coopnet.common import audit
     from coopnet.common.models import ApiToken
 
     try:
@@ -88,7 +89,11 @@ def token(
         ) from None
     if user is None:
         raise BadInput(f"no user called {username!r}")
-    _, key = ApiToken.issue(user, name)
+    with transaction.atomic():
+        token, key = ApiToken.issue(user, name)
+        summary = f"Issued API token {name!r} to {user.get_username()}"
+        # issued from the command line: by whoever runs the deployment, not by a user
+        audit.record(actor=None, action="token.issued", obj=token, summary=summary)
     out.print(key)
 
 

@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from coopnet.directory import selectors, services
-from coopnet.directory.models import Invitation, Person
+from coopnet.directory.models import Invitation, Organisation, Person
 
 router = Router()
 
@@ -190,3 +190,45 @@ def decline_invitation(request: HttpRequest, invitation_id: int) -> dict[str, An
         actor=request.user, invitation_id=invitation_id, accept=False
     )
     return _invitation(answered)
+
+
+# -- the audit trail ------------------------------------------------------------------------
+
+
+class AuditEventOut(Schema):
+    at: dt.datetime
+    actor: str
+    organisation: str | None
+    action: str
+    object_type: str
+    object_id: str
+    summary: str
+    request_id: str
+
+
+@router.get("/audit", response=list[AuditEventOut], tags=["audit"])
+def audit_trail(
+    request: HttpRequest, organisation: str | None = None, limit: int = 100
+) -> list[dict[str, Any]]:
+    """The newest events the caller may read (at most `limit`, up to 1000): the coordinator's
+    are all of them; an organisation admin's, its organisations'. `organisation` (a slug)
+    narrows them to one: 404 unless the caller is the coordinator or one of its admins."""
+    events = list(selectors.audit_trail(request.user, organisation)[: max(1, min(limit, 1000))])
+    slugs = dict(
+        Organisation.objects.filter(pk__in={e.organisation_id for e in events}).values_list(
+            "pk", "slug"
+        )
+    )
+    return [
+        {
+            "at": e.at,
+            "actor": e.actor_name,
+            "organisation": slugs.get(e.organisation_id or 0),
+            "action": e.action,
+            "object_type": e.object_type,
+            "object_id": e.object_id,
+            "summary": e.summary,
+            "request_id": e.request_id,
+        }
+        for e in events
+    ]

@@ -10,7 +10,17 @@ from django.db.models import QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
-from coopnet.common.access import ADMIN, CHANGE, VIEW, User, get_or_404, may
+from coopnet.common import audit
+from coopnet.common.access import (
+    ADMIN,
+    CHANGE,
+    VIEW,
+    User,
+    get_or_404,
+    is_coordinator,
+    may,
+)
+from coopnet.common.models import AuditEvent
 from coopnet.directory.models import (
     Invitation,
     Membership,
@@ -142,3 +152,26 @@ def commission_exempt(organisation: Organisation) -> bool:
     """Is `organisation` exempt from the commission by name (not by its first contracts)?"""
     row = NetworkSettings.objects.order_by("pk").first()
     return row is not None and row.commission_exempt.filter(pk=organisation.pk).exists()
+
+
+def audit_trail(user: User, slug: str | None = None) -> QuerySet[AuditEvent]:
+    """The audit trail `user` may read, newest first: every event for the coordinator, the
+    events of the organisations it administers for anyone else (members who are not admins
+    read none). With `slug`, that organisation's events alone: 404 unless the user is the
+    coordinator or one of its admins, so that a competitor cannot learn it has any."""
+    if slug is not None:
+        organisation = (
+            organisation_public(slug)
+            if is_coordinator(user)
+            else organisation_for_admin(user, slug)
+        )
+        return audit.events([organisation.pk])
+    if is_coordinator(user):
+        return audit.events(None)
+    return audit.events(admin_memberships(user).values_list("organisation_id", flat=True))
+
+
+def organisation_names(ids: Iterable[int | None]) -> dict[int, str]:
+    """Organisations' names by id (public), to show whom events concern."""
+    wanted = {i for i in ids if i is not None}
+    return dict(Organisation.objects.filter(pk__in=wanted).values_list("pk", "name"))

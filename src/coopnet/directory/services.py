@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from coopnet.common import audit
 from coopnet.common.access import ADMIN, User
 from coopnet.directory import selectors
 from coopnet.directory.models import (
@@ -104,7 +105,33 @@ def person_create(
     PersonSkill.objects.bulk_create(
         PersonSkill(person=person, skill=s, level=lv) for s, lv in levels
     )
+    audit.record(
+        actor=actor,
+        action="person.added",
+        obj=person,
+        organisation=organisation,
+        summary=f"Added {person.name}",
+    )
     return person
+
+
+#: what the trail says when a private field changes: that it did, never its values
+PRIVATE_CHANGES = {
+    "cost_rate": ("person.rate_changed", "The cost rate of {name} changed"),
+    "hours_available": ("person.hours_changed", "The available hours of {name} changed"),
+}
+
+
+def _record_private_changes(actor: User, person: Person, before: dict[str, Decimal]) -> None:
+    for field, (action, summary) in PRIVATE_CHANGES.items():
+        if getattr(person, field) != before[field]:
+            audit.record(
+                actor=actor,
+                action=action,
+                obj=person,
+                organisation=person.organisation_id,
+                summary=summary.format(name=person.name),
+            )
 
 
 @transaction.atomic
@@ -116,6 +143,7 @@ def person_update(*, actor: User, person_id: int, **changes: Any) -> Person:
         raise PermissionDenied(NOT_ADMIN)
     skills = changes.pop("skills", None)
     levels = _skill_levels(skills) if skills is not None else None
+    before = {field: getattr(person, field) for field in PRIVATE_CHANGES}
     for field in ("hours_available", "cost_rate"):
         if field in changes:
             setattr(person, field, _amount(changes.pop(field), field))
@@ -125,6 +153,7 @@ def person_update(*, actor: User, person_id: int, **changes: Any) -> Person:
         raise ValidationError(dict.fromkeys(changes, "Unknown field."))
     person.full_clean()
     person.save()
+    _record_private_changes(actor, person, before)
     if levels is not None:
         _levels_replace(person, levels, actor)
     return person
@@ -264,9 +293,21 @@ def invitation_make(
             site_url=site_url,
             invitation=invitation,
         )
+        summary = f"Invited {existing.get_username()} as {invitation.get_role_display().lower()}"
+        audit.record(
+            actor=inviter,
+            action="invitation.sent",
+            obj=invitation,
+            organisation=organisation,
+            summary=summary,
+        )
         return existing
     user = existing if existing is not None else account_for_email(email)
-    Membership.objects.get_or_create(user=user, organisation=organisation, defaults={"role": role})
+    membership, made = Membership.objects.get_or_create(
+        user=user, organisation=organisation, defaults={"role": role}
+    )
+    if made:
+        _record_admitted(inviter, membership, "invited with a new account")
     invitation_send(inviter=inviter, user=user, organisation=organisation, site_url=site_url)
     return user
 
@@ -292,15 +333,36 @@ def invitation_answer(*, actor: User, invitation_id: int, accept: bool) -> Invit
     if invitation.expires <= timezone.now():
         raise ValidationError({"invitation": INVITATION_EXPIRED})
     if accept:
-        Membership.objects.get_or_create(
+        membership, made = Membership.objects.get_or_create(
             user=invitation.user,
             organisation=invitation.organisation,
             defaults={"role": invitation.role},
+        )
+        if made:
+            _record_admitted(actor, membership, "accepted the invitation")
+    else:
+        audit.record(
+            actor=actor,
+            action="invitation.declined",
+            obj=invitation,
+            organisation=invitation.organisation,
+            summary=f"{invitation.user.get_username()} declined the invitation",
         )
     invitation.status = Invitation.ACCEPTED if accept else Invitation.DECLINED
     invitation.answered = timezone.now()
     invitation.save(update_fields=["status", "answered"])
     return invitation
+
+
+def _record_admitted(actor: Any, membership: Membership, how: str) -> None:
+    role = membership.get_role_display().lower()
+    audit.record(
+        actor=actor,
+        action="member.admitted",
+        obj=membership,
+        organisation=membership.organisation,
+        summary=f"{membership.user.get_username()} joined as {role} ({how})",
+    )
 
 
 def hours_reserve(*, holder: str, hours: Mapping[int, Decimal]) -> None:

@@ -13,6 +13,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.http import Http404
 
+from coopnet.common import audit
 from coopnet.common.access import ADMIN, User, coordinator_or_404
 from coopnet.common.amounts import MAX_MONEY, parse_amount
 from coopnet.directory.models import COMMISSION_TERMS, NetworkSettings, Organisation
@@ -272,6 +273,14 @@ def organisation_admit(
     if errors:
         raise ValidationError(errors)
     organisation = organisation_create(name=name, slug=slug, admin=None)
+    summary = f"Admitted {organisation.name} to the network"
+    audit.record(
+        actor=actor,
+        action="organisation.admitted",
+        obj=organisation,
+        organisation=organisation,
+        summary=summary,
+    )
     admin = invitation_make(
         inviter=actor, organisation=organisation, email=email, role=ADMIN, site_url=site_url
     )

@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # last, so that it reads the request id any middleware above gave the request
+    "coopnet.common.audit.AuditMiddleware",
 ]
 
 ROOT_URLCONF = "coopnet.web.urls"
