@@ -24,3 +24,13 @@ def send(client, method, url, body=None):
     if body is not None:
         kwargs["data"] = json.dumps(body)
     return getattr(client, method)(url, **kwargs)
+
+
+def once(user):
+    """The one-time token a create form carries (coopnet.common.once), as `user`'s page would
+    have given it: add it to a POST that should be accepted, `{**data, **once(user)}`."""
+    from types import SimpleNamespace
+
+    from coopnet.common.once import FIELD, form_token
+
+    return {FIELD: form_token(SimpleNamespace(user=user))}

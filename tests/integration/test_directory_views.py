@@ -7,7 +7,7 @@ import html
 import re
 
 import pytest
-from casts import PLANTED_HOURS, PLANTED_RATE, client_for
+from casts import PLANTED_HOURS, PLANTED_RATE, client_for, once
 from django.contrib.auth.models import User
 from django.core import mail
 from django.test import Client
@@ -218,7 +218,7 @@ def test_admin_adds_edits_and_removes_a_person(cast):
     data = person_data(
         name="Eve", hours_available="40", cost_rate="50.5", skills={"python": 3, "ux-design": 2}
     )
-    response = alice.post("/organisations/outlier/people/new/", data)
+    response = alice.post("/organisations/outlier/people/new/", {**data, **once(cast["alice"])})
     assert response.status_code == 302
     eve = Person.objects.get(name="Eve")
     assert eve.cost_rate == 50.5
@@ -255,7 +255,7 @@ def test_edit_form_shows_current_values(cast):
 def test_bad_person_form_names_the_field_and_saves_nothing(cast, fields, message):
     alice = client_for(cast["alice"])
     data = person_data(**{"name": "Eve", "hours_available": "1", "cost_rate": "1", **fields})
-    response = alice.post("/organisations/outlier/people/new/", data)
+    response = alice.post("/organisations/outlier/people/new/", {**data, **once(cast["alice"])})
     assert response.status_code == 400
     text = response.content.decode()
     assert message in text
@@ -297,6 +297,7 @@ def test_skills_may_be_typed_by_name_in_any_case(cast):
     Skill.objects.create(slug="k8s", name="Kubernetes")
     data = person_data(name="Eve", hours_available="1", cost_rate="1", skills={"kubernetes": 2})
     data |= {"skills-TOTAL_FORMS": "2", "skills-1-skill": "PYTHON", "skills-1-level": "4"}
+    data |= once(cast["alice"])
     response = client_for(cast["alice"]).post("/organisations/outlier/people/new/", data)
     assert response.status_code == 302
     eve = Person.objects.get(name="Eve")

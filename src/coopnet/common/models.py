@@ -69,3 +69,15 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name or '-'} {self.action}"
+
+
+class FormSubmission(models.Model):
+    """A create form's one-time token, claimed by the first POST that carries it (see
+    `coopnet.common.once`): the unique `nonce` makes the claim atomic, and `result` is where
+    the accepted submission went, for a repeat to be sent to."""
+
+    nonce = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created = models.DateTimeField(default=timezone.now, db_index=True)
+    #: where the accepted submission redirected to; "" while it is being handled
+    result = models.CharField(max_length=500, blank=True)

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_safe
 from coopnet.common.access import CHANGE, VIEW, Action, may
 from coopnet.common.errors import apply_errors
 from coopnet.common.http import not_allowed, site_url
+from coopnet.common.once import accepted_once
 from coopnet.directory import csv_io, selectors, services
 from coopnet.directory.forms import (
     BaseSkillFormSet,
@@ -144,6 +145,7 @@ def _person_page(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
 
 
 @login_required
+@accepted_once
 def person_create(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = _organisation(request, slug, CHANGE)
     if refused := not_allowed(request, "GET", "POST"):
