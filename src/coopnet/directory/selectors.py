@@ -48,11 +48,14 @@ def invitations_pending(user: User) -> QuerySet[Invitation]:
 
 
 def invitation_for_invitee(
-    user: User, *, invitation_id: int | None = None, token: str | None = None
+    user: User, *, invitation_id: int | None = None, token: str | None = None, lock: bool = False
 ) -> Invitation:
-    """A pending invitation (by id or by its link's token), locked for the answer, if it is
-    `user`'s; 404 for anyone else, so that nobody learns whom an organisation invites."""
-    rows = Invitation.objects.select_for_update().filter(status=Invitation.PENDING)
+    """A pending invitation (by id or by its link's token), if it is `user`'s; 404 for anyone
+    else, so that nobody learns whom an organisation invites. `lock` it (inside a transaction)
+    for the answer."""
+    rows = Invitation.objects.filter(status=Invitation.PENDING)
+    if lock:
+        rows = rows.select_for_update()
     if not user.is_authenticated or (invitation_id is None and token is None):
         raise Http404("no such invitation")
     lookup = {"pk": invitation_id} if invitation_id is not None else {"token": token}

@@ -329,7 +329,7 @@ def member_invite(
 def invitation_answer(*, actor: User, invitation_id: int, accept: bool) -> Invitation:
     """The invited account's answer: on acceptance, and only then, it becomes a member. Only
     the invited account may answer (404 for anyone else); an expired invitation is refused."""
-    invitation = selectors.invitation_for_invitee(actor, invitation_id=invitation_id)
+    invitation = selectors.invitation_for_invitee(actor, invitation_id=invitation_id, lock=True)
     if invitation.expires <= timezone.now():
         raise ValidationError({"invitation": INVITATION_EXPIRED})
     if accept:
