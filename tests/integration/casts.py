@@ -50,3 +50,13 @@ def share(opportunity, partner):
     opportunity.status = opportunity.PROPOSED
     opportunity.save(update_fields=["status"])
     return proposal
+
+
+def once(user):
+    """The one-time token a create form carries (coopnet.common.once), as `user`'s page would
+    have given it: add it to a POST that should be accepted, `{**data, **once(user)}`."""
+    from types import SimpleNamespace
+
+    from coopnet.common.once import FIELD, form_token
+
+    return {FIELD: form_token(SimpleNamespace(user=user))}

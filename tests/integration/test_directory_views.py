@@ -2,15 +2,18 @@
 (Bob) and an outsider (Charlie) for every page and method; forms that name the field at fault
 and save nothing; invitations; sign-in."""
 
+import datetime as dt
+import html
 import re
 
 import pytest
-from casts import PLANTED_HOURS, PLANTED_RATE, client_for
+from casts import PLANTED_HOURS, PLANTED_RATE, client_for, once
 from django.contrib.auth.models import User
 from django.core import mail
 from django.test import Client
 
-from coopnet.directory.models import Membership, Person, PersonSkill, Skill
+from coopnet.directory import services
+from coopnet.directory.models import Invitation, Membership, Person, PersonSkill, Skill
 from coopnet.directory.services import NOT_ADMIN
 
 pytestmark = pytest.mark.django_db
@@ -215,7 +218,7 @@ def test_admin_adds_edits_and_removes_a_person(cast):
     data = person_data(
         name="Eve", hours_available="40", cost_rate="50.5", skills={"python": 3, "ux-design": 2}
     )
-    response = alice.post("/organisations/outlier/people/new/", data)
+    response = alice.post("/organisations/outlier/people/new/", {**data, **once(cast["alice"])})
     assert response.status_code == 302
     eve = Person.objects.get(name="Eve")
     assert eve.cost_rate == 50.5
@@ -252,7 +255,7 @@ def test_edit_form_shows_current_values(cast):
 def test_bad_person_form_names_the_field_and_saves_nothing(cast, fields, message):
     alice = client_for(cast["alice"])
     data = person_data(**{"name": "Eve", "hours_available": "1", "cost_rate": "1", **fields})
-    response = alice.post("/organisations/outlier/people/new/", data)
+    response = alice.post("/organisations/outlier/people/new/", {**data, **once(cast["alice"])})
     assert response.status_code == 400
     text = response.content.decode()
     assert message in text
@@ -294,6 +297,7 @@ def test_skills_may_be_typed_by_name_in_any_case(cast):
     Skill.objects.create(slug="k8s", name="Kubernetes")
     data = person_data(name="Eve", hours_available="1", cost_rate="1", skills={"kubernetes": 2})
     data |= {"skills-TOTAL_FORMS": "2", "skills-1-skill": "PYTHON", "skills-1-level": "4"}
+    data |= once(cast["alice"])
     response = client_for(cast["alice"]).post("/organisations/outlier/people/new/", data)
     assert response.status_code == 302
     eve = Person.objects.get(name="Eve")
@@ -386,15 +390,129 @@ def test_inviting_an_existing_member_is_refused_with_a_message(cast):
     assert mail.outbox == []
 
 
-def test_inviting_an_existing_user_adds_them_and_tells_them_to_sign_in(cast):
-    cast["charlie"].email = "charlie@example.org"
-    cast["charlie"].save()
-    data = {"email": "charlie@example.org", "role": "member"}
-    assert client_for(cast["alice"]).post("/organisations/outlier/invite/", data).status_code == 302
-    assert Membership.objects.filter(user=cast["charlie"], organisation__slug="outlier").exists()
-    assert "/accounts/login/" in mail.outbox[0].body
+def existing_account(user, email):
+    user.email = email
+    user.save()
+    return user
+
+
+def invite(cast, email, role="member"):
+    data = {"email": email, "role": role}
+    return client_for(cast["alice"]).post("/organisations/outlier/invite/", data)
+
+
+def test_inviting_an_existing_account_asks_it_and_admits_nobody_yet(cast):
+    charlie = existing_account(cast["charlie"], "charlie@example.org")
+    assert invite(cast, "charlie@example.org").status_code == 302
+    assert not Membership.objects.filter(user=charlie, organisation__slug="outlier").exists()
+    invitation = Invitation.objects.get(user=charlie)
+    assert (invitation.organisation, invitation.invited_by) == (cast["outlier"], cast["alice"])
+    assert (invitation.status, invitation.role, invitation.email) == (
+        "pending",
+        "member",
+        "charlie@example.org",
+    )
+    assert invitation.expires > invitation.created
+    assert f"/invitations/{invitation.token}/" in mail.outbox[0].body
     assert "/accounts/reset/" not in mail.outbox[0].body
-    assert client_for(cast["charlie"]).get("/organisations/outlier/manage/").status_code == 200
+    assert client_for(charlie).get("/organisations/outlier/manage/").status_code == 404
+    home = client_for(charlie).get("/").content.decode()
+    assert "Invitations waiting for your answer" in home
+    assert "Outlier Co-op" in home
+
+
+def test_the_invited_account_accepts_and_only_then_is_a_member(cast):
+    charlie = existing_account(cast["charlie"], "charlie@example.org")
+    invite(cast, "charlie@example.org", role="admin")
+    token = Invitation.objects.get(user=charlie).token
+    page = client_for(charlie).get(f"/invitations/{token}/")
+    assert page.status_code == 200
+    assert "Accept" in page.content.decode()
+    response = client_for(charlie).post(f"/invitations/{token}/", {"answer": "accept"})
+    assert response.status_code == 302
+    assert Membership.objects.get(user=charlie, organisation__slug="outlier").role == "admin"
+    assert Invitation.objects.get(user=charlie).status == "accepted"
+    assert client_for(charlie).get("/organisations/outlier/manage/").status_code == 200
+    # answered: the link is spent
+    assert client_for(charlie).get(f"/invitations/{token}/").status_code == 404
+
+
+def test_the_invited_account_may_decline(cast):
+    charlie = existing_account(cast["charlie"], "charlie@example.org")
+    invite(cast, "charlie@example.org")
+    token = Invitation.objects.get(user=charlie).token
+    response = client_for(charlie).post(f"/invitations/{token}/", {"answer": "decline"})
+    assert response.status_code == 302
+    assert not Membership.objects.filter(user=charlie, organisation__slug="outlier").exists()
+    assert Invitation.objects.get(user=charlie).status == "declined"
+    assert "Invitations waiting" not in client_for(charlie).get("/").content.decode()
+
+
+def test_nobody_but_the_invited_account_sees_or_answers_the_invitation(cast):
+    charlie = existing_account(cast["charlie"], "charlie@example.org")
+    invite(cast, "charlie@example.org")
+    token = Invitation.objects.get(user=charlie).token
+    for other in (cast["alice"], cast["bob"]):
+        assert client_for(other).get(f"/invitations/{token}/").status_code == 404
+        answer = client_for(other).post(f"/invitations/{token}/", {"answer": "accept"})
+        assert answer.status_code == 404
+    assert Client().get(f"/invitations/{token}/").status_code == 302  # to sign in
+    assert not Membership.objects.filter(user=charlie, organisation__slug="outlier").exists()
+    assert Invitation.objects.get(user=charlie).status == "pending"
+
+
+def test_an_expired_invitation_cannot_be_accepted(cast, clock):
+    charlie = existing_account(cast["charlie"], "charlie@example.org")
+    invite(cast, "charlie@example.org")
+    token = Invitation.objects.get(user=charlie).token
+    clock.shift(dt.timedelta(days=services.INVITATION_DAYS, seconds=1))
+    response = client_for(charlie).post(f"/invitations/{token}/", {"answer": "accept"})
+    assert response.status_code == 400
+    assert services.INVITATION_EXPIRED in html.unescape(response.content.decode())
+    assert not Membership.objects.filter(user=charlie, organisation__slug="outlier").exists()
+    assert "Invitations waiting" not in client_for(charlie).get("/").content.decode()
+
+
+def test_inviting_an_existing_account_twice_leaves_one_invitation_with_a_fresh_link(cast):
+    charlie = existing_account(cast["charlie"], "charlie@example.org")
+    invite(cast, "charlie@example.org")
+    first = Invitation.objects.get(user=charlie).token
+    invite(cast, "charlie@example.org", role="admin")
+    invitation = Invitation.objects.get(user=charlie)
+    assert (invitation.role, invitation.token != first) == ("admin", True)
+    assert client_for(charlie).get(f"/invitations/{first}/").status_code == 404
+
+
+def test_the_api_lists_accepts_and_declines_the_accounts_own_invitations(cast):
+    charlie = existing_account(cast["charlie"], "charlie@example.org")
+    invite(cast, "charlie@example.org")
+    invitation = Invitation.objects.get(user=charlie)
+    [listed] = client_for(charlie).get("/api/invitations").json()
+    assert (listed["id"], listed["organisation"], listed["invited_by"]) == (
+        invitation.pk,
+        "outlier",
+        "alice",
+    )
+    assert "token" not in listed
+    assert client_for(cast["alice"]).get("/api/invitations").json() == []
+    url = f"/api/invitations/{invitation.pk}/accept"
+    assert client_for(cast["alice"]).post(url).status_code == 404
+    assert client_for(cast["bob"]).post(url).status_code == 404
+    assert not Membership.objects.filter(user=charlie, organisation__slug="outlier").exists()
+    answered = client_for(charlie).post(url)
+    assert answered.status_code == 200
+    assert answered.json()["status"] == "accepted"
+    assert Membership.objects.filter(user=charlie, organisation__slug="outlier").exists()
+    assert client_for(charlie).post(url).status_code == 404  # answered once
+
+
+def test_the_api_declines(cast):
+    charlie = existing_account(cast["charlie"], "charlie@example.org")
+    invite(cast, "charlie@example.org")
+    invitation = Invitation.objects.get(user=charlie)
+    answered = client_for(charlie).post(f"/api/invitations/{invitation.pk}/decline")
+    assert answered.json()["status"] == "declined"
+    assert not Membership.objects.filter(user=charlie, organisation__slug="outlier").exists()
 
 
 # -- home and sign-in -----------------------------------------------------------------------

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 import test_mentoring
-from casts import PLANTED_HOURS, client_for, send
+from casts import PLANTED_HOURS, client_for, once, send
 from instants import TODAY
 
 from coopnet.common.models import ApiToken
@@ -232,7 +232,10 @@ def test_invalid_session_form_is_400_with_the_error_on_its_field(activity):
     response = alice.post("/skills/organisations/outlier/sessions/", form)
     assert response.status_code == 400
     assert services.FUTURE_DATE in response.content.decode()
-    ok = alice.post("/skills/organisations/outlier/sessions/", {**form, "date": "2024-01-10"})
+    ok = alice.post(
+        "/skills/organisations/outlier/sessions/",
+        {**form, "date": "2024-01-10", **once(activity["alice"])},
+    )
     assert ok.status_code == 302
     assert Session.objects.filter(date=dt.date(2024, 1, 10)).exists()
 
@@ -241,7 +244,7 @@ def test_pages_record_level_changes_and_opt_in(activity):
     alice = client_for(activity["alice"])
     url = "/skills/organisations/outlier/"
     form = {"person": activity["olive"].pk, "skill": "elixir", "level": "3"}
-    response = alice.post(f"{url}level-changes/", form, follow=True)
+    response = alice.post(f"{url}level-changes/", form | once(activity["alice"]), follow=True)
     assert "Olive Oyl is now at level 3 in Elixir." in response.content.decode()
     assert alice.post(f"{url}level-changes/", form).status_code == 400  # already at 3
     alice.post(f"{url}opt-in/", {"opted_in": "on"})

@@ -9,7 +9,7 @@ import re
 from decimal import Decimal
 
 import pytest
-from casts import client_for, send
+from casts import client_for, once, send
 from django.contrib.auth.models import User
 from django.core import mail
 from django.core.exceptions import ValidationError
@@ -21,6 +21,7 @@ from coopnet.common.models import ApiToken
 from coopnet.directory import selectors as directory_selectors
 from coopnet.directory import services as directory
 from coopnet.directory.models import (
+    Invitation,
     Membership,
     NetworkSettings,
     Organisation,
@@ -358,7 +359,9 @@ def test_a_network_without_settings_gets_its_row(cora, cast):
 
 
 def test_the_coordinator_admits_an_organisation_and_invites_its_admin(cora, consortium_cast):
-    response = client_for(cora).post("/network/organisations/", ADMIT, follow=True)
+    response = client_for(cora).post(
+        "/network/organisations/", {**ADMIT, **once(cora)}, follow=True
+    )
     assert response.status_code == 200
     assert "Newcomer Co-op was admitted; an invitation was sent to nia@newcomer.coop." in text(
         response
@@ -376,15 +379,21 @@ def test_the_coordinator_admits_an_organisation_and_invites_its_admin(cora, cons
     assert "/accounts/reset/" in email.body
 
 
-def test_admitting_with_an_existing_account_makes_it_the_admin(cora, consortium_cast):
-    consortium_cast["alice"].email = "alice@outlier.coop"
-    consortium_cast["alice"].save()
+def test_admitting_with_an_existing_account_asks_it_first(cora, consortium_cast):
+    alice = consortium_cast["alice"]
+    alice.email = "alice@outlier.coop"
+    alice.save()
     data = {**ADMIT, "admin_email": "Alice@Outlier.coop"}
-    assert client_for(cora).post("/network/organisations/", data).status_code == 302
-    membership = Membership.objects.get(organisation__slug="newcomer")
-    assert membership.user == consortium_cast["alice"]
+    assert client_for(cora).post("/network/organisations/", data | once(cora)).status_code == 302
+    assert not Membership.objects.filter(organisation__slug="newcomer").exists()
+    invitation = Invitation.objects.get(organisation__slug="newcomer")
+    assert (invitation.user, invitation.role) == (alice, Membership.ADMIN)
     [email] = mail.outbox
-    assert "/accounts/login/" in email.body
+    assert f"/invitations/{invitation.token}/" in email.body
+    accepted = client_for(alice).post(f"/invitations/{invitation.token}/", {"answer": "accept"})
+    assert accepted.status_code == 302
+    membership = Membership.objects.get(organisation__slug="newcomer")
+    assert (membership.user, membership.role) == (alice, Membership.ADMIN)
 
 
 def test_bad_admissions_name_each_field_and_save_nothing(cora, consortium_cast):

@@ -7,7 +7,7 @@ import datetime as dt
 import re
 
 import pytest
-from casts import client_for
+from casts import client_for, once
 from django.test import Client
 from django.utils.html import escape
 from instants import TODAY
@@ -268,7 +268,7 @@ def test_form_offers_only_organisations_the_user_administers(consortium_cast):
 
 def test_admin_posts_an_opportunity(consortium_cast):
     alice = client_for(consortium_cast["alice"])
-    response = alice.post("/opportunities/new/", form_data())
+    response = alice.post("/opportunities/new/", form_data() | once(consortium_cast["alice"]))
     opportunity = Opportunity.objects.get()
     assert response.status_code == 302
     assert response["Location"] == f"/opportunities/{opportunity.pk}/"
@@ -377,7 +377,7 @@ def test_an_infeasible_opportunity_says_what_is_missing(consortium_cast, post_op
 
 def test_full_loop_through_the_pages(consortium_cast):
     alice, pat = client_for(consortium_cast["alice"]), client_for(consortium_cast["pat"])
-    posted = alice.post("/opportunities/new/", form_data())
+    posted = alice.post("/opportunities/new/", form_data() | once(consortium_cast["alice"]))
     detail = posted["Location"]
     found = alice.post(f"{detail}formation/")
     assert found.status_code == 302
@@ -446,7 +446,8 @@ def test_add_a_row_keeps_what_was_typed_and_saves_nothing(consortium_cast):
     assert "This field is required" not in page  # nothing is checked yet
     assert not Opportunity.objects.exists()
     # the grown form posts as usual: five rows, three of them filled
-    posted = alice.post("/opportunities/new/", form_data(rows=[*rows, ("", "", "")]))
+    grown = form_data(rows=[*rows, ("", "", "")]) | once(consortium_cast["alice"])
+    posted = alice.post("/opportunities/new/", grown)
     assert posted.status_code == 302
     opportunity = Opportunity.objects.get()
     assert opportunity.requirements.count() == 3

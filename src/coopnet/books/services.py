@@ -25,6 +25,7 @@ from coopnet.books.models import (
     Milestone,
     Share,
 )
+from coopnet.common import audit
 from coopnet.common.access import User, account, is_coordinator
 from coopnet.common.amounts import MAX_MONEY, parse_amount, parse_text
 from coopnet.common.money import network_currency
@@ -163,6 +164,13 @@ def milestones_set(*, actor: User, contract_id: int, milestones: list[dict[str, 
     for position, row in enumerate(rows, start=1):
         row.contract, row.position = contract, position
     Milestone.objects.bulk_create(rows)
+    audit.record(
+        actor=actor,
+        action="milestones.set",
+        obj=contract,
+        organisation=contract.posted_by_id,
+        summary=f"Set {len(rows)} milestone(s) of {contract.title}",
+    )
     return contract
 
 
@@ -187,6 +195,13 @@ def milestone_deliver(*, actor: User, milestone_id: int) -> Invoice:
     milestone.delivered, milestone.delivered_by = timezone.now(), account(actor)
     milestone.save(update_fields=["delivered", "delivered_by"])
     invoice = invoice_issue(contract=contract, milestone=milestone, actor=account(actor))
+    audit.record(
+        actor=actor,
+        action="invoice.issued",
+        obj=invoice,
+        organisation=contract.posted_by_id,
+        summary=f"Delivered {milestone.title} of {contract.title}: invoice {invoice.code}",
+    )
     if not contract.milestones.filter(delivered__isnull=True).exists():
         _close(contract, Contract.COMPLETED)
     return invoice

@@ -29,6 +29,7 @@ from coopnet.books.journal import (
 from coopnet.books.models import (
     Account,
     BankAccount,
+    Contract,
     Invoice,
     InvoicePart,
     JournalEntry,
@@ -38,6 +39,7 @@ from coopnet.books.models import (
     ServiceMonth,
 )
 from coopnet.books.services import _next_number, coordinator_only
+from coopnet.common import audit
 from coopnet.common.access import User, account
 from coopnet.common.amounts import MAX_MONEY, parse_amount, parse_text
 from coopnet.common.dates import EARLIEST_DATE
@@ -102,10 +104,18 @@ def payment_record(
         date=day, kind=JournalEntry.PAYMENT, actor=account(actor), contract=invoice.contract,
         narration=f"Payment from {invoice.client} for {invoice.code}", lines=lines,
     )  # fmt: skip
-    return Payment.objects.create(
+    payment = Payment.objects.create(
         invoice=invoice, amount=paid, received=day, reference=reference,
         recorded_by=account(actor), entry=entry,
     )  # fmt: skip
+    audit.record(
+        actor=actor,
+        action="payment.recorded",
+        obj=payment,
+        organisation=invoice.contract.posted_by_id,
+        summary=f"Recorded a payment from {invoice.client} for {invoice.code}",
+    )
+    return payment
 
 
 def _falling_due(invoice: Invoice, paid: Decimal, owing: Decimal) -> list[Line]:
@@ -172,13 +182,21 @@ def credit_note_issue(*, actor: User, invoice_id: int, reason: str) -> Invoice:
         narration=f"Credit note to {invoice.client} cancelling {invoice.code}",
         lines=[Line(RECEIVABLES, -owing), Line(VAT, tax), Line(CLEARING, net)],
     )  # fmt: skip
-    return Invoice.objects.create(
+    credit = Invoice.objects.create(
         number=_next_number("invoice"), kind=Invoice.CREDIT_NOTE, contract=invoice.contract,
         milestone=invoice.milestone, credits=invoice, reason=reason, issued=today,
         client=invoice.client, client_address=invoice.client_address,
         description=f"Cancels {invoice.code}: {invoice.description}"[:300], net=-net,
         vat_rate=invoice.vat_rate, vat=-tax, gross=-owing, currency=invoice.currency, entry=entry,
     )  # fmt: skip
+    audit.record(
+        actor=actor,
+        action="credit_note.issued",
+        obj=credit,
+        organisation=invoice.contract.posted_by_id,
+        summary=f"Issued credit note {credit.code} cancelling {invoice.code}",
+    )
+    return credit
 
 
 @transaction.atomic
@@ -200,8 +218,18 @@ def payout_run(*, actor: User, reference: str = "", paid: Any = None) -> PayoutR
     run = PayoutRun.objects.create(reference=reference, paid=day, created_by=account(actor))
     run.reference = reference or f"COOPNET-PAYOUT-{run.pk}"
     run.save(update_fields=["reference"])
+    audit.record(
+        actor=actor, action="payout_run.made", obj=run, summary=f"Made payout run {run.reference}"
+    )
     for acct, amount in owed:
-        _payout(run, acct, amount, actor)
+        payout = _payout(run, acct, amount, actor)
+        audit.record(
+            actor=actor,
+            action="payout.made",
+            obj=payout,
+            organisation=payout.organisation_id,
+            summary=f"Paid out {payout.reference} in run {run.reference}",
+        )
     return run
 
 
@@ -234,12 +262,32 @@ def entry_reverse(*, actor: User, entry_id: int, reason: str) -> JournalEntry:
     reason = parse_text(errors, "reason", reason, 200, required=True)
     if errors:
         raise ValidationError(errors)
-    return reverse(
+    reversal = reverse(
         entry=entry,
         date=timezone.localdate(),
         narration=f"Reversal: {reason}",
         actor=account(actor),
     )
+    audit.record(
+        actor=actor,
+        action="entry.reversed",
+        obj=reversal,
+        organisation=_concerned(entry),
+        summary=f"Reversed the {entry.get_kind_display().lower()} of entry {entry.pk}",
+    )
+    return reversal
+
+
+def _concerned(entry: JournalEntry) -> int | None:
+    """The organisation a payment's or a payout's entry concerns: the contract's poster, or
+    the organisation paid."""
+    if entry.contract_id is not None:
+        return (
+            Contract.objects.filter(pk=entry.contract_id)
+            .values_list("posted_by_id", flat=True)
+            .first()
+        )
+    return Payout.objects.filter(entry=entry).values_list("organisation_id", flat=True).first()
 
 
 @transaction.atomic
@@ -260,7 +308,31 @@ def service_month_charge(*, actor: User, period: dt.date) -> list[ServiceMonth]:
     months = [_charge(s, actor) for s in schedules if s.service_id not in done]
     if not months:
         raise ValidationError(ALREADY_CHARGED.format(period=period.strftime("%B %Y")))
+    for month in months:
+        _record_month(actor, month)
     return months
+
+
+def _record_month(actor: User, month: ServiceMonth) -> None:
+    """One event for the network, and one for each organisation charged a fee."""
+    label = f"{month.service.name}, {month.period.strftime('%B %Y')}"
+    audit.record(
+        actor=actor,
+        action="service_month.charged",
+        obj=month,
+        summary=f"Charged the month: {label}",
+    )
+    charged = FeeSchedule.objects.get(service=month.service, period=month.period).fees.filter(
+        fee__gt=0
+    )
+    for organisation_id in charged.values_list("organisation_id", flat=True):
+        audit.record(
+            actor=actor,
+            action="service_fee.charged",
+            obj=month,
+            organisation=organisation_id,
+            summary=f"Charged the service fee: {label}",
+        )
 
 
 def _charge(schedule: FeeSchedule, actor: User) -> ServiceMonth:

@@ -34,6 +34,7 @@ from coopnet.common.access import is_coordinator
 from coopnet.common.errors import apply_errors
 from coopnet.common.http import not_allowed
 from coopnet.common.money import network_money
+from coopnet.common.once import accepted_once
 from coopnet.directory.models import NetworkSettings, Organisation
 from coopnet.directory.selectors import is_admin, memberships, network_settings
 
@@ -201,6 +202,7 @@ def client_set(request: HttpRequest, contract_id: int) -> HttpResponse:
 
 
 @login_required
+@accepted_once
 def milestones_set(request: HttpRequest, contract_id: int) -> HttpResponse:
     contract = selectors.contract_for_user(request.user, contract_id)
     if refused := not_allowed(request, "POST"):

@@ -22,6 +22,7 @@ from coopnet.common.context import DEFAULT_NAME
 from coopnet.common.errors import apply_errors
 from coopnet.common.http import not_allowed
 from coopnet.common.money import network_money
+from coopnet.common.once import accepted_once
 
 RECORDED = "{amount} received on {code} was recorded."
 CREDITED = "Credit note {note} cancels what was owing on {code}."
@@ -66,6 +67,7 @@ def invoice_pdf(request: HttpRequest, invoice_id: int) -> HttpResponse:
 
 
 @login_required
+@accepted_once
 def payment_record(request: HttpRequest, invoice_id: int) -> HttpResponse:
     invoice = selectors.invoice_for_user(request.user, invoice_id)
     if refused := not_allowed(request, "POST"):
@@ -87,6 +89,7 @@ def payment_record(request: HttpRequest, invoice_id: int) -> HttpResponse:
 
 
 @login_required
+@accepted_once
 def credit_note_issue(request: HttpRequest, invoice_id: int) -> HttpResponse:
     invoice = selectors.invoice_for_user(request.user, invoice_id)
     if refused := not_allowed(request, "POST"):

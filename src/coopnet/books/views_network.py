@@ -24,6 +24,7 @@ from coopnet.common.access import coordinator_or_404
 from coopnet.common.errors import apply_errors
 from coopnet.common.http import not_allowed
 from coopnet.common.money import network_money
+from coopnet.common.once import accepted_once
 
 PAID_OUT = "Payout run {reference}: {count} organisation{s} paid {total}."
 NOBODY_OWED = "No organisation is owed anything: no payout run was made."
@@ -70,6 +71,7 @@ def network(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@accepted_once
 def payout_run(request: HttpRequest) -> HttpResponse:
     coordinator_or_404(request.user)
     if refused := not_allowed(request, "POST"):
@@ -98,6 +100,7 @@ def _ran(request: HttpRequest, run: PayoutRun | None) -> None:
 
 
 @login_required
+@accepted_once
 def service_month(request: HttpRequest) -> HttpResponse:
     coordinator_or_404(request.user)
     if refused := not_allowed(request, "POST"):

@@ -4,6 +4,7 @@ call a selector or service, shape the answer."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -12,7 +13,7 @@ from ninja import Query, Router, Schema, Status
 
 from coopnet.common.amounts import Number
 from coopnet.directory import selectors, services
-from coopnet.directory.models import Person
+from coopnet.directory.models import Invitation, Organisation, Person
 
 router = Router()
 
@@ -140,3 +141,97 @@ def update_person(request: HttpRequest, person_id: int, body: PersonPatch) -> di
 def delete_person(request: HttpRequest, person_id: int) -> Status[Any]:
     services.person_delete(actor=request.user, person_id=person_id)
     return Status(204, None)
+
+
+# -- invitations: the invited account's own ------------------------------------------------
+
+
+class InvitationOut(Schema):
+    id: int
+    organisation: str
+    organisation_name: str
+    role: str
+    invited_by: str | None
+    created: dt.datetime
+    expires: dt.datetime
+    status: str
+
+
+def _invitation(invitation: Invitation) -> dict[str, Any]:
+    inviter = invitation.invited_by
+    return {
+        "id": invitation.pk,
+        "organisation": invitation.organisation.slug,
+        "organisation_name": invitation.organisation.name,
+        "role": invitation.role,
+        "invited_by": inviter.get_username() if inviter is not None else None,
+        "created": invitation.created,
+        "expires": invitation.expires,
+        "status": invitation.status,
+    }
+
+
+@router.get("/invitations", response=list[InvitationOut], tags=["invitations"])
+def my_invitations(request: HttpRequest) -> list[dict[str, Any]]:
+    """The invitations waiting for the signed-in account's answer."""
+    return [_invitation(i) for i in selectors.invitations_pending(request.user)]
+
+
+@router.post("/invitations/{invitation_id}/accept", response=InvitationOut, tags=["invitations"])
+def accept_invitation(request: HttpRequest, invitation_id: int) -> dict[str, Any]:
+    """Accept: the account becomes a member of the organisation (only now)."""
+    answered = services.invitation_answer(
+        actor=request.user, invitation_id=invitation_id, accept=True
+    )
+    return _invitation(answered)
+
+
+@router.post("/invitations/{invitation_id}/decline", response=InvitationOut, tags=["invitations"])
+def decline_invitation(request: HttpRequest, invitation_id: int) -> dict[str, Any]:
+    """Decline: nothing changes but the invitation, which can no longer be accepted."""
+    answered = services.invitation_answer(
+        actor=request.user, invitation_id=invitation_id, accept=False
+    )
+    return _invitation(answered)
+
+
+# -- the audit trail ------------------------------------------------------------------------
+
+
+class AuditEventOut(Schema):
+    at: dt.datetime
+    actor: str
+    organisation: str | None
+    action: str
+    object_type: str
+    object_id: str
+    summary: str
+    request_id: str
+
+
+@router.get("/audit", response=list[AuditEventOut], tags=["audit"])
+def audit_trail(
+    request: HttpRequest, organisation: str | None = None, limit: int = 100
+) -> list[dict[str, Any]]:
+    """The newest events the caller may read (at most `limit`, up to 1000): the coordinator's
+    are all of them; an organisation admin's, its organisations'. `organisation` (a slug)
+    narrows them to one: 404 unless the caller is the coordinator or one of its admins."""
+    events = list(selectors.audit_trail(request.user, organisation)[: max(1, min(limit, 1000))])
+    slugs = dict(
+        Organisation.objects.filter(pk__in={e.organisation_id for e in events}).values_list(
+            "pk", "slug"
+        )
+    )
+    return [
+        {
+            "at": e.at,
+            "actor": e.actor_name,
+            "organisation": slugs.get(e.organisation_id or 0),
+            "action": e.action,
+            "object_type": e.object_type,
+            "object_id": e.object_id,
+            "summary": e.summary,
+            "request_id": e.request_id,
+        }
+        for e in events
+    ]

@@ -196,3 +196,43 @@ class Reservation(models.Model):
             models.UniqueConstraint(fields=["person", "holder"], name="one_reservation_per_holder"),
             models.CheckConstraint(condition=models.Q(hours__gt=0), name="reservation_hours"),
         ]
+
+
+class Invitation(models.Model):
+    """An organisation's invitation to an existing account, waiting for its owner to accept or
+    decline: nobody becomes a member of an organisation without saying so. (A new account's
+    owner says so by choosing a password from the invitation's link: see services.)"""
+
+    PENDING, ACCEPTED, DECLINED = "pending", "accepted", "declined"
+    STATUSES = [(PENDING, "Pending"), (ACCEPTED, "Accepted"), (DECLINED, "Declined")]
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField()
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations"
+    )
+    role = models.CharField(max_length=10, choices=ROLES, default=MEMBER)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    #: the secret in the invitation's link; only the invited account may use it
+    token = models.CharField(max_length=64, unique=True)
+    status = models.CharField(max_length=10, choices=STATUSES, default=PENDING)
+    created = models.DateTimeField(auto_now_add=True)
+    expires = models.DateTimeField()
+    answered = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "user"],
+                condition=models.Q(status="pending"),
+                name="one_pending_invitation",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} → {self.email} ({self.status})"

@@ -9,9 +9,21 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
+from django.utils import timezone
 
-from coopnet.common.access import ADMIN, CHANGE, VIEW, User, get_or_404, may
+from coopnet.common import audit
+from coopnet.common.access import (
+    ADMIN,
+    CHANGE,
+    VIEW,
+    User,
+    get_or_404,
+    is_coordinator,
+    may,
+)
+from coopnet.common.models import AuditEvent
 from coopnet.directory.models import (
+    Invitation,
     Membership,
     NetworkSettings,
     Organisation,
@@ -32,6 +44,33 @@ def memberships(user: User) -> QuerySet[Membership]:
     if not user.is_authenticated:
         return Membership.objects.none()
     return Membership.objects.filter(user_id=user.pk).select_related("organisation")
+
+
+def invitations_pending(user: User) -> QuerySet[Invitation]:
+    """The invitations waiting for `user`'s answer, newest first; none for anyone else."""
+    if not user.is_authenticated:
+        return Invitation.objects.none()
+    return Invitation.objects.filter(
+        user_id=user.pk, status=Invitation.PENDING, expires__gt=timezone.now()
+    ).select_related("organisation", "invited_by")
+
+
+def invitation_for_invitee(
+    user: User, *, invitation_id: int | None = None, token: str | None = None, lock: bool = False
+) -> Invitation:
+    """A pending invitation (by id or by its link's token), if it is `user`'s; 404 for anyone
+    else, so that nobody learns whom an organisation invites. `lock` it (inside a transaction)
+    for the answer."""
+    rows = Invitation.objects.filter(status=Invitation.PENDING)
+    if lock:
+        rows = rows.select_for_update()
+    if not user.is_authenticated or (invitation_id is None and token is None):
+        raise Http404("no such invitation")
+    lookup = {"pk": invitation_id} if invitation_id is not None else {"token": token}
+    found = rows.filter(user_id=user.pk, **lookup).select_related("organisation").first()
+    if found is None:
+        raise Http404("no such invitation")
+    return found
 
 
 def organisation_public(slug: str) -> Organisation:
@@ -147,3 +186,26 @@ def commission_exempt(organisation: Organisation) -> bool:
     """Is `organisation` exempt from the commission by name (not by its first contracts)?"""
     row = NetworkSettings.objects.order_by("pk").first()
     return row is not None and row.commission_exempt.filter(pk=organisation.pk).exists()
+
+
+def audit_trail(user: User, slug: str | None = None) -> QuerySet[AuditEvent]:
+    """The audit trail `user` may read, newest first: every event for the coordinator, the
+    events of the organisations it administers for anyone else (members who are not admins
+    read none). With `slug`, that organisation's events alone: 404 unless the user is the
+    coordinator or one of its admins, so that a competitor cannot learn it has any."""
+    if slug is not None:
+        organisation = (
+            organisation_public(slug)
+            if is_coordinator(user)
+            else organisation_for_admin(user, slug)
+        )
+        return audit.events([organisation.pk])
+    if is_coordinator(user):
+        return audit.events(None)
+    return audit.events(admin_memberships(user).values_list("organisation_id", flat=True))
+
+
+def organisation_names(ids: Iterable[int | None]) -> dict[int, str]:
+    """Organisations' names by id (public), to show whom events concern."""
+    wanted = {i for i in ids if i is not None}
+    return dict(Organisation.objects.filter(pk__in=wanted).values_list("pk", "name"))

@@ -3,6 +3,8 @@ organisation), validates everything before saving anything, and runs in one tran
 
 from __future__ import annotations
 
+import datetime as dt
+import secrets
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -15,13 +17,16 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from coopnet.common import audit
 from coopnet.common.access import ADMIN, User
 from coopnet.common.amounts import check_text
 from coopnet.directory import selectors
 from coopnet.directory.models import (
+    Invitation,
     Membership,
     Organisation,
     Person,
@@ -44,13 +49,16 @@ NAME_LIMIT = 200
 
 @transaction.atomic
 def organisation_create(
-    *, name: str, slug: str, admin: Any, coordination_cost: Decimal = Decimal(0)
+    *, name: str, slug: str, admin: Any | None, coordination_cost: Decimal = Decimal(0)
 ) -> Organisation:
+    """A new organisation with `admin` as its admin, or with no member yet (its first admin
+    has been invited and has not accepted)."""
     name = check_text("name", name, NAME_LIMIT)
     organisation = Organisation(name=name, slug=slug, coordination_cost=coordination_cost)
     organisation.full_clean()
     organisation.save()
-    Membership.objects.create(user=admin, organisation=organisation, role=ADMIN)
+    if admin is not None:
+        Membership.objects.create(user=admin, organisation=organisation, role=ADMIN)
     return organisation
 
 
@@ -104,7 +112,33 @@ def person_create(
     PersonSkill.objects.bulk_create(
         PersonSkill(person=person, skill=s, level=lv) for s, lv in levels
     )
+    audit.record(
+        actor=actor,
+        action="person.added",
+        obj=person,
+        organisation=organisation,
+        summary=f"Added {person.name}",
+    )
     return person
+
+
+#: what the trail says when a private field changes: that it did, never its values
+PRIVATE_CHANGES = {
+    "cost_rate": ("person.rate_changed", "The cost rate of {name} changed"),
+    "hours_available": ("person.hours_changed", "The available hours of {name} changed"),
+}
+
+
+def _record_private_changes(actor: User, person: Person, before: dict[str, Decimal]) -> None:
+    for field, (action, summary) in PRIVATE_CHANGES.items():
+        if getattr(person, field) != before[field]:
+            audit.record(
+                actor=actor,
+                action=action,
+                obj=person,
+                organisation=person.organisation_id,
+                summary=summary.format(name=person.name),
+            )
 
 
 @transaction.atomic
@@ -116,6 +150,7 @@ def person_update(*, actor: User, person_id: int, **changes: Any) -> Person:
         raise PermissionDenied(NOT_ADMIN)
     skills = changes.pop("skills", None)
     levels = _skill_levels(skills) if skills is not None else None
+    before = {field: getattr(person, field) for field in PRIVATE_CHANGES}
     for field in ("hours_available", "cost_rate"):
         if field in changes:
             setattr(person, field, _amount(changes.pop(field), field))
@@ -125,6 +160,7 @@ def person_update(*, actor: User, person_id: int, **changes: Any) -> Person:
         raise ValidationError(dict.fromkeys(changes, "Unknown field."))
     person.full_clean()
     person.save()
+    _record_private_changes(actor, person, before)
     if levels is not None:
         _levels_replace(person, levels, actor)
     return person
@@ -178,26 +214,41 @@ def account_for_email(email: str) -> Any:
     return user
 
 
-def _invitation_link(user: Any, site_url: str) -> str:
-    """Where the invitation sends `user`: to sign in, or to choose a password if they have
-    none (a one-time link)."""
-    if user.has_usable_password():
-        return site_url + reverse("login")
+INVITATION_DAYS = 14
+INVITATION_EXPIRED = (
+    "This invitation has expired: ask the organisation's admin to invite you again."
+)
+
+
+def _invitation_link(user: Any, site_url: str, invitation: Invitation | None) -> str:
+    """Where the invitation sends `user`: to the invitation to accept or decline (signing in
+    first), or, for an account without a password, to choose one (a one-time link)."""
+    if invitation is not None:
+        return site_url + reverse("directory:invitation", kwargs={"token": invitation.token})
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
     path = reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
     return site_url + path
 
 
-def invitation_send(*, inviter: Any, user: Any, organisation: Organisation, site_url: str) -> None:
-    """Email `user` that `inviter` made them a member of `organisation`. `site_url` is the
+def invitation_send(
+    *,
+    inviter: Any,
+    user: Any,
+    organisation: Organisation,
+    site_url: str,
+    invitation: Invitation | None = None,
+) -> None:
+    """Email `user` that `inviter` invited them to `organisation`: to accept or decline the
+    pending `invitation`, or, for a new account, to choose a password. `site_url` is the
     address the links start with ("https://net.example"). Called inside the transaction that
-    made the membership, so that a mail that cannot be sent leaves no membership behind."""
+    made the invitation, so that a mail that cannot be sent leaves nothing behind."""
     context = {
         "organisation": organisation,
         "inviter": inviter,
         "user": user,
-        "link": _invitation_link(user, site_url.rstrip("/")),
+        "invitation": invitation,
+        "link": _invitation_link(user, site_url.rstrip("/"), invitation),
         "set_password": not user.has_usable_password(),
     }
     subject = render_to_string("directory/email/invitation_subject.txt", context).strip()
@@ -205,28 +256,120 @@ def invitation_send(*, inviter: Any, user: Any, organisation: Organisation, site
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
 
 
+def _pending_invitation(
+    *, inviter: Any, user: Any, organisation: Organisation, email: str, role: str
+) -> Invitation:
+    """The pending invitation of `user` to `organisation`, made or renewed (a fresh link, a
+    fresh expiry): inviting twice leaves one invitation to answer."""
+    invitation, _ = Invitation.objects.update_or_create(
+        organisation=organisation,
+        user=user,
+        status=Invitation.PENDING,
+        defaults={
+            "email": email,
+            "role": role,
+            "invited_by": inviter if getattr(inviter, "pk", None) else None,
+            "token": secrets.token_urlsafe(32),
+            "expires": timezone.now() + dt.timedelta(days=INVITATION_DAYS),
+        },
+    )
+    return invitation
+
+
+def invitation_make(
+    *, inviter: Any, organisation: Organisation, email: str, role: str, site_url: str
+) -> Any:
+    """Invite the owner of `email` to `organisation` as `role`; the caller has checked that
+    `inviter` may. An account whose owner chose a password is theirs: it gets a pending
+    invitation to accept or decline, and no membership until it accepts. An account without
+    one (new, or invited before and never signed in) becomes a member at once and gets the
+    link to choose a password: taking up the account that way is its owner's consent."""
+    User = get_user_model()
+    existing = User.objects.filter(email__iexact=email).order_by("pk").first()
+    if existing is not None and existing.has_usable_password():
+        if Membership.objects.filter(user=existing, organisation=organisation).exists():
+            message = ALREADY_MEMBER.format(email=email, organisation=organisation.name)
+            raise ValidationError({"email": message})
+        invitation = _pending_invitation(
+            inviter=inviter, user=existing, organisation=organisation, email=email, role=role
+        )
+        invitation_send(
+            inviter=inviter,
+            user=existing,
+            organisation=organisation,
+            site_url=site_url,
+            invitation=invitation,
+        )
+        summary = f"Invited {existing.get_username()} as {invitation.get_role_display().lower()}"
+        audit.record(
+            actor=inviter,
+            action="invitation.sent",
+            obj=invitation,
+            organisation=organisation,
+            summary=summary,
+        )
+        return existing
+    user = existing if existing is not None else account_for_email(email)
+    membership, made = Membership.objects.get_or_create(
+        user=user, organisation=organisation, defaults={"role": role}
+    )
+    if made:
+        _record_admitted(inviter, membership, "invited with a new account")
+    invitation_send(inviter=inviter, user=user, organisation=organisation, site_url=site_url)
+    return user
+
+
 @transaction.atomic
 def member_invite(
     *, actor: Any, organisation_slug: str, email: str, role: str, site_url: str
 ) -> Any:
-    """Make the person with `email` a member of the organisation, creating their account
-    (without a usable password: they choose one from the email) if they have none, and invite
-    them by email. Inviting again someone who never chose a password sends them a fresh link
-    (the reset-password page ignores accounts without a password, so this is their way in).
-    """
+    """Invite the person with `email` to the organisation (see `invitation_make`): an existing
+    account is asked first; a new one, without a usable password, is made a member and chooses
+    its password from the email. Inviting again sends a fresh link."""
     organisation = selectors.organisation_for_admin(actor, organisation_slug)
-    User = get_user_model()
-    existing = User.objects.filter(email__iexact=email).order_by("pk").first()
-    if existing is not None and Membership.objects.filter(user=existing, organisation=organisation):
-        if existing.has_usable_password():
-            message = ALREADY_MEMBER.format(email=email, organisation=organisation.name)
-            raise ValidationError({"email": message})
-        user = existing  # invited before, never signed in: send the link again
+    return invitation_make(
+        inviter=actor, organisation=organisation, email=email, role=role, site_url=site_url
+    )
+
+
+@transaction.atomic
+def invitation_answer(*, actor: User, invitation_id: int, accept: bool) -> Invitation:
+    """The invited account's answer: on acceptance, and only then, it becomes a member. Only
+    the invited account may answer (404 for anyone else); an expired invitation is refused."""
+    invitation = selectors.invitation_for_invitee(actor, invitation_id=invitation_id, lock=True)
+    if invitation.expires <= timezone.now():
+        raise ValidationError({"invitation": INVITATION_EXPIRED})
+    if accept:
+        membership, made = Membership.objects.get_or_create(
+            user=invitation.user,
+            organisation=invitation.organisation,
+            defaults={"role": invitation.role},
+        )
+        if made:
+            _record_admitted(actor, membership, "accepted the invitation")
     else:
-        user = account_for_email(email)
-        Membership.objects.create(user=user, organisation=organisation, role=role)
-    invitation_send(inviter=actor, user=user, organisation=organisation, site_url=site_url)
-    return user
+        audit.record(
+            actor=actor,
+            action="invitation.declined",
+            obj=invitation,
+            organisation=invitation.organisation,
+            summary=f"{invitation.user.get_username()} declined the invitation",
+        )
+    invitation.status = Invitation.ACCEPTED if accept else Invitation.DECLINED
+    invitation.answered = timezone.now()
+    invitation.save(update_fields=["status", "answered"])
+    return invitation
+
+
+def _record_admitted(actor: Any, membership: Membership, how: str) -> None:
+    role = membership.get_role_display().lower()
+    audit.record(
+        actor=actor,
+        action="member.admitted",
+        obj=membership,
+        organisation=membership.organisation,
+        summary=f"{membership.user.get_username()} joined as {role} ({how})",
+    )
 
 
 def hours_reserve(*, holder: str, hours: Mapping[int, Decimal]) -> None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from coopnet.directory import views
+from coopnet.directory import views, views_audit
 
 app_name = "directory"
 
@@ -13,6 +13,9 @@ urlpatterns = [
     path("organisations/<slug:slug>/people.csv", views.export_csv, name="export_csv"),
     path("organisations/<slug:slug>/network.json", views.export_json, name="export_json"),
     path("organisations/<slug:slug>/import/", views.import_people, name="import"),
+    path("organisations/<slug:slug>/audit/", views_audit.organisation_audit, name="audit"),
+    path("audit/", views_audit.network_audit, name="network_audit"),
+    path("invitations/<str:token>/", views.invitation, name="invitation"),
     path("people/<int:person_id>/edit/", views.person_edit, name="person_edit"),
     path("people/<int:person_id>/delete/", views.person_delete, name="person_delete"),
 ]

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_safe
 from coopnet.common.access import CHANGE, VIEW, Action, may
 from coopnet.common.errors import apply_errors
 from coopnet.common.http import not_allowed, site_url
+from coopnet.common.once import accepted_once
 from coopnet.directory import csv_io, selectors, services
 from coopnet.directory.forms import (
     BaseSkillFormSet,
@@ -33,6 +34,7 @@ from coopnet.directory.models import Organisation, Person, Skill
 from coopnet.directory.panels import profile_panels
 
 SEARCH_LIMIT = 200
+INVITED = "An invitation was sent to {email}."
 
 
 # -- access ---------------------------------------------------------------------------------
@@ -115,6 +117,7 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
         "is_admin": selectors.is_admin(request.user, organisation),
         "people": selectors.people_private(request.user, slug),
         "members": organisation.memberships.select_related("user").order_by("user__username"),
+        "invited": organisation.invitations.filter(status="pending").order_by("email"),
         "invite_form": InviteForm(),
         "import_form": ImportForm(),
     }
@@ -144,6 +147,7 @@ def _person_page(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
 
 
 @login_required
+@accepted_once
 def person_create(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = _organisation(request, slug, CHANGE)
     if refused := not_allowed(request, "GET", "POST"):
@@ -230,11 +234,39 @@ def invite(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"An invitation was sent to {user.email}.")
+            messages.success(request, INVITED.format(email=user.email))
             return redirect("directory:manage", slug=slug)
     status = 400 if request.method == "POST" else 200
     context = {"organisation": organisation, "form": form}
     return render(request, "directory/invite.html", context, status=status)
+
+
+@login_required
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """An invitation to an organisation, for the invited account alone (404 for anyone else):
+    it accepts or declines, and only on acceptance becomes a member."""
+    if request.method == "POST":
+        return _invitation_answer(request, token)
+    found = selectors.invitation_for_invitee(request.user, token=token)
+    if refused := not_allowed(request, "GET", "POST"):
+        return refused
+    return render(request, "directory/invitation.html", {"invitation": found})
+
+
+def _invitation_answer(request: HttpRequest, token: str) -> HttpResponse:
+    found = selectors.invitation_for_invitee(request.user, token=token)
+    accept = request.POST.get("answer") == "accept"
+    try:
+        services.invitation_answer(actor=request.user, invitation_id=found.pk, accept=accept)
+    except ValidationError as error:
+        context = {"invitation": found, "errors": error.messages}
+        return render(request, "directory/invitation.html", context, status=400)
+    name = found.organisation.name
+    if accept:
+        messages.success(request, f"You are now a member of {name}.")
+        return redirect("directory:manage", slug=found.organisation.slug)
+    messages.success(request, f"You declined the invitation to {name}.")
+    return redirect("home")
 
 
 # -- import and export ----------------------------------------------------------------------

@@ -17,6 +17,7 @@ from django.utils.timezone import now
 
 from coopnet.common.errors import apply_errors
 from coopnet.common.http import not_allowed as _not_allowed
+from coopnet.common.once import accepted_once
 from coopnet.directory.models import Organisation, Person
 from coopnet.directory.selectors import is_admin, organisation_for_member
 from coopnet.mentoring import charts, selectors, services
@@ -191,6 +192,7 @@ def mentor_hours(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@accepted_once
 def session_add(request: HttpRequest, slug: str) -> HttpResponse:
     organisation, _, refused = _guarded(request, slug)
     if refused:
@@ -228,6 +230,7 @@ def _matching_pairing(data: dict[str, Any]) -> int | None:
 
 
 @login_required
+@accepted_once
 def level_change(request: HttpRequest, slug: str) -> HttpResponse:
     organisation, admin, refused = _guarded(request, slug)
     if refused:

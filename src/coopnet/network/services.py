@@ -13,10 +13,11 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.http import Http404
 
-from coopnet.common.access import User, coordinator_or_404
+from coopnet.common import audit
+from coopnet.common.access import ADMIN, User, coordinator_or_404
 from coopnet.common.amounts import MAX_MONEY, parse_amount
 from coopnet.directory.models import COMMISSION_TERMS, NetworkSettings, Organisation
-from coopnet.directory.services import account_for_email, invitation_send, organisation_create
+from coopnet.directory.services import invitation_make, organisation_create
 from coopnet.engine.money import plain_number
 from coopnet.opportunities.models import Opportunity, Proposal
 
@@ -232,7 +233,7 @@ def opportunity_commission_override(
 @dataclass(frozen=True)
 class Admission:
     organisation: Organisation
-    #: the organisation's first admin; without a usable password if the account is new
+    #: the organisation's first admin (invited, until it accepts, if the account existed)
     admin: Any
 
 
@@ -250,8 +251,9 @@ def organisation_admit(
     *, actor: User, name: str, slug: str, admin_email: str, site_url: str
 ) -> Admission:
     """Admit an organisation to the network with its first admin, who is invited by email
-    (links starting with `site_url`). The coordinator does not become a member: an
-    organisation's people, rates and hours are its own.
+    (links starting with `site_url`): a new account is its admin at once and chooses a
+    password; an existing account is asked, and is its admin once it accepts. The coordinator
+    does not become a member: an organisation's people, rates and hours are its own.
 
     `directory.services.member_invite` cannot be used here: it requires the inviter to be an
     admin of the organisation, which the coordinator must not be.
@@ -273,9 +275,18 @@ def organisation_admit(
         errors |= error.message_dict
     if errors:
         raise ValidationError(errors)
-    admin = account_for_email(email)
-    organisation = organisation_create(name=name, slug=slug, admin=admin)
-    invitation_send(inviter=actor, user=admin, organisation=organisation, site_url=site_url)
+    organisation = organisation_create(name=name, slug=slug, admin=None)
+    summary = f"Admitted {organisation.name} to the network"
+    audit.record(
+        actor=actor,
+        action="organisation.admitted",
+        obj=organisation,
+        organisation=organisation,
+        summary=summary,
+    )
+    admin = invitation_make(
+        inviter=actor, organisation=organisation, email=email, role=ADMIN, site_url=site_url
+    )
     return Admission(organisation, admin)
 
 

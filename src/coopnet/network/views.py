@@ -17,6 +17,7 @@ from coopnet.common.access import coordinator_or_404
 from coopnet.common.charts import bar_length, chart_height, row_y
 from coopnet.common.errors import apply_errors
 from coopnet.common.http import not_allowed, site_url
+from coopnet.common.once import accepted_once
 from coopnet.network import selectors, services
 from coopnet.network.forms import POLICY_FIELDS, AdmitForm, PolicyForm, policy_initial
 from coopnet.network.selectors import SkillCoverage
@@ -120,6 +121,7 @@ def commission(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@accepted_once
 def admit(request: HttpRequest) -> HttpResponse:
     coordinator_or_404(request.user)
     if refused := not_allowed(request, "POST"):

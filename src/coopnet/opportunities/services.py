@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from coopnet.common import audit
 from coopnet.common.access import User, account
 from coopnet.common.amounts import MAX_HOURS, MAX_MONEY, parse_amount, parse_text
 from coopnet.common.dates import date_problem
@@ -208,6 +209,14 @@ def proposal_decide(*, actor: User, proposal_id: int, accept: bool) -> Proposal:
     for row in rows:
         row.decision, row.decided_by, row.decided_at = decision, account(actor), timezone.now()
         row.save(update_fields=["decision", "decided_by", "decided_at"])
+        verb = "Accepted" if accept else "Declined"
+        audit.record(
+            actor=actor,
+            action=f"proposal.{decision}",
+            obj=proposal,
+            organisation=row.organisation_id,
+            summary=f"{verb} the proposal for {proposal.opportunity.title}",
+        )
     if not accept:
         proposal.status = Proposal.DECLINED
     elif not proposal.partners.exclude(decision=ProposalPartner.ACCEPTED).exists():

@@ -25,6 +25,7 @@ from coopnet.common.errors import apply_errors
 from coopnet.common.explanations import off_the_top
 from coopnet.common.http import not_allowed
 from coopnet.common.money import network_money
+from coopnet.common.once import accepted_once
 from coopnet.directory.models import NetworkSettings, Organisation
 from coopnet.directory.selectors import (
     admin_memberships,
@@ -110,6 +111,7 @@ def _apply_errors(error: ValidationError, form: Form, formset: BaseRequirementFo
 
 
 @login_required
+@accepted_once
 def opportunity_create(request: HttpRequest) -> HttpResponse:
     organisations = _admin_organisations(request.user)
     _check_posting_for(request, organisations)

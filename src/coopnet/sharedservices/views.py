@@ -20,6 +20,7 @@ from django.shortcuts import redirect, render
 from coopnet.common.access import coordinator_or_404, is_coordinator
 from coopnet.common.errors import apply_errors
 from coopnet.common.http import not_allowed
+from coopnet.common.once import accepted_once
 from coopnet.directory.models import Organisation
 from coopnet.directory.selectors import organisation_for_member
 from coopnet.sharedservices import charts, pricing, selectors, services
@@ -75,6 +76,7 @@ def _service_form(
 
 
 @login_required
+@accepted_once
 def service_create(request: HttpRequest) -> HttpResponse:
     coordinator_or_404(request.user)
     if refused := not_allowed(request, "GET", "POST"):

@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # after the request id is given, so that it reads it
+    "coopnet.common.audit.AuditMiddleware",
     # last, as axes asks: turns a refused sign-in into the lockout page
     "axes.middleware.AxesMiddleware",
 ]

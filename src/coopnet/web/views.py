@@ -13,6 +13,9 @@ from coopnet.directory import selectors
 @login_required
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    """The dashboard: the user's organisations and where to go next."""
+    """The dashboard: the user's organisations, the invitations waiting for their answer, and
+    where to go next."""
     memberships = selectors.memberships(request.user).order_by("organisation__name")
-    return render(request, "home.html", {"memberships": memberships})
+    invitations = selectors.invitations_pending(request.user)
+    context = {"memberships": memberships, "invitations": invitations}
+    return render(request, "home.html", context)
