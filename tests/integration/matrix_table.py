@@ -95,6 +95,14 @@ PAGES: dict[str, Policy] = {
     "password_change": form(SIGNED_IN),
     "password_change_done": read(SIGNED_IN),
     "home": read(SIGNED_IN),
+    # the audit trail: an organisation's admins read its events; the coordinator all, on its page
+    "directory:audit": read(ALICE),
+    "directory:network_audit": read(CORA),
+    # an invitation's page, by its secret token (the matrix's is not one: nobody's)
+    "directory:invitation": form(frozenset()),
+    # a title on the partners' profiles only by the poster's consent: its admins'
+    "opportunities:title": act(ALICE, OUTLIER),
+    "opportunities:title@formed": act(ALICE, PARTNERS),
     # API tokens: each signed-in user's own, listed, issued and revoked by their owner
     "tokens:list": form(SIGNED_IN),
     "tokens:revoke": act(ALICE),
@@ -117,7 +125,8 @@ PAGES: dict[str, Policy] = {
     "opportunities:detail@formed": read(PARTNERS),
     "opportunities:formation": act(ALICE, OUTLIER),
     "opportunities:formation@formed": act(ALICE, PARTNERS),
-    "opportunities:progress": read(PARTNERS),
+    # a formation run is its poster's business alone
+    "opportunities:progress": read(OUTLIER),
     # an empty form is refused (400) before the right to decide is looked at
     "opportunities:decide": act(PARTNERS),
     # the network: the coordinator's
@@ -152,10 +161,11 @@ PAGES: dict[str, Policy] = {
     "books:client": act(ALICE, PARTIES),
     "books:deliver": act(ALICE, PARTIES),
     "books:contract_statement": read(OUTLIER_AND_CORA),
-    "books:invoice": read(PARTIES),
-    "books:invoice_pdf": read(PARTIES),
-    "books:payment": act(CORA, PARTIES),
-    "books:credit_note": act(CORA, PARTIES),
+    # an invoice shows the contract's value: the poster's and the coordinator's (partner_view)
+    "books:invoice": read(OUTLIER_AND_CORA),
+    "books:invoice_pdf": read(OUTLIER_AND_CORA),
+    "books:payment": act(CORA, OUTLIER_AND_CORA),
+    "books:credit_note": act(CORA, OUTLIER_AND_CORA),
     "books:statement": read(OUTLIER_AND_CORA),
     "books:payouts": read(OUTLIER_AND_CORA),
     # the coordinator reads the bank details, only the admins change them
@@ -185,7 +195,7 @@ OPERATIONS: dict[str, Policy] = {
     "GET /api/opportunities/{opportunity_id}@formed": read(PARTNERS),
     "POST /api/opportunities/{opportunity_id}/formation": act(ALICE, OUTLIER),
     "POST /api/opportunities/{opportunity_id}/formation@formed": act(ALICE, PARTNERS),
-    "GET /api/opportunities/runs/{run_id}": read(PARTNERS),
+    "GET /api/opportunities/runs/{run_id}": read(OUTLIER),
     "GET /api/opportunities/{opportunity_id}/proposals": read(OUTLIER),
     "GET /api/opportunities/{opportunity_id}/proposals@formed": read(PARTNERS),
     "POST /api/opportunities/proposals/{proposal_id}/decision": act(ALICE | {"pat"}, PARTNERS),
@@ -221,6 +231,13 @@ OPERATIONS: dict[str, Policy] = {
     "GET /api/skills/history": read(SIGNED_IN),
     "GET /api/books/contracts": read(SIGNED_IN),
     "GET /api/tokens": read(SIGNED_IN),
+    "GET /api/audit": read(SIGNED_IN),
+    "GET /api/invitations": read(SIGNED_IN),
+    "POST /api/invitations/{invitation_id}/accept": act(frozenset({"charlie"})),
+    "POST /api/invitations/{invitation_id}/decline": act(frozenset({"charlie"})),
+    "POST /api/opportunities/{opportunity_id}/title-consent": act(ALICE, OUTLIER),
+    "POST /api/opportunities/{opportunity_id}/title-consent@formed": act(ALICE, PARTNERS),
+    "PUT /api/network/partner-view": act(CORA),
     "POST /api/tokens": act(SIGNED_IN),
     "DELETE /api/tokens/{token_id}": act(ALICE),
     "GET /api/books/contracts/{contract_id}": read(PARTIES),
@@ -229,9 +246,9 @@ OPERATIONS: dict[str, Policy] = {
     "POST /api/books/milestones/{milestone_id}/delivery": act(ALICE, PARTIES),
     "POST /api/books/contracts/{contract_id}/cancellation": act(ALICE, PARTIES),
     "GET /api/books/invoices": read(SIGNED_IN),
-    "GET /api/books/invoices/{invoice_id}": read(PARTIES),
-    "POST /api/books/invoices/{invoice_id}/payments": act(CORA, PARTIES),
-    "POST /api/books/invoices/{invoice_id}/credit-note": act(CORA, PARTIES),
+    "GET /api/books/invoices/{invoice_id}": read(OUTLIER_AND_CORA),
+    "POST /api/books/invoices/{invoice_id}/payments": act(CORA, OUTLIER_AND_CORA),
+    "POST /api/books/invoices/{invoice_id}/credit-note": act(CORA, OUTLIER_AND_CORA),
     "POST /api/books/payout-runs": act(CORA),
     "GET /api/books/organisations/{slug}/statement": read(OUTLIER_AND_CORA),
     "GET /api/books/organisations/{slug}/bank-account": read(ALICE | CORA),

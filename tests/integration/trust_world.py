@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
+from unittest import mock
 
 import time_machine
 from django.contrib.auth.models import User
@@ -30,6 +31,7 @@ from coopnet.books.models import Contract
 from coopnet.common.models import ApiToken, Coordinator
 from coopnet.directory import services as directory
 from coopnet.directory.models import Membership, NetworkSettings, Skill
+from coopnet.mentoring import selectors as mentoring_selectors
 from coopnet.mentoring import services as mentoring
 from coopnet.opportunities import services as opportunities
 from coopnet.sharedservices import services as shared
@@ -206,6 +208,17 @@ def build_world(today: dt.date) -> World:
     for name, user in world.users.items():
         label = "zq-outlier-deploy-key" if name == "alice" else f"{name}-script"
         world.tokens[name] = ApiToken.issue(user, label)[1]
+    # an invitation to Outlier that Charlie (an existing account) has not answered: his alone
+    from coopnet.directory.services import invitation_make
+
+    charlie = world.users["charlie"]
+    charlie.email = "charlie@rival.example"
+    charlie.save(update_fields=["email"])
+    invitation_make(inviter=world.users["alice"], organisation=people["Ada Lovelace"].organisation,
+                    email=charlie.email, role="member", site_url="http://testserver")  # fmt: skip
+    from coopnet.directory.models import Invitation
+
+    world.ids["invitation_id"] = Invitation.objects.order_by("-pk").values_list("pk", flat=True)[0]
     # a token of Alice's own, to revoke: its owner's alone
     world.ids["token_id"] = ApiToken.objects.filter(user=world.users["alice"]).first().pk
     return world
@@ -218,7 +231,10 @@ def world_for_module(django_db_blocker: Any) -> Iterator[World]:
     password hashing; each test's own changes roll back in a savepoint (pytest-django)."""
     fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
     clock = time_machine.travel(ORDINARY, tick=True)
-    with django_db_blocker.unblock(), clock, fast, transaction.atomic():
+    # the world's one shared opportunity is enough demand for a mentoring plan (a real
+    # network needs three organisations asking: test_leaks_demand tests that rule)
+    demand = mock.patch.object(mentoring_selectors, "MIN_ORGANISATIONS_FOR_DEMAND", 1)
+    with django_db_blocker.unblock(), clock, fast, demand, transaction.atomic():
         built = build_world(TODAY)
         for name, user in built.users.items():
             client = Client()

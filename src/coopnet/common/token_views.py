@@ -13,11 +13,17 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
 
 from coopnet.common.errors import apply_errors
+from coopnet.common.http import not_allowed
 from coopnet.common.models import DEFAULT_EXPIRY_DAYS, MAX_EXPIRY_DAYS
-from coopnet.common.tokens import token_issue, token_revoke, token_status, tokens_for_user
+from coopnet.common.tokens import (
+    token_for_user_or_404,
+    token_issue,
+    token_revoke,
+    token_status,
+    tokens_for_user,
+)
 
 REVOKED = "Token “{name}” revoked: it no longer works."
 
@@ -59,8 +65,10 @@ def tokens(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    token_for_user_or_404(request.user, token_id)  # someone else's token: 404, whatever the method
+    if refused := not_allowed(request, "POST"):
+        return refused
     token = token_revoke(actor=request.user, token_id=token_id)
     messages.success(request, REVOKED.format(name=token.name))
     return redirect("tokens:list")

@@ -8,9 +8,9 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_safe
 
 from coopnet.common.access import coordinator_or_404
+from coopnet.common.http import not_allowed
 from coopnet.common.models import AuditEvent
 from coopnet.directory import selectors
 from coopnet.directory.models import Organisation
@@ -30,16 +30,18 @@ def _page(
 
 
 @login_required
-@require_safe
 def organisation_audit(request: HttpRequest, slug: str) -> HttpResponse:
     """Who did what to the organisation's things, and when: for its admins."""
-    organisation = selectors.organisation_for_admin(request.user, slug)
+    organisation = selectors.organisation_for_admin(request.user, slug)  # 404, whatever the method
+    if refused := not_allowed(request, "GET", "HEAD"):
+        return refused
     return _page(request, selectors.audit_trail(request.user, slug), organisation)
 
 
 @login_required
-@require_safe
 def network_audit(request: HttpRequest) -> HttpResponse:
     """Every event in the network: for the coordinator, with no private figure in any."""
     coordinator_or_404(request.user)
+    if refused := not_allowed(request, "GET", "HEAD"):
+        return refused
     return _page(request, selectors.audit_trail(request.user), None)
