@@ -145,11 +145,26 @@ def test_a_token_issued_is_recorded_without_its_key(cast, capsys):
     key = capsys.readouterr().out.strip()
     issued = ApiToken.objects.get(user=cast["alice"])
     [event] = events("token.issued")
-    assert (event.actor, event.object_id, event.organisation_id) == (None, str(issued.pk), None)
+    assert (event.actor, event.object_id, event.organisation_id) == (
+        cast["alice"],
+        str(issued.pk),
+        None,
+    )
     assert event.summary == "Issued API token 'nightly export' to alice"
     assert key
     assert key not in event.summary
     assert issued.digest not in event.summary
+
+
+def test_tokens_issued_and_revoked_in_the_pages_and_api_are_recorded(cast):
+    from coopnet.common.tokens import token_issue, token_revoke
+
+    token, _ = token_issue(actor=cast["bob"], name="laptop")
+    token_revoke(actor=cast["bob"], token_id=token.pk)
+    [issued] = events("token.issued")
+    [revoked] = events("token.revoked")
+    assert (issued.actor, revoked.actor) == (cast["bob"], cast["bob"])
+    assert revoked.summary == "Revoked API token 'laptop' of bob"
 
 
 # -- decisions ------------------------------------------------------------------------------

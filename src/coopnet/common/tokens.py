@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from coopnet.common import audit
 from coopnet.common.models import DEFAULT_EXPIRY_DAYS, MAX_EXPIRY_DAYS, TOUCH_EVERY, ApiToken
 
 NAME_REQUIRED = "Give the token a name: what it is for."
@@ -62,13 +63,18 @@ def token_issue(
     """A new token for `actor` and its key, to be shown once: only its hash is kept.
     `not_after`: the expiry of the token making the request, when one is."""
     _validate(name, days, not_after)
-    return ApiToken.issue(actor, name.strip(), days=days)
+    token, key = ApiToken.issue(actor, name.strip(), days=days)
+    summary = f"Issued API token {token.name!r} to {actor.get_username()}"
+    audit.record(actor=actor, action="token.issued", obj=token, summary=summary)
+    return token, key
 
 
 @transaction.atomic
 def token_revoke(*, actor: Any, token_id: int) -> ApiToken:
     """Delete one of `actor`'s tokens (returned, for its name); it stops working at once."""
     token = token_for_user_or_404(actor, token_id)
+    summary = f"Revoked API token {token.name!r} of {actor.get_username()}"
+    audit.record(actor=actor, action="token.revoked", obj=token, summary=summary)
     token.delete()
     return token
 
