@@ -87,7 +87,7 @@ def test_a_search_level_outside_1_to_5_is_a_422_not_an_empty_answer(cast, level)
 @pytest.mark.parametrize("level", [0, 6, True, "3"])
 def test_the_search_itself_refuses_a_level_outside_1_to_5(cast, level):
     with pytest.raises(ValidationError) as caught:
-        directory_search(skill="elixir", min_level=level)
+        directory_search(cast["alice"], skill="elixir", min_level=level)
     assert list(caught.value.message_dict) == ["min_level"]
 
 
