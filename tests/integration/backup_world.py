@@ -65,6 +65,35 @@ def _fill_the_rest() -> None:
         status=201,
         response={"id": 1},
     )
+    _fill_trust(coordinator)
+
+
+def _fill_trust(coordinator: Any) -> None:
+    """The sign-in lockout's records, a form's one-time token, a pending invitation."""
+    import datetime as dt
+
+    from axes.models import AccessAttempt, AccessAttemptExpiration, AccessFailureLog, AccessLog
+    from django.utils import timezone
+
+    from coopnet.common.models import FormSubmission
+    from coopnet.directory.models import Invitation, Organisation
+
+    seen = {"user_agent": "curl", "ip_address": "192.0.2.1", "username": "mallory",
+            "http_accept": "*/*", "path_info": "/accounts/login/"}  # fmt: skip
+    attempt = AccessAttempt.objects.create(
+        **seen, get_data="", post_data="username=mallory", failures_since_start=3
+    )
+    AccessAttemptExpiration.objects.create(
+        access_attempt=attempt, expires_at=timezone.now() + dt.timedelta(minutes=15)
+    )
+    AccessFailureLog.objects.create(**seen, locked_out=False)
+    AccessLog.objects.create(**seen)
+    FormSubmission.objects.create(nonce="n" * 64, user=coordinator, result="/opportunities/1/")
+    Invitation.objects.create(
+        organisation=Organisation.objects.order_by("pk").first(), email=coordinator.email or
+        "coordinator@example.org", user=coordinator, invited_by=coordinator, token="t" * 64,
+        expires=timezone.now() + dt.timedelta(days=14),
+    )  # fmt: skip
 
 
 def digest() -> dict[str, Any]:

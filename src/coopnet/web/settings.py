@@ -151,6 +151,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "coopnet.common.signin.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "coopnet.common.signin.client_ip"
 AXES_SENSITIVE_PARAMETERS = ["password"]
+# no banner on every start: the command line keeps stderr for its one `error:` line
+AXES_VERBOSE = False
 # the trusted reverse proxies in front of the app, for the client's address (X-Forwarded-For)
 COOPNET_PROXY_HOPS = env.whole("COOPNET_PROXY_HOPS", 0)
 NINJA_NUM_PROXIES = COOPNET_PROXY_HOPS
