@@ -377,3 +377,18 @@ def test_going_alone_can_be_worked_out_on_the_page_and_through_the_api(cast, coo
     )
     assert rival.status_code == 422
     assert "rate" in rival.json()["detail"]
+
+
+def test_leaving_before_the_first_period_began_is_204_and_nothing_remains(pool):
+    from django.contrib.auth.models import User
+
+    from coopnet.directory.services import organisation_create
+
+    nadia = User.objects.create_user("nadia", password="pw-nadia-123")
+    organisation_create(name="Newcomer Co-op", slug="newcomer", admin=nadia)
+    client = client_for(nadia)
+    joined = send(client, "put", MEMBER_URL.format("newcomer"), {"alone_cost": "900"})
+    assert joined.status_code == 200  # from next month
+    left = send(client, "delete", MEMBER_URL.format("newcomer"))
+    assert left.status_code == 204  # it never began: gone, nothing to show (was a 404)
+    assert send(client, "get", MEMBER_URL.format("newcomer")).status_code == 404

@@ -330,10 +330,15 @@ def put_member(request: HttpRequest, slug: str, org_slug: str, body: MemberIn) -
     return _member(request, slug, org_slug)
 
 
-@router.delete(MEMBER_PATH, response=MemberOut, auth=MEMBER_AUTH)
-def delete_member(request: HttpRequest, slug: str, org_slug: str) -> dict[str, Any]:
-    """Leave from the next period; this period's fee stands. Its admins only."""
+@router.delete(MEMBER_PATH, response={200: MemberOut, 204: None}, auth=MEMBER_AUTH)
+def delete_member(request: HttpRequest, slug: str, org_slug: str) -> Any:
+    """Leave from the next period; this period's fee stands: the membership as it now ends.
+    An enrolment that had not begun is gone altogether: 204, nothing to show. Its admins only."""
     services.enrolment_leave(actor=request.user, service_slug=slug, organisation_slug=org_slug)
+    service = selectors.service_public(slug)
+    organisation = selectors.organisation_for_viewer(request.user, org_slug)
+    if selectors.latest_enrolment(service, organisation) is None:
+        return Status(204, None)
     return _member(request, slug, org_slug)
 
 
