@@ -35,13 +35,23 @@ from coopnet.opportunities.models import Proposal, ProposalPartner
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("immediate_tasks", "clock")]
 
 NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?")
+#: a month's name, in full or cut short ("February", "Feb", "Sept")
+_MONTHS = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
+#: dates and times, wherever they are written: not figures anyone could solve with (their
+#: parts would otherwise join the sums below and, on some days, hit a cost by coincidence)
+DATES = re.compile(
+    r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+    rf"|\b\d{{1,2}} {_MONTHS} \d{{4}}\b"
+    rf"|\b{_MONTHS} \d{{1,2}},? \d{{4}}\b"
+    r"|\b\d{1,2}:\d{2}(?::\d{2})?\b"
+)
 CENT = Decimal("0.01")
 HALF, TWO = Decimal("0.5"), Decimal(2)
 
 
 def _numbers(text):
     found = set()
-    for match in NUMBER.findall(text):
+    for match in NUMBER.findall(DATES.sub(" ", text)):
         value = Decimal(match.replace(",", ""))
         if abs(value) >= 1:  # ids, levels and dates' parts are small; costs are not
             found.add(value)
