@@ -29,6 +29,7 @@ _builders = _integration_fixtures()
 # pytest finds fixtures by the names of a conftest's attributes
 fast_passwords = _builders.fast_passwords
 fresh_cache = _builders.fresh_cache
+plain_static_files = _builders.plain_static_files
 skills = _builders.skills
 cast = _builders.cast
 consortium_cast = _builders.consortium_cast

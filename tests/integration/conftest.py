@@ -20,6 +20,16 @@ def fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
+def plain_static_files(settings):
+    """The tests collect no static files: plain names, no manifest of hashed ones (`coopnet
+    serve`, which collects them, is tested with the manifest in test_serve.py)."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
 def fresh_cache():
     """Each test starts with an empty cache: the API's throttles count requests there, by user
     id, and ids are reused from one test's database to the next."""

@@ -81,8 +81,26 @@ def test_serve_answers_on_its_port(tmp_path):
     env["COOPNET_DATA_DIR"] = str(tmp_path)
     with running_server(env, workers=1, log=tmp_path / "serve.log") as base:
         assert fetch(f"{base}/api/people") == 401
+        _static_files_cached_and_compressed(base)
     with contextlib.closing(sqlite3.connect(tmp_path / "coopnet.sqlite3")) as database:
         assert database.execute("PRAGMA journal_mode").fetchone() == ("wal",)  # kept in the file
+
+
+def _static_files_cached_and_compressed(base: str) -> None:
+    """The pages name static files by a hash of their content, which are served compressed and
+    cached for a year or more (a new release has new names)."""
+    with urllib.request.urlopen(f"{base}/accounts/login/", timeout=5) as response:
+        page = response.read().decode()
+    names = re.findall(r'(/static/coopnet\.[0-9a-f]{12}\.(?:css|js))"', page)
+    assert len(names) == 2, page[:2000]
+    for name in names:
+        request = urllib.request.Request(base + name, headers={"Accept-Encoding": "gzip"})
+        with urllib.request.urlopen(request, timeout=5) as response:
+            assert response.headers["Content-Encoding"] == "gzip"
+            control = response.headers["Cache-Control"]
+            assert "immutable" in control
+            assert int(re.search(r"max-age=(\d+)", control).group(1)) >= 365 * 24 * 3600
+    assert fetch(f"{base}/static/coopnet.000000000000.css") == 404
 
 
 # -- a server under load, on a database of its own --------------------------------------------

@@ -13,6 +13,7 @@ from coopnet.cli.currency import SETTING, CurrencyOption, network_currency
 from coopnet.cli.engine_demo import run_demo
 from coopnet.cli.options import out
 from coopnet.engine.errors import BadInput
+from coopnet.web.serve import THREADS, WORKERS
 
 Host = Annotated[str, typer.Option(help="Address to listen on.")]
 Port = Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)]
@@ -48,13 +49,16 @@ def demo(
 def serve(
     host: Host = "127.0.0.1",
     port: Port = 8000,
-    workers: Annotated[int, typer.Option(help="Web worker processes.", min=1)] = 2,
+    workers: Annotated[int, typer.Option(help="Web worker processes.", min=1)] = WORKERS,
+    threads: Annotated[
+        int, typer.Option(help="Threads per worker (more than 1: gthread workers).", min=1)
+    ] = THREADS,
     migrate: Annotated[bool, typer.Option(help="Apply database migrations first.")] = True,
 ) -> None:
     """Run the web app with gunicorn (settings from the environment: see docs/deployment.md)."""
     from coopnet.web.serve import serve as run_server
 
-    run_server(host=host, port=port, workers=workers, migrate=migrate)
+    run_server(host=host, port=port, workers=workers, threads=threads, migrate=migrate)
 
 
 def worker(

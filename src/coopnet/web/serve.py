@@ -10,6 +10,10 @@ from __future__ import annotations
 import os
 from typing import Any
 
+#: `coopnet serve`'s defaults, chosen by measurement on a two-core machine (docs/benchmarks.md,
+#: "Web under load"; docs/deployment.md says how to size them for another machine)
+WORKERS, THREADS = 2, 1
+
 
 def setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coopnet.web.settings")
@@ -42,8 +46,12 @@ def _post_fork(server: Any, worker: Any) -> None:
     close_connections()
 
 
-def serve(*, host: str, port: int, workers: int, migrate: bool = True) -> None:
-    """Serve the WSGI app with gunicorn (in this process, no shell involved)."""
+def serve(
+    *, host: str, port: int, workers: int, threads: int = THREADS, migrate: bool = True
+) -> None:
+    """Serve the WSGI app with gunicorn (in this process, no shell involved): `workers`
+    processes, each with `threads` threads (gunicorn's gthread worker when more than one; each
+    thread keeps its own database connection)."""
     prepare(migrate=migrate)
     from gunicorn.app.base import BaseApplication
 
@@ -56,6 +64,8 @@ def serve(*, host: str, port: int, workers: int, migrate: bool = True) -> None:
             options: dict[str, Any] = {
                 "bind": f"{host}:{port}",
                 "workers": workers,
+                "threads": threads,
+                "worker_class": "gthread" if threads > 1 else "sync",
                 "accesslog": "-",
                 "timeout": 60,
                 "post_fork": _post_fork,
@@ -99,7 +109,7 @@ def demo(*, host: str, port: int, data_dir: str, fresh: bool) -> None:
         [sys.executable, "-m", "coopnet.cli", "worker"], env=dict(os.environ)
     )
     try:
-        serve(host=host, port=port, workers=2, migrate=False)
+        serve(host=host, port=port, workers=WORKERS, threads=THREADS, migrate=False)
     finally:
         worker_process.terminate()
         worker_process.wait(timeout=10)
