@@ -97,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "coopnet.common.context.network",
+                "coopnet.directory.context.my_organisation",
             ]
         },
     }
