@@ -6,10 +6,12 @@ Reads only: `services` stores what this computes, `selectors` shows it (stored o
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -33,6 +35,24 @@ TOO_MANY = (
     f"A shared service can have at most {MAX_POOL_MEMBERS} members: coopnet shares its cost "
     "exactly by looking at every group of members, and beyond that there are too many."
 )
+
+
+#: how long a pooled result is kept (a month's forecast is read all month)
+POOL_CACHE_SECONDS = 31 * 24 * 3600
+
+
+def pooled(problem: PoolProblem) -> PoolResult:
+    """`pool(problem)`, solved once and then read from the cache (the shared one, when the
+    deployment has it): pooling 20 members looks at every one of a million groups, about a
+    second, and every page showing a forecast needs it. The key is a digest of everything the
+    answer depends on (the cost model and every member's figures), so a change of enrolments
+    or prices is a new key: nothing is ever stale, nothing needs clearing."""
+    key = "pool:" + hashlib.sha256(repr(problem).encode()).hexdigest()
+    found: PoolResult | None = cache.get(key)
+    if found is None:
+        found = pool(problem)
+        cache.set(key, found, POOL_CACHE_SECONDS)
+    return found
 
 
 # -- periods ----------------------------------------------------------------------------------
@@ -226,7 +246,7 @@ def compute(service: SharedService, period: dt.date) -> Schedule:
     model = cost_model(service)
     if not enrolments:
         return _empty(service, period, model)
-    result = pool(PoolProblem(model, _members(enrolments)))
+    result = pooled(PoolProblem(model, _members(enrolments)))
     rows = _rows(enrolments, result)
     epsilon = result.least_core_epsilon
     return Schedule(
@@ -368,7 +388,7 @@ def joining_forecast(
     if len(others) >= MAX_POOL_MEMBERS:
         return None
     joiner = Member(organisation.slug, organisation.name, alone_cost, Decimal(0))
-    result = pool(PoolProblem(cost_model(service), (*_members(others), joiner)))
+    result = pooled(PoolProblem(cost_model(service), (*_members(others), joiner)))
     inside = result.in_pool[-1]
     return Forecast(
         alone_cost=alone_cost,
