@@ -8,7 +8,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema, Status
 
 from coopnet.common.amounts import Number
@@ -78,21 +78,37 @@ def _private(person: Person) -> dict[str, Any]:
     }
 
 
+#: the people API's pages: `limit` people from `offset` (a `Link` header names the next page)
+PAGE_DEFAULT, PAGE_MOST, OFFSET_MOST = 50, 200, 100_000
+
+
 @router.get("/people", response=list[PublicPerson], tags=["directory"])
 def search_people(
     request: HttpRequest,
+    response: HttpResponse,
     skill: str | None = None,
     min_level: Annotated[int, Query(ge=1, le=5)] = 1,
     min_hours: Decimal | None = None,
     name: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=PAGE_MOST)] = PAGE_DEFAULT,
+    offset: Annotated[int, Query(ge=0, le=OFFSET_MOST)] = 0,
 ) -> list[dict[str, Any]]:
     """Who in the network can do `skill` at `min_level` or above, with `min_hours` free:
     exactly for your own organisations' people; for others' by the band of free hours it
-    falls in (at least 0, 10, 40, 100 or 200), since nobody else's hours are shown."""
+    falls in (at least 0, 10, 40, 100 or 200), since nobody else's hours are shown. A page of
+    `limit` people (50 unless asked, at most 200) from `offset`; when there are more, the
+    `Link` header gives the next page's address (rel="next")."""
     found = selectors.directory_search(
         request.user, skill=skill, min_level=min_level, min_hours=min_hours, name=name
     )
-    return [_public(p) for p in found[:200]]
+    people = list(found[offset : offset + limit + 1])
+    if len(people) > limit:
+        following = request.GET.copy()
+        following["offset"] = str(offset + limit)
+        following["limit"] = str(limit)
+        address = request.build_absolute_uri(f"{request.path}?{following.urlencode()}")
+        response["Link"] = f'<{address}>; rel="next"'
+    return [_public(p) for p in people[:limit]]
 
 
 @router.get("/organisations/{slug}", response=OrganisationOut, tags=["directory"])
