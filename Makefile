@@ -79,7 +79,7 @@ load: install
 	  for _ in $$(seq 1 30); do pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 1; done; \
 	fi
 	pg_isready -h 127.0.0.1 -p 5432 || { echo "PostgreSQL is not reachable on 127.0.0.1:5432" >&2; exit 1; }
-	$(BIN)/python -m benchmarks.load --people $(LOAD_PEOPLE) --serve-args "$(LOAD_SERVE_ARGS)" $(LOAD_ARGS)
+	$(BIN)/python -m benchmarks.load --people $(LOAD_PEOPLE) --serve-args="$(LOAD_SERVE_ARGS)" $(LOAD_ARGS)
 
 # Mutation testing of the engine's money paths ([tool.mutmut] in pyproject.toml says which):
 # every mutant from scratch against the engine's unit tests, then the score, which must be at

@@ -2,7 +2,7 @@
 
     python -m benchmarks.load                             # 10,000 people, 200 users, 60 s
     python -m benchmarks.load --people 10000 100000       # both sizes, one after the other
-    python -m benchmarks.load --serve-args "--workers 3"  # passed on to `coopnet serve`
+    python -m benchmarks.load --serve-args="--workers 3"  # passed on to `coopnet serve`
     python -m benchmarks.load --fresh                     # load the databases again
     python -m benchmarks.load --no-write                  # print the section instead
 
@@ -17,6 +17,7 @@ to stderr. PostgreSQL must answer on 127.0.0.1:5432 (trust auth, user postgres).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -224,6 +225,7 @@ def run_size(people: int, args: argparse.Namespace, command: str) -> None:
     side = json.loads(side_path.read_text())
     stats = report.read_stats(Path(f"{prefix}_stats.csv"))
     facts = {
+        "people": people,
         "date": started.strftime("%Y-%m-%d %H:%M %Z").strip(),
         "seconds": time.perf_counter() - clock,
         "command": command,
@@ -242,6 +244,8 @@ def run_size(people: int, args: argparse.Namespace, command: str) -> None:
         "side": side,
         "alone": alone,
     }
+    record = {**facts, "stats": {k: dataclasses.asdict(v) for k, v in stats.items()}}
+    (work / f"facts-{people}.json").write_text(json.dumps(record, indent=1))
     text = report.block(people, facts)
     if args.no_write:
         print(text)
@@ -297,7 +301,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     arguments = argv if argv is not None else sys.argv[1:]
     command = shlex.join([".venv/bin/python", "-m", "benchmarks.load", *arguments])
+    # Ctrl-C and SIGTERM alike stop the server and locust (even where the shell that started
+    # this ignored SIGINT, as a background job's does)
     signal.signal(signal.SIGTERM, _interrupted)
+    signal.signal(signal.SIGINT, _interrupted)
     try:
         for people in args.people:
             run_size(people, args, command)

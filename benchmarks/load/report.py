@@ -194,6 +194,7 @@ def block(people: int, facts: dict[str, Any]) -> str:
     lines.extend(f"- {item}" for item in facts_list)
     lines.append("")
 
+    p95_goal = goal_of(people)[0]
     table = Table(
         f"Per endpoint, {people:,} people (goal: {goal_words(people)})",
         ["endpoint", "address", "requests", "req/s", "p50", "p95", "p99", "max", "failures",
@@ -246,10 +247,20 @@ def block(people: int, facts: dict[str, Any]) -> str:
         f"sign-ins, p50 {ms(sign_in.get('p50'))}, p95 {ms(sign_in.get('p95'))}, max "
         f"{ms(sign_in.get('max'))}, {sign_in.get('failures', 0)} failed."
     )
+    if total is not None and total.rps > 0:
+        wanted = users / (1.25 + p95_goal / 1000)
+        table.notes.append(
+            f"The server answered {total.rps:.1f} requests a second. {users} users who think "
+            f"1.25 s on average between pages ask for about {wanted:.0f} a second when each "
+            "page takes what the goal allows; below that, requests wait in the server's queue "
+            "and every page takes about as long as the queue is. Requests still waiting when "
+            "the window ends are not counted, so times near its length are understated."
+        )
     failures = facts["failures"]
     if failures:
         shown = "; ".join(f"{name}: {error} (×{count:,})" for name, error, count in failures[:5])
         table.notes.append(f"Failures, most frequent first: {shown}.")
+    table.notes[:] = [line for note in table.notes for line in ("", note)][1:]
     lines.append(render_table(table))
 
     alone: list[dict[str, Any]] = facts.get("alone") or []
@@ -315,3 +326,26 @@ def keep_section(new_document: str, old_document: str) -> str:
     if kept is None:
         return new_document
     return new_document.rstrip("\n") + "\n\n" + kept.rstrip("\n") + "\n"
+
+
+def render_saved(path: Path) -> str:
+    """A size's block again from the facts a run saved (`facts-<people>.json` in its work
+    directory), e.g. after the report's wording changed."""
+    import json
+
+    facts = json.loads(path.read_text())
+    facts["stats"] = {name: Row(**row) for name, row in facts["stats"].items()}
+    facts["failures"] = [tuple(f) for f in facts["failures"]]
+    return block(int(facts["people"]), facts)
+
+
+if __name__ == "__main__":  # python -m benchmarks.load.report <facts.json> [document]
+    import sys
+
+    saved = Path(sys.argv[1])
+    text = render_saved(saved)
+    people = int(re.search(r"load:(\d+)", text).group(1))  # type: ignore[union-attr]
+    if len(sys.argv) > 2:
+        write(Path(sys.argv[2]), people, text)
+    else:
+        print(text)

@@ -34,12 +34,14 @@ def coopnet_executable() -> str:
     return str(beside) if beside.exists() else "coopnet"
 
 
-def stop_group(process: subprocess.Popen[bytes], name: str, grace: float = 15) -> None:
-    """SIGTERM to the process group (gunicorn's master stops its workers), then SIGKILL."""
+def stop_group(
+    process: subprocess.Popen[bytes], name: str, sig: int = signal.SIGTERM, grace: float = 15
+) -> None:
+    """`sig` to the process group, then SIGKILL after `grace` seconds."""
     if process.poll() is not None:
         return
     try:
-        os.killpg(process.pid, signal.SIGTERM)
+        os.killpg(process.pid, sig)
         process.wait(timeout=grace)
     except subprocess.TimeoutExpired:
         progress(f"  {name} did not stop in {grace:g} s: killing it")
@@ -117,7 +119,8 @@ class Server:
 
     def stop(self) -> None:
         if self.process is not None:
-            stop_group(self.process, "coopnet serve")
+            # SIGINT is gunicorn's quick shutdown (SIGTERM waits for requests under way)
+            stop_group(self.process, "coopnet serve", signal.SIGINT)
 
     def __exit__(
         self,
