@@ -127,17 +127,20 @@ def goal_words(people: int) -> str:
     return words + ", no failure"
 
 
-def _cpu(side: dict[str, Any], cores: int) -> str:
+def _used(side: dict[str, Any], key: str) -> float:
+    """CPU seconds over the window: each process's figure at the end less at the start."""
+    start, end = side["before"][key], side["after"][key]
+    return float(sum(seconds - start.get(process, 0.0) for process, seconds in end.items()))
+
+
+def _cpu(side: dict[str, Any], cores: int, requests: int) -> str:
     before, after = side.get("before"), side.get("after")
     if not before or not after:
         return "not measured"
     wall = after["wall"] - before["wall"]
 
     def share(key: str) -> float:
-        """Percent of one core: each process's CPU seconds at the end less at the start."""
-        start, end = before[key], after[key]
-        used = sum(seconds - start.get(process, 0.0) for process, seconds in end.items())
-        return 100 * used / wall
+        return 100 * _used(side, key) / wall
 
     total = after["machine_total"] - before["machine_total"]
     busy = 100 * cores * (after["machine_busy"] - before["machine_busy"]) / total if total else 0
@@ -148,6 +151,13 @@ def _cpu(side: dict[str, Any], cores: int) -> str:
         f"{share('postgres'):.0f}%; the whole machine {busy:.0f}% of {cores} cores, so "
         f"{max(0.0, busy - ours):.0f}% was other work (other programs on the machine, and "
         "connections that ended within the window)"
+        + (
+            f"; per request answered, {1000 * _used(side, 'server') / requests:.0f} ms of the "
+            f"server's CPU and {1000 * _used(side, 'postgres') / requests:.0f} ms of "
+            "PostgreSQL's"
+            if requests
+            else ""
+        )
     )
 
 
@@ -173,6 +183,7 @@ def block(people: int, facts: dict[str, Any]) -> str:
             f"loaded for this run: migrations {loaded['migrate_seconds']} s, bulk load "
             f"{loaded['load_seconds']} s"
         )
+    answered = stats["Aggregated"].requests if "Aggregated" in stats else 0
     facts_list = [
         f"Date: {facts['date']} (run took {facts['seconds']:.0f} s)",
         f"Command: `{facts['command']}`",
@@ -189,7 +200,7 @@ def block(people: int, facts: dict[str, Any]) -> str:
         f"{counts['users']:,} accounts, {counts['opportunities']} opportunities "
         f"({counts['requirements']:,} requirements), {counts['enrolments']} enrolments; "
         f"{load_words}",
-        f"CPU over the measured window: {_cpu(side, facts['cores'])}",
+        f"CPU over the measured window: {_cpu(side, facts['cores'], answered)}",
     ]
     lines.extend(f"- {item}" for item in facts_list)
     lines.append("")
@@ -266,7 +277,7 @@ def block(people: int, facts: dict[str, Any]) -> str:
     alone: list[dict[str, Any]] = facts.get("alone") or []
     if alone:
         quiet = Table(
-            f"Each page alone, {people:,} people (one user, server otherwise idle)",
+            f"Each page alone, {people:,} people (one user, before the load)",
             ["endpoint", "median", "fastest", "slowest", "runs", "size"],
         )
         for page in alone:
