@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test test-postgres test-faketime lint format bench mutate clean
+.PHONY: install demo test test-postgres test-faketime lint format bench load mutate clean
 
 # The PostgreSQL run of the suite (CI runs it after `make test`); the server must be up.
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/coopnet
@@ -60,6 +60,26 @@ test-faketime: install
 
 bench: install
 	$(BIN)/python -m benchmarks.run
+
+# The web platform under load (docs/benchmarks.md, "Web under load"): for each size, its own
+# PostgreSQL database (reused while it holds the same load; LOAD_ARGS=--fresh loads it again),
+# the real `coopnet serve` on 127.0.0.1, 200 locust users signed in, a minute measured. Bounded:
+# at most ten minutes to sign in plus the minute measured, per size. Extra `coopnet serve`
+# arguments: LOAD_SERVE_ARGS="--workers 3".
+LOAD_PEOPLE ?= 10000 100000
+LOAD_SERVE_ARGS ?=
+LOAD_ARGS ?=
+
+load: install
+	$(BIN)/python -m pip install --quiet -e '.[dev,load]'
+	if ! pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then \
+	  if command -v pg_ctlcluster >/dev/null 2>&1; then \
+	    pg_ctlcluster --skip-systemctl-redirect "$$(ls /etc/postgresql | head -1)" main start; \
+	  fi; \
+	  for _ in $$(seq 1 30); do pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 1; done; \
+	fi
+	pg_isready -h 127.0.0.1 -p 5432 || { echo "PostgreSQL is not reachable on 127.0.0.1:5432" >&2; exit 1; }
+	$(BIN)/python -m benchmarks.load --people $(LOAD_PEOPLE) --serve-args="$(LOAD_SERVE_ARGS)" $(LOAD_ARGS)
 
 # Mutation testing of the engine's money paths ([tool.mutmut] in pyproject.toml says which):
 # every mutant from scratch against the engine's unit tests, then the score, which must be at

@@ -59,10 +59,8 @@ alone on the inputs already read, in the same kind of worker, so that *platform/
 cost of the database round trip and of the platform's extra work.
 """
 
-PEOPLE, ORGANISATIONS, SEED = 10_000, 1_000, 1
+PEOPLE, ORGANISATIONS = 10_000, 1_000
 QUICK_PEOPLE, QUICK_ORGANISATIONS = 500, 50
-OPPORTUNITIES, REQUIREMENTS = 5, 12
-SERVICE_MEMBERS, SERVICE_SEED = 20, 7
 MAP_PLAN_TARGET, POOL_TARGET = 2.0, 5.0
 
 # --- inside the worker -------------------------------------------------------------------------
@@ -87,121 +85,11 @@ def _django(params: dict[str, Any]) -> None:
 
 def _load(params: dict[str, Any]) -> dict[str, Any]:
     """Bulk-load the synthetic network, its demand, a coordinator, the mentoring opt-ins and
-    a shared service with `SERVICE_MEMBERS` enrolments. Returns what the cases need."""
-    from django.contrib.auth import get_user_model
-    from django.db import transaction
+    a shared service with `SERVICE_MEMBERS` enrolments (`benchmarks.network_db`). Returns what
+    the cases need."""
+    from benchmarks.network_db import load_network
 
-    from benchmarks.pooling import pool_document
-    from coopnet.common.models import Coordinator
-    from coopnet.directory.models import Organisation, Person, PersonSkill, Skill
-    from coopnet.engine.synthetic import generate_network, generate_opportunities, load_skills
-    from coopnet.mentoring.models import MentoringOptIn
-    from coopnet.opportunities.models import Opportunity, Requirement
-    from coopnet.sharedservices import pricing
-    from coopnet.sharedservices.models import Enrolment, SharedService
-
-    doc = generate_network(
-        people=params["people"], organisations=params["organisations"], seed=SEED
-    )
-    opportunities = generate_opportunities(
-        doc, count=OPPORTUNITIES, requirements=REQUIREMENTS, seed=SEED
-    )
-    with transaction.atomic():
-        skills = Skill.objects.bulk_create(
-            Skill(slug=s.id, name=s.name, family=s.family) for s in load_skills()
-        )
-        skill_pk = dict(Skill.objects.values_list("slug", "pk"))
-        org_pk: dict[str, int] = {}
-        organisations = []
-        for k, o in enumerate(doc["organisations"], start=1):
-            org_pk[o["id"]] = k
-            organisations.append(
-                Organisation(
-                    pk=k,
-                    name=f"{o['name']} ({o['id']})",  # synthetic names repeat; names are unique
-                    slug=o["id"],
-                    coordination_cost=Decimal(str(o["coordination_cost"])),
-                )
-            )
-        Organisation.objects.bulk_create(organisations, batch_size=2000)
-        people, held = [], []
-        for k, p in enumerate(doc["people"], start=1):
-            people.append(
-                Person(
-                    pk=k,
-                    organisation_id=org_pk[p["org"]],
-                    name=f"Person {p['id']}",
-                    hours_available=Decimal(str(p["hours"])),
-                    cost_rate=Decimal(str(p["cost_rate"])),
-                )
-            )
-            held.extend(
-                PersonSkill(person_id=k, skill_id=skill_pk[slug], level=level)
-                for slug, level in p["skills"].items()
-            )
-        Person.objects.bulk_create(people, batch_size=2000)
-        PersonSkill.objects.bulk_create(held, batch_size=5000)
-        org_ids = list(org_pk.values())
-        posted = Opportunity.objects.bulk_create(
-            Opportunity(
-                posted_by_id=org_ids[(k * 7) % len(org_ids)],
-                title=o["id"],
-                value=Decimal(str(o["value"])),
-                commission=Decimal(str(o.get("commission", 0))),
-                deadline=pricing.next_period(pricing.current_period()),
-                status=Opportunity.DRAFT,
-            )
-            for k, o in enumerate(opportunities)
-        )
-        Requirement.objects.bulk_create(
-            Requirement(
-                opportunity=opportunity,
-                skill_id=skill_pk[r["skill"]],
-                min_level=r["min_level"],
-                hours=Decimal(str(r["hours"])),
-            )
-            for opportunity, o in zip(posted, opportunities, strict=True)
-            for r in o["requirements"]
-        )
-        user = get_user_model().objects.create_user("coordinator", password=None)
-        Coordinator.objects.create(user=user)
-        MentoringOptIn.objects.bulk_create(
-            MentoringOptIn(organisation_id=pk, opted_in_by=user) for pk in org_ids[::3]
-        )
-        spec = pool_document(SERVICE_MEMBERS, SERVICE_SEED)
-        model = spec["service"]
-        service = SharedService.objects.create(
-            name=model["name"],
-            slug="synthetic-service",
-            fixed_cost=Decimal(model["fixed_cost"]),
-            per_member_cost=Decimal(model["per_member_cost"]),
-            unit_cost=Decimal(model["unit_cost"]),
-            members_per_unit=model["members_per_unit"],
-        )
-        step = max(1, len(org_ids) // SERVICE_MEMBERS)
-        Enrolment.objects.bulk_create(
-            Enrolment(
-                service=service,
-                organisation_id=org_ids[k * step],
-                alone_cost=Decimal(m["alone_cost"]),
-                hours_alone=Decimal(m["hours_alone"]),
-                joins=pricing.current_period(),
-            )
-            for k, m in enumerate(spec["members"])
-        )
-    return {
-        "coordinator": user,
-        "service": service,
-        "counts": {
-            "skills": len(skills),
-            "organisations": len(organisations),
-            "people": len(people),
-            "person_skills": len(held),
-            "requirements": Requirement.objects.count(),
-            "opted_in": len(org_ids[::3]),
-            "enrolments": Enrolment.objects.filter(service=service).count(),
-        },
-    }
+    return load_network(people=params["people"], organisations=params["organisations"])
 
 
 def _prepare(params: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -20,6 +20,7 @@ from importlib import metadata
 from pathlib import Path
 
 from benchmarks.common import ROOT, Profile, Section, bullet_list, progress, render_section
+from benchmarks.load.report import keep_section
 from benchmarks.registry import FAMILIES, load
 
 DOC = ROOT / "docs" / "benchmarks.md"
@@ -158,7 +159,8 @@ def main(argv: list[str] | None = None) -> int:
         progress(f"done in {seconds:.0f} s (quick run: not written; add --write to write)")
         return 0
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(text)
+    previous = args.output.read_text() if args.output.exists() else ""
+    args.output.write_text(keep_section(text, previous))  # `make load`'s section, as it was
     progress(f"done in {seconds:.0f} s; wrote {args.output}")
     return 0
 
