@@ -142,7 +142,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 _cache_url = env.text("COOPNET_CACHE_URL")
 _cache_scheme = _cache_url.lower().partition("://")[0] if "://" in _cache_url else ""
 if not _cache_url:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES: dict[str, dict[str, object]] = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    }
 elif _cache_scheme not in {"redis", "rediss", "unix"}:
     raise ImproperlyConfigured(
         "COOPNET_CACHE_URL must begin redis://, rediss:// or unix:// (e.g. "
