@@ -135,6 +135,33 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# The cache holds the API's rate counts. Unset, each process keeps its own in memory (fine for
+# one web process); COOPNET_CACHE_URL shares one Redis between every web process on every
+# machine, so that a caller's rate is counted once. Timeouts, so that a Redis gone away fails a
+# request in seconds rather than hanging it. The prefix keeps two deployments' keys apart.
+# (The error names the URL's scheme only: the rest may hold Redis's password.)
+_cache_url = env.text("COOPNET_CACHE_URL")
+_cache_scheme = _cache_url.lower().partition("://")[0] if "://" in _cache_url else ""
+if not _cache_url:
+    CACHES: dict[str, dict[str, object]] = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    }
+elif _cache_scheme not in {"redis", "rediss", "unix"}:
+    raise ImproperlyConfigured(
+        "COOPNET_CACHE_URL must begin redis://, rediss:// or unix:// (e.g. "
+        "redis://127.0.0.1:6379/0); "
+        + (f"it begins {_cache_scheme}://" if _cache_scheme else "it has no scheme")
+    )
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _cache_url,
+            "KEY_PREFIX": env.text("COOPNET_CACHE_PREFIX"),
+            "OPTIONS": {"socket_connect_timeout": 5, "socket_timeout": 5},
+        }
+    }
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
