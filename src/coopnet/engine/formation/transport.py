@@ -17,14 +17,15 @@ import numpy as np
 from numpy.typing import NDArray
 
 from coopnet.engine.errors import SolverError
-from coopnet.engine.formation.fixed_charges import MIP_ABSOLUTE_GAP, add_fixed_charges
+from coopnet.engine.formation.fixed_charges import MIP_ABSOLUTE_GAP, add_organisation_binaries
 from coopnet.engine.formation.pairs import EligiblePairs
 from coopnet.engine.formation.result import Status
 from coopnet.engine.network import Network, Opportunity
 
 _HOURS_TOL = 1e-7
-#: Reduced-cost fixing is applied when it leaves at most this share of the organisations.
-FIXING_WORTHWHILE = 0.9
+#: The heuristic that bounds the optimum for reduced-cost fixing solves the MILP over the
+#: organisations the LP relaxation uses and this many times as many of the nearest others.
+NEIGHBOURS = 3
 #: A row of the model: lower and upper bounds, columns and coefficients.
 Row = tuple[float, float, NDArray[np.int64], NDArray[np.float64]]
 
@@ -47,84 +48,59 @@ class TransportModel:
         self.network, self.opportunity, self.pairs, self.mip = network, opportunity, pairs, mip
         self.fixing = fixing
         self.orgs = np.unique(network.person_org[pairs.person])
+        self.needed = np.array([float(r.hours) for r in opportunity.requirements])
         self.objective = float("nan")
         self.highs = highspy.Highs()
-        for option, value in (
-            ("output_flag", False),
-            ("mip_abs_gap", MIP_ABSOLUTE_GAP),
-            ("mip_rel_gap", 0.0),
-            ("threads", 1),
-        ):
-            self.highs.setOptionValue(option, value)
+        _configure(self.highs)
         self._build()
 
     def _build(self) -> None:
-        pairs, network = self.pairs, self.network
+        pairs = self.pairs
         n_x = len(pairs.person)
-        costs = network.rates[pairs.person]
+        costs = self.network.rates[pairs.person]
         self.highs.addVars(n_x, np.zeros(n_x), pairs.upper)
         self.highs.changeColsCost(n_x, np.arange(n_x, dtype=np.int32), costs)
-        hours = np.array([float(r.hours) for r in self.opportunity.requirements])
         rows: list[Row] = []
-        for r, needed in enumerate(hours):
+        for r, needed in enumerate(self.needed):  # a requirement nobody can take: infeasible
             cols = np.flatnonzero(pairs.requirement == r)
             rows.append((needed, needed, cols, np.ones(len(cols))))
-        order = np.argsort(pairs.person, kind="stable")
-        people, starts = np.unique(pairs.person[order], return_index=True)
-        bounds = np.r_[starts, len(order)]
-        for i, person in enumerate(people):
-            cols = order[bounds[i] : bounds[i + 1]]
-            if len(cols) > 1:
-                rows.append(
-                    (-highspy.kHighsInf, float(network.hours[person]), cols, np.ones(len(cols)))
-                )
         if self.mip:
             self._add_fixed_charges(rows)
+        else:
+            for person, cols in _groups(pairs.person):
+                if len(cols) > 1:
+                    hours = float(self.network.hours[person])
+                    rows.append((-highspy.kHighsInf, hours, cols, np.ones(len(cols))))
         self._add_rows(rows)
 
     def _add_fixed_charges(self, rows: list[Row]) -> None:
-        """Binary y per organisation, x <= upper * y, the cap, and the organisation cuts."""
-        owner = self.network.person_org[self.pairs.person]
-        coordination = self.network.coordination[self.orgs]
-        cap = self.opportunity.max_organisations
-        y_of = add_fixed_charges(self.highs, owner, self.pairs.upper, self.orgs, coordination, cap)
-        self._add_organisation_cuts(rows, y_of)
-
-    def _add_organisation_cuts(
-        self,
-        rows: list[Row],
-        y_of: NDArray[np.int64],
-    ) -> None:
-        """Valid inequalities that tighten the LP relaxation: an organisation's hours on a
-        requirement are at most min(its hours there, the requirement's) times y[o], and its hours
-        overall at most min(its people's hours, the whole need) times y[o]."""
-        pairs = self.pairs
-        needed = np.array([float(r.hours) for r in self.opportunity.requirements])
-        total = needed.sum()
-        org = self.network.person_org[pairs.person]
-        for key in (org * len(needed) + pairs.requirement, org):
-            order = np.argsort(key, kind="stable")
-            groups, starts = np.unique(key[order], return_index=True)
-            bounds = np.r_[starts, len(order)]
-            for g in range(len(groups)):
-                cols = order[bounds[g] : bounds[g + 1]]
-                if len(cols) < 2:
-                    continue
-                if key is org:
-                    people = np.unique(pairs.person[cols])
-                    limit = min(total, float(self.network.hours[people].sum()))
-                else:
-                    limit = min(
-                        float(needed[pairs.requirement[cols[0]]]), float(pairs.upper[cols].sum())
-                    )
-                rows.append(
-                    (
-                        -highspy.kHighsInf,
-                        0.0,
-                        np.r_[cols, y_of[cols[0]]],
-                        np.r_[np.ones(len(cols)), -limit],
-                    )
-                )
+        """Binary y per organisation and the cap, with links that are as tight as the model
+        allows: a person's hours in all are at most min(their hours, what the requirements can
+        take from them) times y[o] (the capacity row, scaled by y), and an organisation's hours
+        on a requirement at most min(the requirement's hours, its people's there) times y[o].
+        Together they imply x[p, r] <= min(hours_p, hours_r) y[o] for every pair, and their LP
+        relaxation is the convex hull of each organisation's choices (open with any feasible
+        hours, or closed), which the pairwise links alone are not."""
+        pairs, network = self.pairs, self.network
+        y_cols = add_organisation_binaries(
+            self.highs,
+            self.orgs,
+            network.coordination[self.orgs],
+            self.opportunity.max_organisations,
+        )
+        owner = network.person_org[pairs.person]
+        y_of = y_cols[np.searchsorted(self.orgs, owner)].astype(np.int64)
+        limit_of = np.zeros(len(pairs.person))
+        for person, cols in _groups(pairs.person):
+            limit = min(float(network.hours[person]), float(pairs.upper[cols].sum()))
+            limit_of[cols] = limit
+            rows.append(_link(cols, y_of[cols[0]], limit))
+        for _, cols in _groups(owner * len(self.needed) + pairs.requirement):
+            limit = min(
+                float(self.needed[pairs.requirement[cols[0]]]), float(pairs.upper[cols].sum())
+            )
+            if len(cols) > 1 or limit < limit_of[cols[0]]:
+                rows.append(_link(cols, y_of[cols[0]], limit))
 
     def _add_rows(self, rows: list[Row]) -> None:
         lower = np.array([r[0] for r in rows])
@@ -145,74 +121,124 @@ class TransportModel:
 
     def run(self, time_limit: float) -> tuple[Status, NDArray[np.float64], float | None]:
         """Solve; the status, the hours per pair, and the absolute gap if not proven."""
-        deadline = time.perf_counter() + time_limit
         if self.mip and self.fixing:
-            self._fix_by_reduced_costs(time_limit)
-        status = self._solve(max(deadline - time.perf_counter(), 0.01))
-        if self.mip:  # undo the fixing, so the model can be re-solved on other terms
-            n_y = len(self.orgs)
-            self.highs.changeColsBounds(n_y, self._y_cols(), np.zeros(n_y), np.ones(n_y))
-        return status
+            solved = self._solve_with_fixing(time_limit)
+            if solved is not None:
+                return solved
+        return self._solve(self.highs, time_limit, len(self.pairs.person))
 
     def _y_cols(self) -> NDArray[np.int32]:
         n_x = len(self.pairs.person)
         return np.arange(n_x, n_x + len(self.orgs), dtype=np.int32)
 
-    def _fix_by_reduced_costs(self, time_limit: float) -> None:
-        """Exclude the organisations that no optimal consortium can contain.
+    def _solve_with_fixing(
+        self, time_limit: float
+    ) -> tuple[Status, NDArray[np.float64], float | None] | None:
+        """Solve over the organisations that an optimal consortium can contain, or None if the
+        relaxation says nothing (then the whole model is to be solved).
 
         The LP relaxation gives a lower bound L and each organisation's reduced cost d[o]: any
         solution with y[o] = 1 costs at least L + d[o]. A small MILP over the organisations the
-        relaxation uses gives an upper bound U. Every organisation with L + d[o] > U is fixed
-        out before the real MILP, which is then left with a few dozen binaries instead of
-        hundreds, and starts from the solution that gave U.
+        relaxation uses, and those it comes closest to using, gives an upper bound U. Every
+        organisation with L + d[o] > U is left out of the real MILP, which starts from the
+        solution that gave U.
         """
-        y_cols, n_y = self._y_cols(), len(self.orgs)
+        deadline = time.perf_counter() + time_limit
+        y_cols = self._y_cols()
         self.highs.setOptionValue("solve_relaxation", True)
         self.highs.run()
         self.highs.setOptionValue("solve_relaxation", False)
         if self.highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-            return
+            return None
         lower = float(self.highs.getInfo().objective_function_value)
         solution = self.highs.getSolution()
-        y = np.array(solution.col_value)[y_cols]
+        used = np.array(solution.col_value)[y_cols] > 1e-9
         reduced = np.maximum(np.array(solution.col_dual)[y_cols], 0.0)
-        used = y > 1e-9
-        self.highs.changeColsBounds(n_y, y_cols, np.zeros(n_y), used.astype(np.float64))
-        self.highs.setOptionValue("time_limit", float(time_limit))
-        self.highs.run()
-        if self.highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-            # e.g. the relaxation's organisations exceed the cap once they must be whole
-            self.highs.changeColsBounds(n_y, y_cols, np.zeros(n_y), np.ones(n_y))
-            self.highs.clearSolver()
-            return
-        upper = float(self.highs.getInfo().objective_function_value)
-        start = self.highs.getSolution()
+        nearest = np.argsort(np.where(used, np.inf, reduced), kind="stable")
+        candidates = used.copy()
+        candidates[nearest[: NEIGHBOURS * max(1, int(used.sum()))]] = True
+        status, hours, _ = self._solve_over(candidates, None, deadline)
+        if status != "optimal":  # e.g. the relaxation's organisations exceed the cap
+            return None
+        upper = self.objective
         keep = lower + reduced <= upper + MIP_ABSOLUTE_GAP
-        if keep.mean() > FIXING_WORTHWHILE:  # too few to fix: solve the model afresh
-            self.highs.changeColsBounds(n_y, y_cols, np.zeros(n_y), np.ones(n_y))
-            self.highs.clearSolver()
-            return
-        self.highs.changeColsBounds(n_y, y_cols, np.zeros(n_y), keep.astype(np.float64))
-        self.highs.setSolution(start)
+        return self._solve_over(keep, hours, deadline)
 
-    def _solve(self, time_limit: float) -> tuple[Status, NDArray[np.float64], float | None]:
-        self.highs.setOptionValue("time_limit", float(time_limit))
-        self.highs.run()
-        status = self.highs.getModelStatus()
+    def _solve_over(
+        self,
+        orgs: NDArray[np.bool_],
+        start: NDArray[np.float64] | None,
+        deadline: float,
+    ) -> tuple[Status, NDArray[np.float64], float | None]:
+        """Solve the model with only these organisations (a mask over `self.orgs`), from the
+        hours `start` if given (which must use only these organisations); hours per pair."""
+        n_x = len(self.pairs.person)
+        owner = np.searchsorted(self.orgs, self.network.person_org[self.pairs.person])
+        columns = np.r_[np.flatnonzero(orgs[owner]), n_x + np.flatnonzero(orgs)]
+        sub = highspy.Highs()
+        _configure(sub)
+        sub.passModel(self.highs.getLp())
+        dropped = np.setdiff1d(np.arange(self.highs.getNumCol()), columns).astype(np.int32)
+        sub.deleteCols(len(dropped), dropped)
+        if start is not None:
+            values = np.r_[start, np.zeros(len(self.orgs))]
+            y = np.zeros(len(self.orgs))
+            np.maximum.at(y, owner, (start > 0).astype(np.float64))
+            values[n_x:] = y
+            sub.setSolution(
+                len(columns), columns.astype(np.int32), values[columns].astype(np.float64)
+            )
+        kept_x = columns[columns < n_x]
+        left = max(deadline - time.perf_counter(), 0.01)
+        status, hours, gap = self._solve(sub, left, len(kept_x))
+        full = np.zeros(n_x)
+        if len(hours):
+            full[kept_x] = hours
+        return status, (full if len(hours) else hours), gap
+
+    def _solve(
+        self, highs: highspy.Highs, time_limit: float, n_x: int
+    ) -> tuple[Status, NDArray[np.float64], float | None]:
+        """Run `highs` (this model or a part of it); the hours on its first n_x columns."""
+        highs.setOptionValue("time_limit", float(time_limit))
+        highs.run()
+        status = highs.getModelStatus()
         model_status = highspy.HighsModelStatus
-        self.objective = float(self.highs.getInfo().objective_function_value)
+        self.objective = float(highs.getInfo().objective_function_value)
         if status == model_status.kOptimal:
-            return "optimal", self._hours(), None
+            return "optimal", self._hours(highs, n_x), None
         if status in (model_status.kInfeasible, model_status.kUnboundedOrInfeasible):
             return "infeasible", np.zeros(0), None
-        info = self.highs.getInfo()
+        info = highs.getInfo()
         if status == model_status.kTimeLimit and info.primal_solution_status == 2:
             gap = float(info.objective_function_value - info.mip_dual_bound)
-            return "feasible", self._hours(), max(gap, 0.0)
-        reason = self.highs.modelStatusToString(status)
+            return "feasible", self._hours(highs, n_x), max(gap, 0.0)
+        reason = highs.modelStatusToString(status)
         raise SolverError(f"the formation solver stopped with status {reason}")
 
-    def _hours(self) -> NDArray[np.float64]:
-        values = np.array(self.highs.getSolution().col_value[: len(self.pairs.person)])
+    def _hours(self, highs: highspy.Highs, n_x: int) -> NDArray[np.float64]:
+        values = np.array(highs.getSolution().col_value[:n_x])
         return np.where(values > _HOURS_TOL, values, 0.0)
+
+
+def _groups(key: NDArray[np.int64]) -> list[tuple[int, NDArray[np.int64]]]:
+    """The distinct values of `key` and the positions holding each, in increasing order."""
+    order = np.argsort(key, kind="stable")
+    values, starts = np.unique(key[order], return_index=True)
+    bounds = np.r_[starts, len(order)]
+    return [(int(v), order[bounds[g] : bounds[g + 1]]) for g, v in enumerate(values)]
+
+
+def _link(cols: NDArray[np.int64], y_col: int, limit: float) -> Row:
+    """sum of x[cols] <= limit * y."""
+    return (-highspy.kHighsInf, 0.0, np.r_[cols, y_col], np.r_[np.ones(len(cols)), -limit])
+
+
+def _configure(highs: highspy.Highs) -> None:
+    for option, value in (
+        ("output_flag", False),
+        ("mip_abs_gap", MIP_ABSOLUTE_GAP),
+        ("mip_rel_gap", 0.0),
+        ("threads", 1),
+    ):
+        highs.setOptionValue(option, value)
