@@ -64,16 +64,24 @@ class TransportModel:
         for r, needed in enumerate(self.needed):  # a requirement nobody can take: infeasible
             cols = np.flatnonzero(pairs.requirement == r)
             rows.append((needed, needed, cols, np.ones(len(cols))))
-        if self.mip:
-            self._add_fixed_charges(rows)
-        else:
-            for person, cols in _groups(pairs.person):
-                if len(cols) > 1:
-                    hours = float(self.network.hours[person])
-                    rows.append((-highspy.kHighsInf, hours, cols, np.ones(len(cols))))
         self._add_rows(rows)
+        if self.mip:
+            self._add_fixed_charges()
+            return
+        people = _Groups(pairs.person)
+        shared = people.only(people.counts > 1)
+        g = len(shared.counts)
+        self.highs.addRows(
+            g,
+            np.full(g, -highspy.kHighsInf),
+            self.network.hours[shared.keys],
+            len(shared.order),
+            shared.starts.astype(np.int32),
+            shared.order.astype(np.int32),
+            np.ones(len(shared.order)),
+        )
 
-    def _add_fixed_charges(self, rows: list[Row]) -> None:
+    def _add_fixed_charges(self) -> None:
         """Binary y per organisation and the cap, with links that are as tight as the model
         allows: a person's hours in all are at most min(their hours, what the requirements can
         take from them) times y[o] (the capacity row, scaled by y), and an organisation's hours
@@ -90,17 +98,32 @@ class TransportModel:
         )
         owner = network.person_org[pairs.person]
         y_of = y_cols[np.searchsorted(self.orgs, owner)].astype(np.int64)
-        limit_of = np.zeros(len(pairs.person))
-        for person, cols in _groups(pairs.person):
-            limit = min(float(network.hours[person]), float(pairs.upper[cols].sum()))
-            limit_of[cols] = limit
-            rows.append(_link(cols, y_of[cols[0]], limit))
-        for _, cols in _groups(owner * len(self.needed) + pairs.requirement):
-            limit = min(
-                float(self.needed[pairs.requirement[cols[0]]]), float(pairs.upper[cols].sum())
-            )
-            if len(cols) > 1 or limit < limit_of[cols[0]]:
-                rows.append(_link(cols, y_of[cols[0]], limit))
+        people = _Groups(pairs.person)
+        limit = np.minimum(network.hours[people.keys], people.sums(pairs.upper))
+        self._add_links(people, y_of, limit)
+        limit_of = people.spread(limit)
+        needs = _Groups(owner * len(self.needed) + pairs.requirement)
+        limit = np.minimum(self.needed[pairs.requirement[needs.first]], needs.sums(pairs.upper))
+        implied = (needs.counts == 1) & (limit >= limit_of[needs.first])
+        self._add_links(needs.only(~implied), y_of, limit[~implied])
+
+    def _add_links(
+        self, groups: _Groups, y_of: NDArray[np.int64], limit: NDArray[np.float64]
+    ) -> None:
+        """For each group of hours columns (all of one organisation): their sum <= limit * y."""
+        n, g = len(groups.order), len(groups.counts)
+        shift = np.repeat(np.arange(g), groups.counts)  # a y column precedes in every group
+        indices = np.empty(n + g, dtype=np.int32)
+        values = np.empty(n + g)
+        indices[np.arange(n) + shift] = groups.order
+        values[np.arange(n) + shift] = 1.0
+        ends = groups.starts + groups.counts + np.arange(g)
+        indices[ends] = y_of[groups.first]
+        values[ends] = -limit
+        starts = (groups.starts + np.arange(g)).astype(np.int32)
+        self.highs.addRows(
+            g, np.full(g, -highspy.kHighsInf), np.zeros(g), n + g, starts, indices, values
+        )
 
     def _add_rows(self, rows: list[Row]) -> None:
         lower = np.array([r[0] for r in rows])
@@ -221,17 +244,39 @@ class TransportModel:
         return np.where(values > _HOURS_TOL, values, 0.0)
 
 
-def _groups(key: NDArray[np.int64]) -> list[tuple[int, NDArray[np.int64]]]:
-    """The distinct values of `key` and the positions holding each, in increasing order."""
-    order = np.argsort(key, kind="stable")
-    values, starts = np.unique(key[order], return_index=True)
-    bounds = np.r_[starts, len(order)]
-    return [(int(v), order[bounds[g] : bounds[g + 1]]) for g, v in enumerate(values)]
+class _Groups:
+    """Positions of an array grouped by value: `order` sorts them, group g is
+    order[starts[g] : starts[g] + counts[g]], its value keys[g] and first position first[g]."""
 
+    def __init__(self, key: NDArray[np.int64]):
+        self.order = np.argsort(key, kind="stable")
+        ordered = key[self.order]
+        self.starts = (
+            np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+            if len(key)
+            else (np.zeros(0, dtype=np.int64))
+        )
+        self.counts = np.diff(np.r_[self.starts, len(key)])
+        self.keys = ordered[self.starts]
+        self.first = self.order[self.starts]
 
-def _link(cols: NDArray[np.int64], y_col: int, limit: float) -> Row:
-    """sum of x[cols] <= limit * y."""
-    return (-highspy.kHighsInf, 0.0, np.r_[cols, y_col], np.r_[np.ones(len(cols)), -limit])
+    def sums(self, values: NDArray[np.float64]) -> NDArray[np.float64]:
+        return np.add.reduceat(values[self.order], self.starts) if len(self.starts) else values[:0]
+
+    def spread(self, per_group: NDArray[np.float64]) -> NDArray[np.float64]:
+        """A value per group, as a value per position."""
+        out = np.empty(len(self.order))
+        out[self.order] = np.repeat(per_group, self.counts)
+        return out
+
+    def only(self, keep: NDArray[np.bool_]) -> _Groups:
+        """These groups alone."""
+        chosen = object.__new__(_Groups)
+        chosen.order = self.order[np.repeat(keep, self.counts)]
+        chosen.counts = self.counts[keep]
+        chosen.starts = np.r_[0, np.cumsum(chosen.counts)[:-1]].astype(np.int64)
+        chosen.keys, chosen.first = self.keys[keep], self.first[keep]
+        return chosen
 
 
 def _configure(highs: highspy.Highs) -> None:
