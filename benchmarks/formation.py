@@ -3,8 +3,9 @@
 
 Three families of cases, each side run in its own fresh worker process:
 
-* formation on three 10,000-person networks, 20 12-requirement opportunities each: ours (`form`) against a
-  plain one-shot HiGHS MILP over every eligible pair and a "rarest skill first" greedy;
+* formation on three 10,000-person networks, 20 12-requirement opportunities each: ours
+  (`form`) against a plain one-shot HiGHS MILP over every eligible pair and a "rarest skill
+  first" greedy;
 * formation at scale (100,000 people): ours against the plain MILP under a time limit;
 * the 2^10 coalition costs of a 10-organisation consortium: ours (`coalition_costs`) against one
   plain MILP per coalition.

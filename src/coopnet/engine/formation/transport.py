@@ -26,6 +26,8 @@ _HOURS_TOL = 1e-7
 #: The heuristic that bounds the optimum for reduced-cost fixing solves the MILP over the
 #: organisations the LP relaxation uses and this many times as many of the nearest others.
 NEIGHBOURS = 3
+#: Reduced-cost fixing is repeated on what it leaves at most this many times.
+FIXING_ROUNDS = 4
 #: A row of the model: lower and upper bounds, columns and coefficients.
 Row = tuple[float, float, NDArray[np.int64], NDArray[np.float64]]
 
@@ -49,6 +51,8 @@ class TransportModel:
         self.fixing = fixing
         self.orgs = np.unique(network.person_org[pairs.person])
         self.needed = np.array([float(r.hours) for r in opportunity.requirements])
+        #: each hours column's organisation, as a position in `orgs`
+        self._owner = np.searchsorted(self.orgs, network.person_org[pairs.person])
         self.objective = float("nan")
         self.highs = highspy.Highs()
         _configure(self.highs)
@@ -163,29 +167,52 @@ class TransportModel:
         The LP relaxation gives a lower bound L and each organisation's reduced cost d[o]: any
         solution with y[o] = 1 costs at least L + d[o]. A small MILP over the organisations the
         relaxation uses, and those it comes closest to using, gives an upper bound U. Every
-        organisation with L + d[o] > U is left out of the real MILP, which starts from the
-        solution that gave U.
+        organisation with L + d[o] > U is left out. The relaxation of what is left bounds
+        that part of the model more tightly (it has fewer organisations to spread hours over),
+        so the fixing is repeated on it while it leaves organisations out; the real MILP then
+        solves what remains, from the solution that gave U.
         """
         deadline = time.perf_counter() + time_limit
-        y_cols = self._y_cols()
-        self.highs.setOptionValue("solve_relaxation", True)
-        self.highs.run()
-        self.highs.setOptionValue("solve_relaxation", False)
-        if self.highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        everyone = np.ones(len(self.orgs), dtype=bool)
+        relaxed = _relaxation(self.highs, self._y_cols())
+        if relaxed is None:
             return None
-        lower = float(self.highs.getInfo().objective_function_value)
-        solution = self.highs.getSolution()
-        used = np.array(solution.col_value)[y_cols] > 1e-9
-        reduced = np.maximum(np.array(solution.col_dual)[y_cols], 0.0)
+        lower, used, reduced = relaxed
         nearest = np.argsort(np.where(used, np.inf, reduced), kind="stable")
         candidates = used.copy()
         candidates[nearest[: NEIGHBOURS * max(1, int(used.sum()))]] = True
         status, hours, _ = self._solve_over(candidates, None, deadline)
         if status != "optimal":  # e.g. the relaxation's organisations exceed the cap
             return None
-        upper = self.objective
-        keep = lower + reduced <= upper + MIP_ABSOLUTE_GAP
+        upper = self.objective + MIP_ABSOLUTE_GAP
+        in_start = np.zeros(len(self.orgs), dtype=bool)
+        in_start[self._owner[hours > 0]] = True
+        keep = everyone
+        for _ in range(FIXING_ROUNDS):
+            fixed = keep.copy()
+            fixed[keep] = lower + reduced <= upper
+            fixed |= in_start  # in theory already kept; in floating point, make sure
+            if fixed.sum() == keep.sum():
+                break
+            keep = fixed
+            part, _ = self._part(keep)
+            relaxed = _relaxation(part, _integer_columns(part, int(keep.sum())))
+            if relaxed is None:
+                break
+            lower, _, reduced = relaxed
         return self._solve_over(keep, hours, deadline)
+
+    def _part(self, orgs: NDArray[np.bool_]) -> tuple[highspy.Highs, NDArray[np.int64]]:
+        """The model with only these organisations (a mask over `self.orgs`), and the columns
+        of the whole model it keeps (hours columns first, then the organisations')."""
+        n_x = len(self.pairs.person)
+        columns = np.r_[np.flatnonzero(orgs[self._owner]), n_x + np.flatnonzero(orgs)]
+        part = highspy.Highs()
+        _configure(part)
+        part.passModel(self.highs.getLp())
+        dropped = np.setdiff1d(np.arange(self.highs.getNumCol()), columns).astype(np.int32)
+        part.deleteCols(len(dropped), dropped)
+        return part, columns
 
     def _solve_over(
         self,
@@ -196,28 +223,25 @@ class TransportModel:
         """Solve the model with only these organisations (a mask over `self.orgs`), from the
         hours `start` if given (which must use only these organisations); hours per pair."""
         n_x = len(self.pairs.person)
-        owner = np.searchsorted(self.orgs, self.network.person_org[self.pairs.person])
-        columns = np.r_[np.flatnonzero(orgs[owner]), n_x + np.flatnonzero(orgs)]
-        sub = highspy.Highs()
-        _configure(sub)
-        sub.passModel(self.highs.getLp())
-        dropped = np.setdiff1d(np.arange(self.highs.getNumCol()), columns).astype(np.int32)
-        sub.deleteCols(len(dropped), dropped)
+        part, columns = self._part(orgs)
         if start is not None:
-            values = np.r_[start, np.zeros(len(self.orgs))]
             y = np.zeros(len(self.orgs))
-            np.maximum.at(y, owner, (start > 0).astype(np.float64))
-            values[n_x:] = y
-            sub.setSolution(
-                len(columns), columns.astype(np.int32), values[columns].astype(np.float64)
-            )
+            y[self._owner[start > 0]] = 1.0
+            values = np.r_[start, y][columns]
+            local = np.arange(len(columns), dtype=np.int32)
+            # From the (usually optimal) start, only the proof is left: no heuristics, and no
+            # restarts, which repeat the root's cut rounds each time the start fixes binaries.
+            part.setOptionValue("mip_heuristic_effort", 0.0)
+            part.setOptionValue("mip_allow_restart", False)
+            part.setSolution(len(columns), local, values.astype(np.float64))
         kept_x = columns[columns < n_x]
         left = max(deadline - time.perf_counter(), 0.01)
-        status, hours, gap = self._solve(sub, left, len(kept_x))
+        status, hours, gap = self._solve(part, left, len(kept_x))
+        if not len(hours):
+            return status, hours, gap
         full = np.zeros(n_x)
-        if len(hours):
-            full[kept_x] = hours
-        return status, (full if len(hours) else hours), gap
+        full[kept_x] = hours
+        return status, full, gap
 
     def _solve(
         self, highs: highspy.Highs, time_limit: float, n_x: int
@@ -277,6 +301,28 @@ class _Groups:
         chosen.starts = np.r_[0, np.cumsum(chosen.counts)[:-1]].astype(np.int64)
         chosen.keys, chosen.first = self.keys[keep], self.first[keep]
         return chosen
+
+
+def _relaxation(
+    highs: highspy.Highs, y_cols: NDArray[np.int32]
+) -> tuple[float, NDArray[np.bool_], NDArray[np.float64]] | None:
+    """The LP relaxation's bound, which organisations it uses and their reduced costs (None if
+    it has no optimum)."""
+    highs.setOptionValue("solve_relaxation", True)
+    highs.run()
+    highs.setOptionValue("solve_relaxation", False)
+    if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return None
+    solution = highs.getSolution()
+    used = np.asarray(solution.col_value)[y_cols] > 1e-9
+    reduced = np.maximum(np.asarray(solution.col_dual)[y_cols], 0.0)
+    return float(highs.getInfo().objective_function_value), used, reduced
+
+
+def _integer_columns(highs: highspy.Highs, count: int) -> NDArray[np.int32]:
+    """The last `count` columns (the organisations' binaries come after the hours)."""
+    n = highs.getNumCol()
+    return np.arange(n - count, n, dtype=np.int32)
 
 
 def _configure(highs: highspy.Highs) -> None:
