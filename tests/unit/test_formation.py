@@ -205,3 +205,78 @@ def test_pruning_keeps_the_optimum_on_a_larger_network():
     finally:
         pairs._cheapest_sufficient = original
     assert pruned.cost == pytest.approx(unpruned.cost, abs=0.01)
+
+
+def freelancer_network(seed):
+    """Many one-person organisations with overlapping skills, so that some dominate others."""
+    rng = np.random.default_rng(seed)
+    people = []
+    orgs = []
+    for j in range(int(rng.integers(4, 9))):
+        orgs.append({"id": f"o{j}", "coordination_cost": int(rng.integers(0, 4)) * 100})
+        held = rng.choice(3, int(rng.integers(1, 4)), replace=False)
+        people.append(
+            {
+                "id": f"p{j}",
+                "org": f"o{j}",
+                "skills": {f"s{s}": 3 for s in held},
+                "hours": int(rng.integers(1, 5)) * 10,
+                "cost_rate": int(rng.choice([20, 30, 40])),
+            }
+        )
+    requirements = [
+        {"skill": f"s{s}", "min_level": 3, "hours": int(rng.integers(1, 3)) * 10}
+        for s in rng.choice(3, int(rng.integers(1, 3)), replace=False)
+    ]
+    opportunity = {"id": "x", "value": 20000, "requirements": requirements}
+    return {"organisations": orgs, "people": people}, opportunity
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(0, 10**6), st.sampled_from([None, 1, 2]))
+def test_leaving_out_dominated_organisations_keeps_the_optimum(seed, cap):
+    from coopnet.engine.formation import eligible_pairs
+    from coopnet.engine.formation.dominance import without_dominated
+
+    network, opportunity = freelancer_network(seed)
+    if cap is not None:
+        opportunity["max_organisations"] = cap
+    expected = brute_force_cost(network, opportunity)
+    result = solve_case(network, opportunity)
+    if expected is None:
+        assert result.status == "infeasible"
+    else:
+        assert result.status == "optimal"
+        assert result.cost == pytest.approx(expected, abs=0.01)
+        assert_feasible(network, opportunity, result)
+    net, opp = parse_network(network), parse_opportunity(opportunity)
+    pairs = eligible_pairs(net, opp, np.ones(len(net.organisations), dtype=bool))
+    kept = without_dominated(net, opp, pairs)
+    assert set(kept.person.tolist()) <= set(pairs.person.tolist())
+
+
+def test_a_dominated_freelancer_is_left_out():
+    network = {
+        "organisations": [
+            {"id": "dear", "coordination_cost": 300},
+            {"id": "cheap1", "coordination_cost": 100},
+            {"id": "cheap2", "coordination_cost": 200},
+        ],
+        "people": [
+            {"id": "d", "org": "dear", "skills": {"a": 3}, "hours": 20, "cost_rate": 50},
+            {"id": "c1", "org": "cheap1", "skills": {"a": 3, "b": 3}, "hours": 30, "cost_rate": 40},
+            {"id": "c2", "org": "cheap2", "skills": {"a": 4}, "hours": 20, "cost_rate": 50},
+        ],
+    }
+    opportunity = {"value": 10000, "requirements": [{"skill": "a", "min_level": 3, "hours": 40}]}
+    from coopnet.engine.formation import eligible_pairs
+    from coopnet.engine.formation.dominance import without_dominated
+
+    net, opp = parse_network(network), parse_opportunity(opportunity)
+    pairs = eligible_pairs(net, opp, np.ones(3, dtype=bool))
+    kept = without_dominated(net, opp, pairs)
+    # "dear" is dominated by c1 and c2 (50 hours >= 40 needed); c2 only by c1 (30 < 40)
+    assert sorted(net.people[p].id for p in kept.person) == ["c1", "c2"]
+    result = solve_case(network, opportunity)
+    assert result.organisations == ("cheap1", "cheap2")
+    assert result.cost == pytest.approx(30 * 40 + 10 * 50 + 300)

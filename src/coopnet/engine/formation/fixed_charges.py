@@ -33,12 +33,8 @@ def add_fixed_charges(
     """Add a binary y per organisation in `orgs` (costing its coordination), link every hours
     column k to its owner's y (x_k <= upper_k y), and cap the sum of y. The hours columns must
     be the model's first len(owner) columns. Returns the y column of each hours column."""
-    n_x, n_y = len(owner), len(orgs)
-    first = highs.getNumCol()
-    highs.addVars(n_y, np.zeros(n_y), np.ones(n_y))
-    y_cols = np.arange(first, first + n_y, dtype=np.int32)
-    highs.changeColsCost(n_y, y_cols, coordination)
-    highs.changeColsIntegrality(n_y, y_cols, np.full(n_y, highspy.HighsVarType.kInteger))
+    n_x = len(owner)
+    y_cols = add_organisation_binaries(highs, orgs, coordination, cap)
     y_of = y_cols[np.searchsorted(orgs, owner)].astype(np.int64)
     indices = np.empty(2 * n_x, dtype=np.int32)
     indices[0::2], indices[1::2] = np.arange(n_x), y_of
@@ -48,6 +44,23 @@ def add_fixed_charges(
     highs.addRows(
         n_x, np.full(n_x, -highspy.kHighsInf), np.zeros(n_x), 2 * n_x, starts, indices, values
     )
+    return y_of
+
+
+def add_organisation_binaries(
+    highs: highspy.Highs,
+    orgs: NDArray[np.int64],
+    coordination: NDArray[np.float64],
+    cap: int | None,
+) -> NDArray[np.int32]:
+    """Add a binary y per organisation in `orgs` (costing its coordination) and cap their sum;
+    the links from the hours columns are the caller's. Returns the y columns."""
+    n_y = len(orgs)
+    first = highs.getNumCol()
+    highs.addVars(n_y, np.zeros(n_y), np.ones(n_y))
+    y_cols = np.arange(first, first + n_y, dtype=np.int32)
+    highs.changeColsCost(n_y, y_cols, coordination)
+    highs.changeColsIntegrality(n_y, y_cols, np.full(n_y, highspy.HighsVarType.kInteger))
     if cap is not None:
         highs.addRow(-highspy.kHighsInf, float(cap), n_y, y_cols, np.ones(n_y))
-    return y_of
+    return y_cols

@@ -12,6 +12,7 @@ from numpy.typing import NDArray
 
 from coopnet.engine.errors import BadInput
 from coopnet.engine.formation.diagnosis import diagnose
+from coopnet.engine.formation.dominance import without_dominated
 from coopnet.engine.formation.fixed_charges import needs_mip
 from coopnet.engine.formation.pairs import EligiblePairs, eligible_pairs
 from coopnet.engine.formation.result import Assignment, Formation, Status
@@ -35,7 +36,7 @@ def form(
     cheapest among those) that delivers the opportunity."""
     started = time.perf_counter()
     allowed = _allowed(network, include, exclude)
-    pairs = eligible_pairs(network, opportunity, allowed)
+    pairs = without_dominated(network, opportunity, eligible_pairs(network, opportunity, allowed))
     orgs = np.unique(network.person_org[pairs.person])
     status: Status = "infeasible"
     if len(pairs.person):

@@ -17,14 +17,17 @@ import numpy as np
 from numpy.typing import NDArray
 
 from coopnet.engine.errors import SolverError
-from coopnet.engine.formation.fixed_charges import MIP_ABSOLUTE_GAP, add_fixed_charges
+from coopnet.engine.formation.fixed_charges import MIP_ABSOLUTE_GAP, add_organisation_binaries
 from coopnet.engine.formation.pairs import EligiblePairs
 from coopnet.engine.formation.result import Status
 from coopnet.engine.network import Network, Opportunity
 
 _HOURS_TOL = 1e-7
-#: Reduced-cost fixing is applied when it leaves at most this share of the organisations.
-FIXING_WORTHWHILE = 0.9
+#: The heuristic that bounds the optimum for reduced-cost fixing solves the MILP over the
+#: organisations the LP relaxation uses and this many times as many of the nearest others.
+NEIGHBOURS = 3
+#: Reduced-cost fixing is repeated on what it leaves at most this many times.
+FIXING_ROUNDS = 4
 #: A row of the model: lower and upper bounds, columns and coefficients.
 Row = tuple[float, float, NDArray[np.int64], NDArray[np.float64]]
 
@@ -47,84 +50,84 @@ class TransportModel:
         self.network, self.opportunity, self.pairs, self.mip = network, opportunity, pairs, mip
         self.fixing = fixing
         self.orgs = np.unique(network.person_org[pairs.person])
+        self.needed = np.array([float(r.hours) for r in opportunity.requirements])
+        #: each hours column's organisation, as a position in `orgs`
+        self._owner = np.searchsorted(self.orgs, network.person_org[pairs.person])
         self.objective = float("nan")
         self.highs = highspy.Highs()
-        for option, value in (
-            ("output_flag", False),
-            ("mip_abs_gap", MIP_ABSOLUTE_GAP),
-            ("mip_rel_gap", 0.0),
-            ("threads", 1),
-        ):
-            self.highs.setOptionValue(option, value)
+        _configure(self.highs)
         self._build()
 
     def _build(self) -> None:
-        pairs, network = self.pairs, self.network
+        pairs = self.pairs
         n_x = len(pairs.person)
-        costs = network.rates[pairs.person]
+        costs = self.network.rates[pairs.person]
         self.highs.addVars(n_x, np.zeros(n_x), pairs.upper)
         self.highs.changeColsCost(n_x, np.arange(n_x, dtype=np.int32), costs)
-        hours = np.array([float(r.hours) for r in self.opportunity.requirements])
         rows: list[Row] = []
-        for r, needed in enumerate(hours):
+        for r, needed in enumerate(self.needed):  # a requirement nobody can take: infeasible
             cols = np.flatnonzero(pairs.requirement == r)
             rows.append((needed, needed, cols, np.ones(len(cols))))
-        order = np.argsort(pairs.person, kind="stable")
-        people, starts = np.unique(pairs.person[order], return_index=True)
-        bounds = np.r_[starts, len(order)]
-        for i, person in enumerate(people):
-            cols = order[bounds[i] : bounds[i + 1]]
-            if len(cols) > 1:
-                rows.append(
-                    (-highspy.kHighsInf, float(network.hours[person]), cols, np.ones(len(cols)))
-                )
-        if self.mip:
-            self._add_fixed_charges(rows)
         self._add_rows(rows)
+        if self.mip:
+            self._add_fixed_charges()
+            return
+        people = _Groups(pairs.person)
+        shared = people.only(people.counts > 1)
+        g = len(shared.counts)
+        self.highs.addRows(
+            g,
+            np.full(g, -highspy.kHighsInf),
+            self.network.hours[shared.keys],
+            len(shared.order),
+            shared.starts.astype(np.int32),
+            shared.order.astype(np.int32),
+            np.ones(len(shared.order)),
+        )
 
-    def _add_fixed_charges(self, rows: list[Row]) -> None:
-        """Binary y per organisation, x <= upper * y, the cap, and the organisation cuts."""
-        owner = self.network.person_org[self.pairs.person]
-        coordination = self.network.coordination[self.orgs]
-        cap = self.opportunity.max_organisations
-        y_of = add_fixed_charges(self.highs, owner, self.pairs.upper, self.orgs, coordination, cap)
-        self._add_organisation_cuts(rows, y_of)
+    def _add_fixed_charges(self) -> None:
+        """Binary y per organisation and the cap, with links that are as tight as the model
+        allows: a person's hours in all are at most min(their hours, what the requirements can
+        take from them) times y[o] (the capacity row, scaled by y), and an organisation's hours
+        on a requirement at most min(the requirement's hours, its people's there) times y[o].
+        Together they imply x[p, r] <= min(hours_p, hours_r) y[o] for every pair, and their LP
+        relaxation is the convex hull of each organisation's choices (open with any feasible
+        hours, or closed), which the pairwise links alone are not."""
+        pairs, network = self.pairs, self.network
+        y_cols = add_organisation_binaries(
+            self.highs,
+            self.orgs,
+            network.coordination[self.orgs],
+            self.opportunity.max_organisations,
+        )
+        owner = network.person_org[pairs.person]
+        y_of = y_cols[np.searchsorted(self.orgs, owner)].astype(np.int64)
+        people = _Groups(pairs.person)
+        limit = np.minimum(network.hours[people.keys], people.sums(pairs.upper))
+        self._add_links(people, y_of, limit)
+        limit_of = people.spread(limit)
+        needs = _Groups(owner * len(self.needed) + pairs.requirement)
+        limit = np.minimum(self.needed[pairs.requirement[needs.first]], needs.sums(pairs.upper))
+        implied = (needs.counts == 1) & (limit >= limit_of[needs.first])
+        self._add_links(needs.only(~implied), y_of, limit[~implied])
 
-    def _add_organisation_cuts(
-        self,
-        rows: list[Row],
-        y_of: NDArray[np.int64],
+    def _add_links(
+        self, groups: _Groups, y_of: NDArray[np.int64], limit: NDArray[np.float64]
     ) -> None:
-        """Valid inequalities that tighten the LP relaxation: an organisation's hours on a
-        requirement are at most min(its hours there, the requirement's) times y[o], and its hours
-        overall at most min(its people's hours, the whole need) times y[o]."""
-        pairs = self.pairs
-        needed = np.array([float(r.hours) for r in self.opportunity.requirements])
-        total = needed.sum()
-        org = self.network.person_org[pairs.person]
-        for key in (org * len(needed) + pairs.requirement, org):
-            order = np.argsort(key, kind="stable")
-            groups, starts = np.unique(key[order], return_index=True)
-            bounds = np.r_[starts, len(order)]
-            for g in range(len(groups)):
-                cols = order[bounds[g] : bounds[g + 1]]
-                if len(cols) < 2:
-                    continue
-                if key is org:
-                    people = np.unique(pairs.person[cols])
-                    limit = min(total, float(self.network.hours[people].sum()))
-                else:
-                    limit = min(
-                        float(needed[pairs.requirement[cols[0]]]), float(pairs.upper[cols].sum())
-                    )
-                rows.append(
-                    (
-                        -highspy.kHighsInf,
-                        0.0,
-                        np.r_[cols, y_of[cols[0]]],
-                        np.r_[np.ones(len(cols)), -limit],
-                    )
-                )
+        """For each group of hours columns (all of one organisation): their sum <= limit * y."""
+        n, g = len(groups.order), len(groups.counts)
+        shift = np.repeat(np.arange(g), groups.counts)  # a y column precedes in every group
+        indices = np.empty(n + g, dtype=np.int32)
+        values = np.empty(n + g)
+        indices[np.arange(n) + shift] = groups.order
+        values[np.arange(n) + shift] = 1.0
+        ends = groups.starts + groups.counts + np.arange(g)
+        indices[ends] = y_of[groups.first]
+        values[ends] = -limit
+        starts = (groups.starts + np.arange(g)).astype(np.int32)
+        self.highs.addRows(
+            g, np.full(g, -highspy.kHighsInf), np.zeros(g), n + g, starts, indices, values
+        )
 
     def _add_rows(self, rows: list[Row]) -> None:
         lower = np.array([r[0] for r in rows])
@@ -145,74 +148,188 @@ class TransportModel:
 
     def run(self, time_limit: float) -> tuple[Status, NDArray[np.float64], float | None]:
         """Solve; the status, the hours per pair, and the absolute gap if not proven."""
-        deadline = time.perf_counter() + time_limit
         if self.mip and self.fixing:
-            self._fix_by_reduced_costs(time_limit)
-        status = self._solve(max(deadline - time.perf_counter(), 0.01))
-        if self.mip:  # undo the fixing, so the model can be re-solved on other terms
-            n_y = len(self.orgs)
-            self.highs.changeColsBounds(n_y, self._y_cols(), np.zeros(n_y), np.ones(n_y))
-        return status
+            solved = self._solve_with_fixing(time_limit)
+            if solved is not None:
+                return solved
+        return self._solve(self.highs, time_limit, len(self.pairs.person))
 
     def _y_cols(self) -> NDArray[np.int32]:
         n_x = len(self.pairs.person)
         return np.arange(n_x, n_x + len(self.orgs), dtype=np.int32)
 
-    def _fix_by_reduced_costs(self, time_limit: float) -> None:
-        """Exclude the organisations that no optimal consortium can contain.
+    def _solve_with_fixing(
+        self, time_limit: float
+    ) -> tuple[Status, NDArray[np.float64], float | None] | None:
+        """Solve over the organisations that an optimal consortium can contain, or None if the
+        relaxation says nothing (then the whole model is to be solved).
 
         The LP relaxation gives a lower bound L and each organisation's reduced cost d[o]: any
         solution with y[o] = 1 costs at least L + d[o]. A small MILP over the organisations the
-        relaxation uses gives an upper bound U. Every organisation with L + d[o] > U is fixed
-        out before the real MILP, which is then left with a few dozen binaries instead of
-        hundreds, and starts from the solution that gave U.
+        relaxation uses, and those it comes closest to using, gives an upper bound U. Every
+        organisation with L + d[o] > U is left out. The relaxation of what is left bounds
+        that part of the model more tightly (it has fewer organisations to spread hours over),
+        so the fixing is repeated on it while it leaves organisations out; the real MILP then
+        solves what remains, from the solution that gave U.
         """
-        y_cols, n_y = self._y_cols(), len(self.orgs)
-        self.highs.setOptionValue("solve_relaxation", True)
-        self.highs.run()
-        self.highs.setOptionValue("solve_relaxation", False)
-        if self.highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-            return
-        lower = float(self.highs.getInfo().objective_function_value)
-        solution = self.highs.getSolution()
-        y = np.array(solution.col_value)[y_cols]
-        reduced = np.maximum(np.array(solution.col_dual)[y_cols], 0.0)
-        used = y > 1e-9
-        self.highs.changeColsBounds(n_y, y_cols, np.zeros(n_y), used.astype(np.float64))
-        self.highs.setOptionValue("time_limit", float(time_limit))
-        self.highs.run()
-        if self.highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-            # e.g. the relaxation's organisations exceed the cap once they must be whole
-            self.highs.changeColsBounds(n_y, y_cols, np.zeros(n_y), np.ones(n_y))
-            self.highs.clearSolver()
-            return
-        upper = float(self.highs.getInfo().objective_function_value)
-        start = self.highs.getSolution()
-        keep = lower + reduced <= upper + MIP_ABSOLUTE_GAP
-        if keep.mean() > FIXING_WORTHWHILE:  # too few to fix: solve the model afresh
-            self.highs.changeColsBounds(n_y, y_cols, np.zeros(n_y), np.ones(n_y))
-            self.highs.clearSolver()
-            return
-        self.highs.changeColsBounds(n_y, y_cols, np.zeros(n_y), keep.astype(np.float64))
-        self.highs.setSolution(start)
+        deadline = time.perf_counter() + time_limit
+        everyone = np.ones(len(self.orgs), dtype=bool)
+        relaxed = _relaxation(self.highs, self._y_cols())
+        if relaxed is None:
+            return None
+        lower, used, reduced = relaxed
+        nearest = np.argsort(np.where(used, np.inf, reduced), kind="stable")
+        candidates = used.copy()
+        candidates[nearest[: NEIGHBOURS * max(1, int(used.sum()))]] = True
+        status, hours, _ = self._solve_over(candidates, None, deadline)
+        if status != "optimal":  # e.g. the relaxation's organisations exceed the cap
+            return None
+        upper = self.objective + MIP_ABSOLUTE_GAP
+        in_start = np.zeros(len(self.orgs), dtype=bool)
+        in_start[self._owner[hours > 0]] = True
+        keep = everyone
+        for _ in range(FIXING_ROUNDS):
+            fixed = keep.copy()
+            fixed[keep] = lower + reduced <= upper
+            fixed |= in_start  # in theory already kept; in floating point, make sure
+            if fixed.sum() == keep.sum():
+                break
+            keep = fixed
+            part, _ = self._part(keep)
+            relaxed = _relaxation(part, _integer_columns(part, int(keep.sum())))
+            if relaxed is None:
+                break
+            lower, _, reduced = relaxed
+        return self._solve_over(keep, hours, deadline)
 
-    def _solve(self, time_limit: float) -> tuple[Status, NDArray[np.float64], float | None]:
-        self.highs.setOptionValue("time_limit", float(time_limit))
-        self.highs.run()
-        status = self.highs.getModelStatus()
+    def _part(self, orgs: NDArray[np.bool_]) -> tuple[highspy.Highs, NDArray[np.int64]]:
+        """The model with only these organisations (a mask over `self.orgs`), and the columns
+        of the whole model it keeps (hours columns first, then the organisations')."""
+        n_x = len(self.pairs.person)
+        columns = np.r_[np.flatnonzero(orgs[self._owner]), n_x + np.flatnonzero(orgs)]
+        part = highspy.Highs()
+        _configure(part)
+        part.passModel(self.highs.getLp())
+        dropped = np.setdiff1d(np.arange(self.highs.getNumCol()), columns).astype(np.int32)
+        part.deleteCols(len(dropped), dropped)
+        return part, columns
+
+    def _solve_over(
+        self,
+        orgs: NDArray[np.bool_],
+        start: NDArray[np.float64] | None,
+        deadline: float,
+    ) -> tuple[Status, NDArray[np.float64], float | None]:
+        """Solve the model with only these organisations (a mask over `self.orgs`), from the
+        hours `start` if given (which must use only these organisations); hours per pair."""
+        n_x = len(self.pairs.person)
+        part, columns = self._part(orgs)
+        if start is not None:
+            y = np.zeros(len(self.orgs))
+            y[self._owner[start > 0]] = 1.0
+            values = np.r_[start, y][columns]
+            local = np.arange(len(columns), dtype=np.int32)
+            # From the (usually optimal) start, only the proof is left: no heuristics, and no
+            # restarts, which repeat the root's cut rounds each time the start fixes binaries.
+            part.setOptionValue("mip_heuristic_effort", 0.0)
+            part.setOptionValue("mip_allow_restart", False)
+            part.setSolution(len(columns), local, values.astype(np.float64))
+        kept_x = columns[columns < n_x]
+        left = max(deadline - time.perf_counter(), 0.01)
+        status, hours, gap = self._solve(part, left, len(kept_x))
+        if not len(hours):
+            return status, hours, gap
+        full = np.zeros(n_x)
+        full[kept_x] = hours
+        return status, full, gap
+
+    def _solve(
+        self, highs: highspy.Highs, time_limit: float, n_x: int
+    ) -> tuple[Status, NDArray[np.float64], float | None]:
+        """Run `highs` (this model or a part of it); the hours on its first n_x columns."""
+        highs.setOptionValue("time_limit", float(time_limit))
+        highs.run()
+        status = highs.getModelStatus()
         model_status = highspy.HighsModelStatus
-        self.objective = float(self.highs.getInfo().objective_function_value)
+        self.objective = float(highs.getInfo().objective_function_value)
         if status == model_status.kOptimal:
-            return "optimal", self._hours(), None
+            return "optimal", self._hours(highs, n_x), None
         if status in (model_status.kInfeasible, model_status.kUnboundedOrInfeasible):
             return "infeasible", np.zeros(0), None
-        info = self.highs.getInfo()
+        info = highs.getInfo()
         if status == model_status.kTimeLimit and info.primal_solution_status == 2:
             gap = float(info.objective_function_value - info.mip_dual_bound)
-            return "feasible", self._hours(), max(gap, 0.0)
-        reason = self.highs.modelStatusToString(status)
+            return "feasible", self._hours(highs, n_x), max(gap, 0.0)
+        reason = highs.modelStatusToString(status)
         raise SolverError(f"the formation solver stopped with status {reason}")
 
-    def _hours(self) -> NDArray[np.float64]:
-        values = np.array(self.highs.getSolution().col_value[: len(self.pairs.person)])
+    def _hours(self, highs: highspy.Highs, n_x: int) -> NDArray[np.float64]:
+        values = np.array(highs.getSolution().col_value[:n_x])
         return np.where(values > _HOURS_TOL, values, 0.0)
+
+
+class _Groups:
+    """Positions of an array grouped by value: `order` sorts them, group g is
+    order[starts[g] : starts[g] + counts[g]], its value keys[g] and first position first[g]."""
+
+    def __init__(self, key: NDArray[np.int64]):
+        self.order = np.argsort(key, kind="stable")
+        ordered = key[self.order]
+        self.starts = (
+            np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+            if len(key)
+            else (np.zeros(0, dtype=np.int64))
+        )
+        self.counts = np.diff(np.r_[self.starts, len(key)])
+        self.keys = ordered[self.starts]
+        self.first = self.order[self.starts]
+
+    def sums(self, values: NDArray[np.float64]) -> NDArray[np.float64]:
+        return np.add.reduceat(values[self.order], self.starts) if len(self.starts) else values[:0]
+
+    def spread(self, per_group: NDArray[np.float64]) -> NDArray[np.float64]:
+        """A value per group, as a value per position."""
+        out = np.empty(len(self.order))
+        out[self.order] = np.repeat(per_group, self.counts)
+        return out
+
+    def only(self, keep: NDArray[np.bool_]) -> _Groups:
+        """These groups alone."""
+        chosen = object.__new__(_Groups)
+        chosen.order = self.order[np.repeat(keep, self.counts)]
+        chosen.counts = self.counts[keep]
+        chosen.starts = np.r_[0, np.cumsum(chosen.counts)[:-1]].astype(np.int64)
+        chosen.keys, chosen.first = self.keys[keep], self.first[keep]
+        return chosen
+
+
+def _relaxation(
+    highs: highspy.Highs, y_cols: NDArray[np.int32]
+) -> tuple[float, NDArray[np.bool_], NDArray[np.float64]] | None:
+    """The LP relaxation's bound, which organisations it uses and their reduced costs (None if
+    it has no optimum)."""
+    highs.setOptionValue("solve_relaxation", True)
+    highs.run()
+    highs.setOptionValue("solve_relaxation", False)
+    if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return None
+    solution = highs.getSolution()
+    used = np.asarray(solution.col_value)[y_cols] > 1e-9
+    reduced = np.maximum(np.asarray(solution.col_dual)[y_cols], 0.0)
+    return float(highs.getInfo().objective_function_value), used, reduced
+
+
+def _integer_columns(highs: highspy.Highs, count: int) -> NDArray[np.int32]:
+    """The last `count` columns (the organisations' binaries come after the hours)."""
+    n = highs.getNumCol()
+    return np.arange(n - count, n, dtype=np.int32)
+
+
+def _configure(highs: highspy.Highs) -> None:
+    for option, value in (
+        ("output_flag", False),
+        ("mip_abs_gap", MIP_ABSOLUTE_GAP),
+        ("mip_rel_gap", 0.0),
+        ("threads", 1),
+    ):
+        highs.setOptionValue(option, value)
