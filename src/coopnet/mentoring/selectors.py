@@ -413,6 +413,12 @@ def history(organisation_slug: str | None = None) -> QuerySet[ScoreSnapshot]:
     return ScoreSnapshot.objects.filter(organisation=organisation)
 
 
+def history_recent(organisation_slug: str | None = None, count: int = 100) -> list[ScoreSnapshot]:
+    """The last `count` scores of `history`, oldest first: what a chart has room for."""
+    latest = history(organisation_slug).order_by("-taken_at", "-pk")[:count]
+    return list(reversed(latest))
+
+
 def hours_per_month(sessions: QuerySet[Session]) -> list[tuple[dt.date, Decimal]]:
     """Session hours per calendar month, oldest first, months without sessions included."""
     totals: dict[dt.date, Decimal] = defaultdict(Decimal)
