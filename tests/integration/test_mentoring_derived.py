@@ -84,6 +84,19 @@ def test_a_changed_level_shows_on_the_next_read(consortium_cast):
     assert after["python"]["bus_factor"] == 2
 
 
+def test_the_snapshot_of_a_level_change_computes_the_map_the_next_page_reads(consortium_cast):
+    """A level change takes a score snapshot once it commits: of the new map, which the next
+    page then reads without computing it again."""
+    from coopnet.mentoring.models import ScoreSnapshot
+
+    rita = Person.objects.get(name="Rita Levi")
+    skills = {"elixir": 5, "ux-design": 3, "python": 4}
+    directory.person_update(actor=consortium_cast["charlie"], person_id=rita.pk, skills=skills)
+    assert ScoreSnapshot.objects.filter(organisation__isnull=True).count() == 1
+    assert _map_queries(consortium_cast["dee"]) == []
+    assert _rows(consortium_cast["dee"])[1]["python"]["bus_factor"] == 2
+
+
 def test_shared_demand_shows_on_the_next_read(consortium_cast):
     body, rows = _rows(consortium_cast["dee"])
     assert "fortran" not in rows

@@ -215,6 +215,8 @@ class NetworkSkills:
     wanted: dict[str, float]
     #: each organisation's score, by slug
     scores: dict[str, float]
+    #: how many demanded skills each organisation's own people hold once or never, by slug
+    at_risk_by_organisation: dict[str, int]
 
 
 def _demand_window(now: dt.datetime) -> tuple[dt.datetime | None, dt.datetime | None]:
@@ -261,7 +263,8 @@ def network_skills_computed(now: dt.datetime | None = None) -> Stamped[NetworkSk
         _order(rows),
         sorted(scores, key=lambda o: (o.score, o.name)),
     )
-    return Stamped(NetworkSkills(found, wanted, result.organisation_scores), start, end)
+    whole = NetworkSkills(found, wanted, result.organisation_scores, result.organisation_at_risk)
+    return Stamped(whole, start, end)
 
 
 def network_skills(now: dt.datetime | None = None) -> NetworkSkills:
