@@ -44,8 +44,10 @@ TITLE = "Platform: the same work read from the database"
 INTRO = """
 The targets of the resilience and pooling sections are for the engine. This section measures
 the same work *through the web platform*, reading everything from a SQLite database through the
-Django ORM: `coopnet.mentoring.selectors.network_map()` (reads every organisation, person and
-skill, builds the engine's network, computes the skills map), `coopnet.mentoring.services.
+Django ORM: `coopnet.mentoring.selectors.network_skills_computed()` (reads every organisation,
+person and skill, builds the engine's network, computes the skills map: what
+`selectors.network_map()` does once per change to the directory or the demand, then reads from
+the cache), `coopnet.mentoring.services.
 plan_compute()` (reads, computes the mentoring plan, stores its pairings and takes score
 snapshots of the network and of every organisation), and the next month's fee schedule of a
 shared service with 20 enrolled organisations (`coopnet.sharedservices.services.
@@ -112,7 +114,8 @@ def _fresh(network: Any) -> Any:
 
 
 def case_map(side: str, params: dict[str, Any]) -> Prepared:
-    """The network's skills map: `selectors.network_map()` or the engine's `skills_map`."""
+    """The network's skills map as computed once per change (`selectors.network_skills_computed`,
+    not the cached `network_map`), or the engine's `skills_map`."""
     loaded, timing = _prepare(params)
     from coopnet.engine.resilience import skills_map
     from coopnet.mentoring import selectors
@@ -130,7 +133,7 @@ def case_map(side: str, params: dict[str, Any]) -> Prepared:
     if side == "platform":
 
         def job() -> Any:
-            return selectors.network_map()
+            return selectors.network_skills_computed().value.map
 
     elif side == "engine":
         network, wanted = selectors.engine_network(), selectors.demand()
@@ -290,7 +293,7 @@ def run(profile: Profile) -> Section:
         ["operation", "platform", "engine", "platform/engine", "runs", "peak MiB", "target"],
     )
     rows = (
-        ("map", "skills map: `selectors.network_map()`"),
+        ("map", "skills map: `selectors.network_skills_computed()`"),
         ("plan", "mentoring plan: `services.plan_compute()`"),
     )
     for case, label in rows:
@@ -352,9 +355,9 @@ def run(profile: Profile) -> Section:
             "column applies the engine's targets to the platform figure for information.",
             "",
             f"*Platform*: median of the timed runs after {warmup} warm-up run(s), in a fresh "
-            "worker per operation; `network_map` also counts the organisations asking for "
-            "each skill; every `plan_compute` run stores a new plan (superseding the last "
-            "one's pairings) and takes score snapshots of the network and of each "
+            "worker per operation; `network_skills_computed` also counts the organisations "
+            "asking for each skill; every `plan_compute` run stores a new plan (superseding "
+            "the last one's pairings) and takes score snapshots of the network and of each "
             "organisation; the fee "
             "schedule is computed and stored for next month, replacing the last run's. "
             "*Engine*: `skills_map`, `mentoring_plan` (on a fresh copy of "

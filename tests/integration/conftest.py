@@ -32,10 +32,14 @@ def plain_static_files(settings):
 @pytest.fixture(autouse=True)
 def fresh_cache():
     """Each test starts with an empty cache: the API's throttles count requests there, by user
-    id, and ids are reused from one test's database to the next."""
+    id, and ids are reused from one test's database to the next; and the skills map is kept
+    there (and in the process) under a token that a rolled-back test may leave unchanged."""
     from django.core.cache import cache
 
+    from coopnet.mentoring import derived
+
     cache.clear()
+    derived.forget()
 
 
 @pytest.fixture

@@ -35,7 +35,7 @@ from coopnet.directory.models import (
     Skill,
 )
 from coopnet.directory.selectors import organisation_for_admin, person_for_member
-from coopnet.directory.signals import skills_changed
+from coopnet.directory.signals import network_changed, skills_changed
 from coopnet.engine.money import plain_number
 
 NOT_ADMIN = "Only an organisation admin can change its people."
@@ -112,6 +112,7 @@ def person_create(
     PersonSkill.objects.bulk_create(
         PersonSkill(person=person, skill=s, level=lv) for s, lv in levels
     )
+    network_changed.send(sender=PersonSkill)
     audit.record(
         actor=actor,
         action="person.added",
@@ -173,6 +174,7 @@ def _levels_replace(person: Person, levels: list[tuple[Skill, int]], actor: User
     PersonSkill.objects.bulk_create(
         PersonSkill(person=person, skill=s, level=lv) for s, lv in levels
     )
+    network_changed.send(sender=PersonSkill)
     after = dict(levels)
     changed = [
         (skill, before.get(skill), after.get(skill))

@@ -8,6 +8,7 @@ class MentoringConfig(AppConfig):
 
     def ready(self) -> None:
         from coopnet.directory.signals import skills_changed
-        from coopnet.mentoring.receivers import record_level_changes
+        from coopnet.mentoring.receivers import listen_for_network_changes, record_level_changes
 
         skills_changed.connect(record_level_changes, dispatch_uid="mentoring-level-changes")
+        listen_for_network_changes()

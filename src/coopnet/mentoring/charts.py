@@ -4,9 +4,10 @@ loaded from elsewhere. A chart is a dataclass laid out in Python; the template o
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import islice
 
 from coopnet.common.charts import bar_length, chart_height, row_y
 from coopnet.mentoring.models import ScoreSnapshot
@@ -52,6 +53,7 @@ def percent(score: float) -> str:
 def demand_chart(skills: Sequence[SkillRow], count: int = 12) -> BarChart:
     """The most demanded skills, those resting on one person or none highlighted; skills whose
     demand does not count (`selectors.demand`) have none and are left out."""
+    demanded = islice((s for s in skills if s.demand is not None and s.demand > 0), count)
     bars = [
         Bar(
             s.name,
@@ -59,14 +61,28 @@ def demand_chart(skills: Sequence[SkillRow], count: int = 12) -> BarChart:
             f"{s.demand:.0f} h · bus factor {s.bus_factor}",
             highlight=s.bus_factor <= 1,
         )
-        for s in skills
-        if s.demand is not None and s.demand > 0
-    ][:count]
+        for s in demanded
+        if s.demand is not None
+    ]
     return BarChart("The most demanded skills and their bus factor", bars)
 
 
-def organisation_chart(scores: Sequence[OrganisationScore]) -> BarChart:
-    bars = [Bar(o.name, o.score, percent(o.score), highlight=o.score >= 0.5) for o in scores]
+#: an organisation's score from which its bar is red
+EXPOSED = 0.5
+
+
+def organisation_chart(
+    scores: Sequence[OrganisationScore], mine: Collection[str] = (), count: int = 20
+) -> BarChart:
+    """Each organisation's score when there are at most `count`; else the most exposed ones
+    and the viewer's own (slugs `mine`), `count` bars in all, best first as the whole."""
+    chosen = list(scores)
+    if len(chosen) > count:
+        own = [o for o in chosen if o.slug in mine][:count]
+        exposed = [o for o in reversed(chosen) if o.slug not in mine][: count - len(own)]
+        kept = {o.slug for o in own + exposed}
+        chosen = [o for o in chosen if o.slug in kept]
+    bars = [Bar(o.name, o.score, percent(o.score), highlight=o.score >= EXPOSED) for o in chosen]
     return BarChart("Each organisation's score: lower is better", bars, top=1.0)
 
 

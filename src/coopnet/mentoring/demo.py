@@ -21,7 +21,7 @@ from coopnet.common.models import Coordinator
 from coopnet.directory.models import Membership, Organisation, Person
 from coopnet.engine.network import Network
 from coopnet.engine.resilience import HOLD_LEVEL, LEARNER_LEVELS, MENTOR_LEVEL
-from coopnet.mentoring import selectors, services
+from coopnet.mentoring import derived, selectors, services
 from coopnet.mentoring.models import Pairing
 from coopnet.opportunities.formation import formation_execute
 from coopnet.opportunities.models import Opportunity
@@ -110,6 +110,7 @@ def _post_demand(candidates: list[Candidate], created: dt.datetime) -> None:
             run = formation_start(actor=_admin(poster), opportunity_id=opportunity.pk)
             formation_execute(run_id=run.pk)
             Opportunity.objects.filter(pk=opportunity.pk).update(created=created)
+            derived.announce()  # an update sends no signal
 
 
 def _opt_in(candidates: list[Candidate]) -> set[int]:

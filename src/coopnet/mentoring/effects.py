@@ -2,9 +2,10 @@
 
 A plan stores the score before and after it as they were when it was computed; since then
 levels change, pairings are agreed or declined, and the demand window moves on. Its effect is
-computed again on the current map with the engine: today's holders of each demanded skill,
-plus the learners of the plan's pairings still standing (proposed, agreed or done), each of
-whom the plan raises to level 3. A learner who holds the skill already is counted once.
+computed again on the current map (`selectors.network_skills`, computed once per change):
+today's bus factor of each demanded skill, plus the learners of the plan's pairings still
+standing (proposed, agreed or done), each of whom the plan raises to level 3. A learner who
+holds the skill already is counted once.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from coopnet.engine.resilience import coverage_gain, risk_share
-from coopnet.engine.resilience.skills import holders
+from coopnet.directory.models import PersonSkill
+from coopnet.engine.resilience import HOLD_LEVEL, coverage_gain, risk_share
 from coopnet.mentoring import selectors
 from coopnet.mentoring.models import Pairing, Plan
 
@@ -35,26 +36,32 @@ class PlanEffect:
 
 def plan_effect(plan: Plan) -> PlanEffect:
     """`plan`'s standing pairings on today's network and demand (the same score as
-    `selectors.network_map`, read now)."""
-    network, wanted = selectors.engine_network(), selectors.demand()
-    people = [person.id for person in network.people]
-    held = {
-        skill: {people[i] for i in holders(network, skill).tolist()}
-        for skill, hours in wanted.items()
-        if hours > 0
-    }
-    learners: dict[str, set[str]] = defaultdict(set)
+    `selectors.network_map`, read from it)."""
+    whole = selectors.network_skills()
+    wanted = whole.wanted
+    bus = {row.slug: row.bus_factor for row in whole.map.skills if wanted.get(row.slug, 0) > 0}
     standing = list(
         plan.pairings.filter(status__in=STANDING).values_list("skill__slug", "learner_id")
     )
+    learners: dict[str, set[int]] = defaultdict(set)
     for skill, learner in standing:
-        learners[skill].add(str(learner))
-    bus = {skill: len(people_) for skill, people_ in held.items()}
-    after = {skill: len(people_ | learners[skill]) for skill, people_ in held.items()}
-    added = {skill: after[skill] - bus[skill] for skill in held}
+        if skill in bus:
+            learners[skill].add(learner)
+    held = set(
+        PersonSkill.objects.filter(
+            person_id__in={p for people in learners.values() for p in people},
+            skill__slug__in=list(learners),
+            level__gte=HOLD_LEVEL,
+        ).values_list("skill__slug", "person_id")
+    )
+    added = {
+        skill: len({p for p in people if (skill, p) not in held})
+        for skill, people in learners.items()
+    }
+    after = {skill: bus[skill] + added.get(skill, 0) for skill in bus}
     return PlanEffect(
         risk_share(bus, wanted),
         risk_share(after, wanted),
-        coverage_gain(bus, wanted, added),
+        coverage_gain(bus, wanted, {skill: added.get(skill, 0) for skill in bus}),
         len(standing),
     )

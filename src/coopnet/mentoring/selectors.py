@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Min, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -23,6 +23,8 @@ from coopnet.directory.selectors import memberships, organisation_for_member
 from coopnet.engine import network as engine
 from coopnet.engine.money import to_money
 from coopnet.engine.resilience import HOLD_LEVEL, MentoringOptions, demand_by_skill, skills_map
+from coopnet.mentoring import derived
+from coopnet.mentoring.derived import Stamped
 from coopnet.mentoring.models import (
     LearningWish,
     LevelChange,
@@ -97,26 +99,28 @@ def demand(now: dt.datetime | None = None) -> dict[str, float]:
     )
 
 
-def engine_network() -> engine.Network:
-    """Every organisation and person with their skills, and free hours as `hours` (private:
-    for computing only, never to be shown whole). Person ids are primary keys as strings.
-    Plain values, not model objects: a 10,000-person network is read in about 0.1 s."""
+def engine_network(organisation: str | None = None) -> engine.Network:
+    """Every organisation and person with their skills (or only `organisation`'s, by slug),
+    and free hours as `hours` (private: for computing only, never to be shown whole). Person
+    ids are primary keys as strings. Plain values, not model objects: a 10,000-person network
+    is read in about 0.1 s."""
+    held, organisations = PersonSkill.objects.all(), Organisation.objects.order_by("slug")
+    people = Person.objects.order_by("organisation__slug", "pk")
+    if organisation is not None:
+        held = held.filter(person__organisation__slug=organisation)
+        organisations = organisations.filter(slug=organisation)
+        people = people.filter(organisation__slug=organisation)
     skills: dict[int, dict[str, int]] = defaultdict(dict)
-    for person_id, slug, level in PersonSkill.objects.values_list(
-        "person_id", "skill__slug", "level"
-    ):
+    for person_id, slug, level in held.values_list("person_id", "skill__slug", "level"):
         skills[person_id][slug] = level
-    organisations = tuple(
-        engine.Organisation(slug, name)
-        for slug, name in Organisation.objects.order_by("slug").values_list("slug", "name")
-    )
-    people = Person.objects.order_by("organisation__slug", "pk").values_list(
-        "pk", "organisation__slug", "hours_available"
-    )
     return engine.Network(
-        organisations,
         tuple(
-            engine.Person(str(pk), org, skills[pk], hours, Decimal(0)) for pk, org, hours in people
+            engine.Organisation(slug, name)
+            for slug, name in organisations.values_list("slug", "name")
+        ),
+        tuple(
+            engine.Person(str(pk), org, skills[pk], hours, Decimal(0))
+            for pk, org, hours in people.values_list("pk", "organisation__slug", "hours_available")
         ),
     )
 
@@ -201,9 +205,43 @@ def _shown_demand(hours: float) -> Decimal | None:
     return _hours(hours) if hours > 0 else None
 
 
-def network_map() -> NetworkMap:
-    """The skills map of the whole network, safe to show to anyone signed in."""
-    network, wanted = engine_network(), demand()
+@dataclass(frozen=True)
+class NetworkSkills:
+    """The network's map as computed once per change (`derived`): the map, and what the
+    organisation maps and plan effects read from it."""
+
+    map: NetworkMap
+    #: the demand that counts, per skill (`demand`)
+    wanted: dict[str, float]
+    #: each organisation's score, by slug
+    scores: dict[str, float]
+    #: how many demanded skills each organisation's own people hold once or never, by slug
+    at_risk_by_organisation: dict[str, int]
+
+
+def _demand_window(now: dt.datetime) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """The instants around `now` at which the shared opportunities counted as demand are the
+    same as at `now`: from the last that came in or went out of the `DEMAND_DAYS` window,
+    until just before the next does."""
+    since, days = demand_since(now), dt.timedelta(days=DEMAND_DAYS)
+    tick = dt.timedelta(microseconds=1)
+    found = shared_opportunities().aggregate(
+        first_in=Min("created", filter=Q(created__gte=since, created__lte=now)),
+        next_in=Min("created", filter=Q(created__gt=now)),
+        last_in=Max("created", filter=Q(created__lte=now)),
+        last_out=Max("created", filter=Q(created__lt=since)),
+    )
+    starts = [found["last_in"], found["last_out"] and found["last_out"] + days + tick]
+    ends = [found["next_in"], found["first_in"] and found["first_in"] + days + tick]
+    return max(filter(None, starts), default=None), min(filter(None, ends), default=None)
+
+
+def network_skills_computed(now: dt.datetime | None = None) -> Stamped[NetworkSkills]:
+    """The network's map computed from the database at `now` (`network_skills` reads it once
+    per change), with the instants it holds for."""
+    now = now or timezone.now()
+    start, end = _demand_window(now)
+    network, wanted = engine_network(), demand(now)
     result = skills_map(network, wanted)
     names = _skill_names({s.skill for s in result.skills})
     rows = []
@@ -218,13 +256,28 @@ def network_map() -> NetworkMap:
         OrganisationScore(slug, org_names[slug], score)
         for slug, score in result.organisation_scores.items()
     ]
-    return NetworkMap(
+    found = NetworkMap(
         result.score,
         _hours(sum(wanted.values())),
-        demand_since(),
+        demand_since(now),
         _order(rows),
         sorted(scores, key=lambda o: (o.score, o.name)),
     )
+    whole = NetworkSkills(found, wanted, result.organisation_scores, result.organisation_at_risk)
+    return Stamped(whole, start, end)
+
+
+def network_skills(now: dt.datetime | None = None) -> NetworkSkills:
+    """The network's map at `now`, computed once per change to the directory or the demand
+    (`derived`)."""
+    now = now or timezone.now()
+    found = derived.cached(network_skills_computed, now).value
+    return replace(found, map=replace(found.map, since=demand_since(now)))
+
+
+def network_map() -> NetworkMap:
+    """The skills map of the whole network, safe to show to anyone signed in."""
+    return network_skills().map
 
 
 # -- an organisation's own map ----------------------------------------------------------------
@@ -254,10 +307,10 @@ class OrganisationMap:
 def organisation_map(user: User, slug: str) -> OrganisationMap:
     """An organisation's own map with its people's free hours: its members only (404)."""
     organisation = organisation_for_member(user, slug)
-    network, wanted = engine_network(), demand()
-    whole = skills_map(network, wanted)
-    network_bus = {s.skill: s.bus_factor for s in whole.skills}
-    own = skills_map(network.restricted([slug]), wanted)
+    whole = network_skills()
+    wanted = whole.wanted
+    network_bus = {s.slug: s.bus_factor for s in whole.map.skills}
+    own = skills_map(engine_network(organisation.slug), wanted)
     names = _skill_names({s.skill for s in own.skills})
     rows = [
         SkillRow(
@@ -273,7 +326,7 @@ def organisation_map(user: User, slug: str) -> OrganisationMap:
     ]
     return OrganisationMap(
         organisation,
-        whole.organisation_scores.get(slug, 0.0),
+        whole.scores.get(organisation.slug, 0.0),
         MentoringOptIn.objects.filter(organisation=organisation).exists(),
         _hours(sum(wanted.values())),
         _order(rows),
@@ -361,6 +414,12 @@ def history(organisation_slug: str | None = None) -> QuerySet[ScoreSnapshot]:
     if organisation is None:
         raise Http404("no such organisation")
     return ScoreSnapshot.objects.filter(organisation=organisation)
+
+
+def history_recent(organisation_slug: str | None = None, count: int = 100) -> list[ScoreSnapshot]:
+    """The last `count` scores of `history`, oldest first: what a chart has room for."""
+    latest = history(organisation_slug).order_by("-taken_at", "-pk")[:count]
+    return list(reversed(latest))
 
 
 def hours_per_month(sessions: QuerySet[Session]) -> list[tuple[dt.date, Decimal]]:

@@ -121,28 +121,29 @@ def snapshot_take(
     wanted: dict[str, float] | None = None,
 ) -> list[ScoreSnapshot]:
     """Record the network's score, and each given organisation's (all when None), at `when`.
-    `network` and `wanted` (the demand) may be passed when the caller has them already."""
+    `network` and `wanted` (the demand) may be passed when the caller has them already; else
+    the scores are the network's map (`selectors.network_skills`, computed once per change: a
+    snapshot after a commit computes the map that the next page reads)."""
     when = when or timezone.now()
-    network = network or selectors.engine_network()
-    wanted = selectors.demand(when) if wanted is None else wanted
-    result = skills_map(network, wanted)
+    if network is None and wanted is None:
+        whole = selectors.network_skills(when)
+        score, at_risk, wanted = whole.map.score, len(whole.map.at_risk), whole.wanted
+        scores, at_risk_by_organisation = whole.scores, whole.at_risk_by_organisation
+    else:
+        wanted = selectors.demand(when) if wanted is None else wanted
+        result = skills_map(network or selectors.engine_network(), wanted)
+        score, at_risk = result.score, len(result.at_risk)
+        scores, at_risk_by_organisation = result.organisation_scores, result.organisation_at_risk
     total = Decimal(str(round(sum(wanted.values()), 2)))
-    rows = [
-        ScoreSnapshot(
-            taken_at=when,
-            score=result.score,
-            demanded_hours=total,
-            at_risk_skills=len(result.at_risk),
-        )
-    ]
+    rows = [ScoreSnapshot(taken_at=when, score=score, demanded_hours=total, at_risk_skills=at_risk)]
     chosen = organisations if organisations is not None else list(Organisation.objects.all())
     rows.extend(
         ScoreSnapshot(
             taken_at=when,
             organisation=organisation,
-            score=result.organisation_scores.get(organisation.slug, 0.0),
+            score=scores.get(organisation.slug, 0.0),
             demanded_hours=total,
-            at_risk_skills=result.organisation_at_risk.get(organisation.slug, 0),
+            at_risk_skills=at_risk_by_organisation.get(organisation.slug, 0),
         )
         for organisation in chosen
     )

@@ -23,9 +23,12 @@ from coopnet.mentoring import charts, selectors, services
 from coopnet.mentoring.effects import plan_effect
 from coopnet.mentoring.forms import DecisionForm, PlanForm
 from coopnet.mentoring.models import Pairing, Plan
+from coopnet.mentoring.tables import skill_table
 
 PLAN_COMPUTED = "A new mentoring plan was computed: {count} pairings, score {before} → {after}."
 DECIDED = "You {decision} the pairing of {mentor} and {learner} for {skill}."
+#: the bars of the organisations' chart and the points of the score's, at most
+ORGANISATION_BARS, HISTORY_POINTS = 20, 100
 VISIBLE_STATUSES = [Pairing.PROPOSED, Pairing.AGREED, Pairing.DECLINED, Pairing.DONE]
 
 
@@ -59,17 +62,25 @@ def overview(request: HttpRequest) -> HttpResponse:
     skills = selectors.network_map()
     sessions = selectors.visible_sessions(request.user)
     latest = selectors.latest_plan()
+    mine = selectors.organisations_of(request.user)
     context = {
         "map": skills,
         "score": charts.percent(skills.score),
-        "demanded": [s for s in skills.skills if s.demanded],
+        "at_risk": len(skills.at_risk),
+        "table": skill_table(request, skills.skills, default="demanded"),
         "demand_chart": charts.demand_chart(skills.skills),
-        "organisation_chart": charts.organisation_chart(skills.organisations),
+        "organisation_chart": charts.organisation_chart(
+            skills.organisations, mine={o.slug for o in mine}, count=ORGANISATION_BARS
+        ),
+        "organisations": len(skills.organisations),
+        "exposed": sum(o.score >= charts.EXPOSED for o in skills.organisations),
         "history_chart": charts.score_chart(
-            list(selectors.history()), "The network's score over time", (now(), skills.score)
+            selectors.history_recent(count=HISTORY_POINTS),
+            "The network's score over time",
+            (now(), skills.score),
         ),
         "months_chart": charts.months_chart(selectors.hours_per_month(sessions)),
-        "my_organisations": selectors.organisations_of(request.user),
+        "my_organisations": mine,
         **_plan_context(latest),
         "is_coordinator": is_coordinator(request.user),
         "min_organisations": selectors.MIN_ORGANISATIONS_FOR_HOURS,

@@ -29,7 +29,8 @@ from coopnet.mentoring.forms import (
     WishForm,
 )
 from coopnet.mentoring.models import MentoringOptIn, Pairing
-from coopnet.mentoring.views import VISIBLE_STATUSES, admin_organisations
+from coopnet.mentoring.tables import skill_table
+from coopnet.mentoring.views import HISTORY_POINTS, VISIBLE_STATUSES, admin_organisations
 
 SAVED = {
     "opt_in": "{organisation} now accepts mentoring pairs with other organisations that opted in.",
@@ -94,8 +95,9 @@ def _page(
         "changes": selectors.level_changes(organisation)[:20],
         "admin_orgs": admin_organisations(request),
         "demand_chart": charts.demand_chart(own.skills),
+        "table": skill_table(request, own.skills, default="all"),
         "history_chart": charts.score_chart(
-            list(selectors.history(organisation.slug)),
+            selectors.history_recent(organisation.slug, HISTORY_POINTS),
             f"{organisation}'s score over time",
             (now(), own.score),
         ),

@@ -25,6 +25,7 @@ from coopnet.opportunities.models import (
     Proposal,
     ProposalPartner,
 )
+from coopnet.opportunities.signals import demand_changed
 
 INFEASIBLE = "No consortium in the network can cover: {skills}."
 UNPROFITABLE = (
@@ -151,6 +152,7 @@ def _proposal_create(
         _partner(proposal, organisations[facts.org], facts, shared.payouts[facts.org])
         for facts in shared.explanations
     )
+    demand_changed.send(sender=ProposalPartner)  # the opportunity may be shared now
     _assignments_create(proposal, formation, roles or ())
     return proposal
 

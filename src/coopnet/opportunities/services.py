@@ -30,7 +30,7 @@ from coopnet.opportunities.models import (
     ProposalPartner,
     Requirement,
 )
-from coopnet.opportunities.signals import consortium_formed
+from coopnet.opportunities.signals import consortium_formed, demand_changed
 from coopnet.opportunities.tasks import formation_run
 
 NOT_ADMIN = "Only an admin of the posting organisation can do this."
@@ -165,6 +165,7 @@ def opportunity_create(
     for requirement in wanted:
         requirement.opportunity = opportunity
     Requirement.objects.bulk_create(wanted)
+    demand_changed.send(sender=Requirement)
     return opportunity
 
 
