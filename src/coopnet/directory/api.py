@@ -13,9 +13,12 @@ from ninja import Query, Router, Schema, Status
 
 from coopnet.common.amounts import Number
 from coopnet.directory import selectors, services
-from coopnet.directory.models import Invitation, Organisation, Person
+from coopnet.directory.models import Invitation, Organisation, Person, Skill
 
 router = Router()
+
+#: the most skills one search of the API answers with
+MAX_SKILL_MATCHES = 50
 
 
 class SkillLevel(Schema):
@@ -49,6 +52,14 @@ class PersonPatch(Schema):
     hours_available: Number | None = None
     cost_rate: Number | None = None
     skills: dict[str, int] | None = None
+
+
+class TaxonomySkill(Schema):
+    """A skill of the network's taxonomy: its slug is what the other operations take."""
+
+    slug: str
+    name: str
+    family: str
 
 
 class OrganisationOut(Schema):
@@ -93,6 +104,18 @@ def search_people(
         request.user, skill=skill, min_level=min_level, min_hours=min_hours, name=name
     )
     return [_public(p) for p in found[:200]]
+
+
+@router.get("/skills", response=list[TaxonomySkill], tags=["directory"])
+def search_skills(
+    request: HttpRequest,
+    q: Annotated[str, Query(max_length=120)] = "",
+    limit: Annotated[int, Query(ge=1, le=MAX_SKILL_MATCHES)] = selectors.SKILL_MATCHES,
+) -> list[Skill]:
+    """The taxonomy's skills whose slug or name contains `q` (in any case), at most `limit`:
+    the one named exactly first, then those that start with `q`, then the rest, by name (with
+    no `q`, the first by name). The skills' slugs are what the other operations take."""
+    return selectors.skill_search(q, limit=limit)
 
 
 @router.get("/organisations/{slug}", response=OrganisationOut, tags=["directory"])
