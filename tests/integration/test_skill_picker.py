@@ -12,6 +12,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from coopnet.directory import views
 from coopnet.directory.forms import SKILL_AMBIGUOUS, SearchForm, SkillField, skill_labels
 from coopnet.directory.models import Person, PersonSkill, Skill
 from coopnet.directory.selectors import SKILL_MATCHES, skill_search
@@ -316,6 +317,21 @@ def test_the_directory_shows_a_page_of_people(crowd, page, first, count, shown):
     assert rows(response)[0] == first
     assert len(rows(response)) == count
     assert shown in response.text
+
+
+def test_a_search_pages_through_its_first_matches_only(crowd, monkeypatch):
+    monkeypatch.setattr(views, "SEARCH_LIMIT", 50)
+    charlie = client_for(crowd["charlie"])
+    first = charlie.get("/directory/?name=outlier")
+    assert "People 1–25 of the first 50 found: narrow the search to see any others." in first.text
+    last = charlie.get("/directory/?name=outlier&page=3")  # past the cap: its last page
+    assert rows(last)[-1] == "Member 48"
+    assert "People 26–50 of the first 50 found" in last.text
+    assert 'rel="next"' not in last.text
+    monkeypatch.setattr(views, "SEARCH_LIMIT", 61)
+    assert "People 1–25 of the first 61 found" in charlie.get("/directory/?name=outlier").text
+    monkeypatch.setattr(views, "SEARCH_LIMIT", 62)
+    assert "People 1–25 of 61 found." in charlie.get("/directory/?name=outlier").text
 
 
 def test_the_pages_links_keep_the_search(crowd):

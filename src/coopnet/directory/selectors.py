@@ -166,7 +166,10 @@ def directory_search(
     callers show only public fields (name, organisation, skills)."""
     people = with_skills(Person.objects.select_related("organisation"))
     if skill:
-        holders = PersonSkill.objects.filter(skill__slug=skill, level__gte=min_level)
+        # by the skill's id, not a join on its slug: PostgreSQL then knows from its statistics
+        # how many hold it, and finds the first page by organisation without reading them all
+        skill_ids = list(Skill.objects.filter(slug=skill).values_list("pk", flat=True))
+        holders = PersonSkill.objects.filter(skill_id__in=skill_ids, level__gte=min_level)
         people = people.filter(pk__in=holders.values("person"))
     if min_hours is not None:
         people = people.filter(_with_free_hours(user, min_hours))
