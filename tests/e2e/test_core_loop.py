@@ -22,7 +22,11 @@ def sign_out(page):
 
 def search_directory(page, base, shots):
     page.goto(f"{base}/directory/")
-    page.select_option("#id_skill", "elixir")
+    # a skill is typed; the suggestions come from the skill search as you type
+    page.locator("#id_skill").press_sequentially("eli")
+    page.locator("#id_skill-options option[value='Elixir']").wait_for(state="attached")
+    assert page.locator("#id_skill-options option").count() == 1
+    page.fill("#id_skill", "Elixir")
     page.select_option("#id_min_level", "4")
     page.click("form[role=search] button[type=submit]")
     page.wait_for_selector("#results table >> text=Ada Lovelace")
@@ -39,8 +43,8 @@ def post_opportunity(page, base):
     page.fill("#id_description", "Online bookings, with a security review.")
     page.fill("#id_value", "12000")
     page.fill("#id_deadline", str(TODAY + dt.timedelta(days=90)))
-    for n, (skill, level, hours) in enumerate([("elixir", "4", "40"), ("ux-design", "3", "20")]):
-        page.select_option(f"#id_requirements-{n}-skill", skill)
+    for n, (skill, level, hours) in enumerate([("Elixir", "4", "40"), ("ux-design", "3", "20")]):
+        page.fill(f"#id_requirements-{n}-skill", skill)
         page.select_option(f"#id_requirements-{n}-min_level", level)
         page.fill(f"#id_requirements-{n}-hours", hours)
     page.click("text=Post the opportunity")

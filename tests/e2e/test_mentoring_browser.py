@@ -69,7 +69,7 @@ def test_coordinator_plans_and_an_admin_records_a_session(
     form = page.locator("#record-session form")
     form.locator("#id_mentor").select_option(label="Ada Lovelace (Outlier Co-op)")
     form.locator("#id_learner").select_option(label="Olive Oyl (Outlier Co-op)")
-    form.locator("#id_skill").select_option("elixir")
+    form.locator("#id_skill").fill("Elixir")
     form.locator("#id_hours").fill("2")
     form.locator("#id_date").fill(str(TODAY))
     form.locator("button:has-text('Record the session')").click()

@@ -108,6 +108,7 @@ PAGES: dict[str, Policy] = {
     "tokens:revoke": act(ALICE),
     # the directory: profiles are public to the signed in, the rest Outlier's
     "directory:search": read(SIGNED_IN),
+    "directory:skill_search": read(SIGNED_IN),  # the taxonomy is public to the signed in
     "directory:profile": read(SIGNED_IN),
     "directory:manage": read(OUTLIER),
     "directory:export_csv": read(OUTLIER),
@@ -183,6 +184,7 @@ PAGES: dict[str, Policy] = {
 
 OPERATIONS: dict[str, Policy] = {
     "GET /api/people": read(SIGNED_IN),
+    "GET /api/skills": read(SIGNED_IN),
     "GET /api/organisations/{slug}": read(SIGNED_IN),
     "GET /api/organisations/{slug}/people": read(OUTLIER),
     "POST /api/organisations/{slug}/people": act(ALICE),  # Bob gets 404, not 403

@@ -239,7 +239,7 @@ def test_edit_form_shows_current_values(cast):
     text = client_for(cast["alice"]).get(f"/people/{cast['person'].pk}/edit/").content.decode()
     assert 'value="Ada Lovelace"' in text
     assert f'value="{PLANTED_RATE}"' in text
-    assert 'value="elixir"' in text
+    assert 'value="Elixir"' in text  # the skill's name, not its slug
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ from django.test import Client
 from django.utils.html import escape
 from instants import TODAY
 
+from coopnet.directory.services import UNKNOWN_SKILL
 from coopnet.opportunities import services
 from coopnet.opportunities.models import (
     FormationRun,
@@ -263,7 +264,9 @@ def test_form_offers_only_organisations_the_user_administers(consortium_cast):
     page = text(client_for(consortium_cast["charlie"]).get("/opportunities/new/"))
     assert 'value="rival"' in page
     assert 'value="outlier"' not in page
-    assert 'value="elixir"' in page  # skills come from the taxonomy
+    # skills are typed, with suggestions from the taxonomy's search: never all of it
+    assert 'data-skill-search="/directory/skills/"' in page
+    assert "Elixir" not in page
 
 
 def test_admin_posts_an_opportunity(consortium_cast):
@@ -299,7 +302,7 @@ def test_bad_shapes_show_a_message_per_field_and_save_nothing(consortium_cast):
     assert set(rows[0].errors) == {"skill"}
     assert set(rows[1].errors) == {"min_level", "hours"}
     assert set(rows[2].errors) == {"min_level"}
-    assert_field_error(page, "id_requirements-0-skill", "Select a valid choice")
+    assert_field_error(page, "id_requirements-0-skill", UNKNOWN_SKILL.format(slug="cobol"))
     assert_field_error(page, "id_requirements-1-hours", "Enter a number.")
     assert_field_error(page, "id_title", "This field is required.")
     assert not Opportunity.objects.exists()

@@ -13,9 +13,12 @@ from ninja import Query, Router, Schema, Status
 
 from coopnet.common.amounts import Number
 from coopnet.directory import selectors, services
-from coopnet.directory.models import Invitation, Organisation, Person
+from coopnet.directory.models import Invitation, Organisation, Person, Skill
 
 router = Router()
+
+#: the most skills one search of the API answers with
+MAX_SKILL_MATCHES = 50
 
 
 class SkillLevel(Schema):
@@ -49,6 +52,14 @@ class PersonPatch(Schema):
     hours_available: Number | None = None
     cost_rate: Number | None = None
     skills: dict[str, int] | None = None
+
+
+class TaxonomySkill(Schema):
+    """A skill of the network's taxonomy: its slug is what the other operations take."""
+
+    slug: str
+    name: str
+    family: str
 
 
 class OrganisationOut(Schema):
@@ -109,6 +120,18 @@ def search_people(
         address = request.build_absolute_uri(f"{request.path}?{following.urlencode()}")
         response["Link"] = f'<{address}>; rel="next"'
     return [_public(p) for p in people[:limit]]
+
+
+@router.get("/skills", response=list[TaxonomySkill], tags=["directory"])
+def search_skills(
+    request: HttpRequest,
+    q: Annotated[str, Query(max_length=120)] = "",
+    limit: Annotated[int, Query(ge=1, le=MAX_SKILL_MATCHES)] = selectors.SKILL_MATCHES,
+) -> list[Skill]:
+    """The taxonomy's skills whose slug or name contains `q` (in any case), at most `limit`:
+    the one named exactly first, then those that start with `q`, then the rest, by name (with
+    no `q`, the first by name). The skills' slugs are what the other operations take."""
+    return selectors.skill_search(q, limit=limit)
 
 
 @router.get("/organisations/{slug}", response=OrganisationOut, tags=["directory"])

@@ -4,13 +4,14 @@ numbers, levels are 1 to 5) and name the field at fault; the services decide wha
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
-from django.db.models import Q
 from django.forms import formset_factory
+from django.urls import reverse
 
-from coopnet.common.forms import AmountField, set_choices
+from coopnet.common.forms import AmountField
+from coopnet.directory import selectors
 from coopnet.directory.models import Membership, Skill
 from coopnet.directory.services import UNKNOWN_SKILL
 
@@ -21,6 +22,9 @@ LEVEL_NEEDS_SKILL = "Choose the skill this level is for."
 SKILL_TWICE = "{slug} is listed twice: give each skill once."
 SKILL_ENTRY = "Write skills as skill:level pairs separated by ';', e.g. python:4;ux-design:2."
 SKILL_LEVEL = "The level of {slug} must be a whole number from 1 to 5 (got {level!r})."
+SKILL_AMBIGUOUS = (
+    "{text!r} is the name of several skills: type the id of the one you mean ({slugs})."
+)
 
 
 def hours_field(**kwargs: Any) -> forms.DecimalField:
@@ -35,16 +39,111 @@ def rate_field(**kwargs: Any) -> forms.DecimalField:
     )
 
 
-def skill_choices() -> list[tuple[str, Any]]:
-    """The taxonomy for a <select>, grouped by family."""
-    groups: dict[str, list[tuple[str, str]]] = {}
-    for skill in Skill.objects.only("slug", "name", "family").order_by("family", "name"):
-        groups.setdefault(skill.family or "other", []).append((skill.slug, skill.name))
-    return [("", "Any skill"), *sorted(groups.items())]
+class SkillInput(forms.TextInput):
+    """A text box for a skill's name, with its own (empty) <datalist>: coopnet.js fills the
+    list from `directory:skill_search` as the person types, so that no page carries the whole
+    taxonomy. Without script, the typed name or slug is resolved when the form is sent."""
+
+    template_name = "directory/widgets/skill_input.html"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        defaults = {"autocomplete": "off", "placeholder": "Type a skill's name"}
+        super().__init__({**defaults, **(attrs or {})})
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        widget = context["widget"]
+        options = f"{widget['attrs'].get('id') or name}-options"
+        widget["attrs"] |= {"list": options, "data-skill-search": reverse("directory:skill_search")}
+        widget["options_id"] = options
+        return context
+
+
+class SkillField(forms.CharField):
+    """A skill typed by its name or slug, in any case; cleans to the skill's slug (or "" when
+    left empty and not required), and shows a chosen skill by its name."""
+
+    widget = SkillInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 120)
+        kwargs.setdefault("label", "Skill")
+        super().__init__(**kwargs)
+        self._labels: dict[str, str] = {}
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> SkillField:
+        # Field.__deepcopy__ (missing from django-stubs) copies shallowly: each form gets its
+        # own labels, never shared between requests
+        copied = cast(SkillField, super().__deepcopy__(memo))  # type: ignore[misc]
+        copied._labels = {}
+        return copied
+
+    def clean(self, value: Any) -> str:
+        text = super().clean(value)
+        if not text:
+            return ""
+        found = selectors.skills_named(text)
+        skill = _resolved(text, found)
+        if text.lower() == skill.name.lower():  # the name was typed: `found` tells its label
+            label = skill.name if [s.pk for s in found] == [skill.pk] else skill.slug
+        else:
+            label = skill_labels([skill])[skill.slug]
+        self._labels[text.lower()] = self._labels[skill.slug] = label
+        return skill.slug
+
+    def prepare_value(self, value: Any) -> Any:
+        """The skill's name for a slug (from the initial data or as typed); other text as typed."""
+        if not isinstance(value, str) or not value.strip():
+            return value
+        key = value.strip().lower()
+        if key not in self._labels:
+            try:
+                skill = skill_resolve(value)
+            except forms.ValidationError:
+                self._labels[key] = value
+            else:
+                self._labels[key] = skill_labels([skill])[skill.slug]
+        return self._labels[key]
+
+    def remember(self, labels: dict[str, str]) -> None:
+        """Take the labels of skills by slug (`skill_labels`) known already."""
+        self._labels |= {slug.lower(): label for slug, label in labels.items()}
+
+
+def skill_resolve(text: str) -> Skill:
+    """The skill `text` names: its slug or its name, in any case; a slug wins over another
+    skill's name. ValidationError naming `text` if no skill or several answer to it."""
+    return _resolved(text, selectors.skills_named(text))
+
+
+def _resolved(text: str, found: list[Skill]) -> Skill:
+    if not found:
+        raise forms.ValidationError(UNKNOWN_SKILL.format(slug=text), code="unknown")
+    if len(found) > 1 and found[0].slug.lower() != text.strip().lower():
+        slugs = ", ".join(skill.slug for skill in found)
+        raise forms.ValidationError(
+            SKILL_AMBIGUOUS.format(text=text, slugs=slugs), code="ambiguous"
+        )
+    return found[0]
+
+
+def skill_labels(skills: list[Skill]) -> dict[str, str]:
+    """{slug: what a skill field shows} for `skills`, in one query: a skill's name, or its
+    slug if the name would not resolve back to it alone (another skill has the same name, or
+    that name as its slug)."""
+    named = selectors.skills_named_any(skill.name for skill in skills)
+    return {
+        skill.slug: skill.name
+        if named.get(skill.name.strip().lower()) == [skill.pk]
+        else skill.slug
+        for skill in skills
+    }
 
 
 class SearchForm(forms.Form):
-    skill = forms.ChoiceField(required=False)
+    skill = SkillField(
+        required=False, help_text="A skill's name, e.g. Python; suggestions appear as you type."
+    )
     min_level = forms.TypedChoiceField(
         choices=LEVELS, coerce=int, required=False, empty_value=None, label="Minimum level"
     )
@@ -67,10 +166,6 @@ class SearchForm(forms.Form):
         help_text="Part of a person's or an organisation's name.",
         widget=forms.TextInput(attrs={"type": "search"}),
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        set_choices(self, "skill", skill_choices())
 
     def search_arguments(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -97,25 +192,10 @@ class OwnHoursForm(forms.Form):
 
 
 class SkillLevelForm(forms.Form):
-    skill = forms.CharField(
-        max_length=80,
-        required=False,
-        widget=forms.TextInput(attrs={"list": "skill-options", "autocomplete": "off"}),
-    )
+    skill = SkillField(required=False)
     level = forms.TypedChoiceField(
         choices=LEVEL_CHOICES, coerce=int, required=False, empty_value=None
     )
-
-    def clean_skill(self) -> str:
-        """The skill's slug; people may also type its name, in any case."""
-        text = self.cleaned_data["skill"]
-        if not text:
-            return ""
-        named = Q(slug__iexact=text) | Q(name__iexact=text)
-        slug = Skill.objects.filter(named).values_list("slug", flat=True).first()
-        if slug is None:
-            raise forms.ValidationError(UNKNOWN_SKILL.format(slug=text))
-        return slug
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -159,9 +239,17 @@ SkillFormSet = formset_factory(SkillLevelForm, formset=BaseSkillFormSet, extra=3
 
 
 def skill_formset(data: Any = None, levels: dict[str, int] | None = None) -> BaseSkillFormSet:
+    """The skill rows, with `levels` ({slug: level}) as their initial values, shown by name
+    (two queries for them all)."""
     initial = [{"skill": slug, "level": level} for slug, level in (levels or {}).items()]
     formset = SkillFormSet(data, initial=initial, prefix="skills")
     assert isinstance(formset, BaseSkillFormSet)
+    if levels:
+        labels = skill_labels(selectors.skills_by_slug(levels))
+        for form in formset.forms:
+            field = form.fields["skill"]
+            assert isinstance(field, SkillField)
+            field.remember(labels)
     return formset
 
 

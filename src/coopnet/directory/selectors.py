@@ -7,7 +7,8 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Case, Prefetch, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Lower
 from django.http import Http404
 from django.utils import timezone
 
@@ -30,6 +31,7 @@ from coopnet.directory.models import (
     Person,
     PersonSkill,
     Reservation,
+    Skill,
 )
 
 BAD_MIN_LEVEL = "A minimum level is a whole number from 1 to 5 (got {level!r})."
@@ -104,10 +106,25 @@ def admin_memberships(user: User) -> QuerySet[Membership]:
     return memberships(user).filter(role=ADMIN).order_by("organisation__name")
 
 
+def with_skills(people: QuerySet[Person]) -> QuerySet[Person]:
+    """`people` with their skills (each with its skill's slug and name) fetched in one more
+    query, whatever their number."""
+    held = PersonSkill.objects.select_related("skill").only(
+        "person", "level", "skill__slug", "skill__name"
+    )
+    return people.prefetch_related(Prefetch("skills", queryset=held))
+
+
+def people_public(organisation: Organisation) -> QuerySet[Person]:
+    """An organisation's people with their skills, for its public profile (callers show only
+    their names and skills)."""
+    return with_skills(organisation.people.all())
+
+
 def people_private(user: User, slug: str) -> QuerySet[Person]:
     """People of an organisation with their private fields, for its own members only."""
     organisation = organisation_for_member(user, slug)
-    return organisation.people.prefetch_related("skills__skill")
+    return with_skills(organisation.people.all())
 
 
 def person_for_member(user: User, person_id: int) -> Person:
@@ -147,17 +164,71 @@ def directory_search(
     """Public search: who can do `skill` at `min_level` or above, with at least `min_hours`
     free (by band for other organisations' people: `_with_free_hours`). Returns people;
     callers show only public fields (name, organisation, skills)."""
-    people = Person.objects.select_related("organisation").prefetch_related("skills__skill")
+    people = with_skills(Person.objects.select_related("organisation"))
     if skill:
-        holders = PersonSkill.objects.filter(skill__slug=skill, level__gte=min_level)
+        # by the skill's id, not a join on its slug: PostgreSQL then knows from its statistics
+        # how many hold it, and finds the first page by organisation without reading them all
+        skill_ids = list(Skill.objects.filter(slug=skill).values_list("pk", flat=True))
+        holders = PersonSkill.objects.filter(skill_id__in=skill_ids, level__gte=min_level)
         people = people.filter(pk__in=holders.values("person"))
     if min_hours is not None:
         people = people.filter(_with_free_hours(user, min_hours))
     if name:
-        people = people.filter(name__icontains=name) | people.filter(
-            organisation__name__icontains=name
-        )
-    return people.distinct()
+        people = people.filter(Q(name__icontains=name) | Q(organisation__name__icontains=name))
+    # no DISTINCT: every filter above is on the person's own row or its one organisation (the
+    # skills through a subquery), so no person can come twice
+    return people
+
+
+#: the most skills one search as you type answers with
+SKILL_MATCHES = 15
+
+
+def skill_search(text: str, *, limit: int = SKILL_MATCHES) -> list[Skill]:
+    """Skills whose name or slug contains `text` (in any case), at most `limit` of them: the
+    one named or slugged exactly first, then those that start with it, then the rest, each
+    by name; for blank text, the first by name. The taxonomy is public."""
+    text = text.strip()
+    skills = Skill.objects.only("slug", "name", "family")
+    if text:
+        exact = Q(name__iexact=text) | Q(slug__iexact=text)
+        prefix = Q(name__istartswith=text) | Q(slug__istartswith=text)
+        rank = Case(When(exact, then=Value(0)), When(prefix, then=Value(1)), default=Value(2))
+        found = skills.filter(Q(name__icontains=text) | Q(slug__icontains=text))
+        skills = found.annotate(rank=rank).order_by("rank", "name", "slug")
+    else:
+        skills = skills.order_by("name", "slug")
+    return list(skills[: max(limit, 0)])
+
+
+def skills_named(text: str) -> list[Skill]:
+    """The skills whose slug or name is `text`, in any case (the slug's first): what a person
+    may type into a skill field."""
+    text = text.strip()
+    if not text:
+        return []
+    exact_slug = Case(When(slug__iexact=text, then=Value(0)), default=Value(1))
+    named = Skill.objects.filter(Q(slug__iexact=text) | Q(name__iexact=text))
+    return list(named.annotate(by_slug=exact_slug).order_by("by_slug", "slug")[:10])
+
+
+def skills_named_any(texts: Iterable[str]) -> dict[str, list[int]]:
+    """For each of `texts` (by its lowercase), the ids of the skills whose slug or name it is,
+    in any case: one query for many texts."""
+    wanted = {text.strip().lower() for text in texts if text.strip()}
+    named: dict[str, list[int]] = {text: [] for text in wanted}
+    if not wanted:
+        return named
+    rows = Skill.objects.annotate(lower_name=Lower("name"), lower_slug=Lower("slug"))
+    found = rows.filter(Q(lower_name__in=wanted) | Q(lower_slug__in=wanted)).order_by("pk")
+    for pk, name, slug in found.values_list("pk", "lower_name", "lower_slug"):
+        for text in {name, slug} & wanted:
+            named[text].append(pk)
+    return named
+
+
+def skills_by_slug(slugs: Iterable[str]) -> list[Skill]:
+    return list(Skill.objects.filter(slug__in=list(slugs)).only("slug", "name"))
 
 
 def current_commission() -> Decimal:

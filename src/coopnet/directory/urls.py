@@ -6,6 +6,7 @@ app_name = "directory"
 
 urlpatterns = [
     path("directory/", views.search, name="search"),
+    path("directory/skills/", views.skill_search, name="skill_search"),
     path("organisations/<slug:slug>/", views.profile, name="profile"),
     path("organisations/<slug:slug>/manage/", views.manage, name="manage"),
     path("organisations/<slug:slug>/people/new/", views.person_create, name="person_create"),

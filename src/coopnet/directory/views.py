@@ -10,10 +10,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_safe
 
 from coopnet.common.access import CHANGE, VIEW, Action, may
@@ -30,10 +33,18 @@ from coopnet.directory.forms import (
     SearchForm,
     skill_formset,
 )
-from coopnet.directory.models import Organisation, Person, Skill
+from coopnet.directory.models import Organisation, Person
 from coopnet.directory.panels import profile_panels
 
-SEARCH_LIMIT = 200
+#: people per page of the directory's results and of an organisation's profile
+PAGE_SIZE = 25
+#: people per page of an organisation's own list (its members' working list)
+MANAGE_PAGE_SIZE = 50
+#: the most people a directory search pages through (40 pages): counting every match of a
+#: common skill among 100,000 people takes PostgreSQL ~100 ms, counting up to this ~2 ms
+SEARCH_LIMIT = 1000
+#: the longest text a skill search looks for: a skill's name is at most 120 characters
+SKILL_QUERY_LENGTH = 120
 INVITED = "An invitation was sent to {email}."
 
 
@@ -60,24 +71,51 @@ def _person_to_edit(request: HttpRequest, person_id: int) -> tuple[Person, bool]
     return person, is_admin
 
 
+class CappedPaginator(Paginator[Any]):
+    """Pages through the first `limit` rows of a queryset, counted without their order (a
+    count of at most `limit` rows reads no more than them, whatever the number of matches)."""
+
+    def __init__(self, rows: QuerySet[Any], per_page: int, limit: int) -> None:
+        super().__init__(rows[:limit], per_page)
+        self.limit = limit
+        self._unordered = rows.order_by()[:limit]
+
+    @cached_property
+    def count(self) -> int:
+        return self._unordered.count()
+
+    @property
+    def capped(self) -> bool:
+        """Were there `limit` rows or more (and so perhaps more than are paged through)?"""
+        return self.count >= self.limit
+
+
+def _page_of(request: HttpRequest, paginator: Paginator[Any]) -> Page[Any]:
+    """The page that ?page= asks for: the first for anything but a number from 1, the last
+    for a number past the end (never an error)."""
+    try:
+        number = int(request.GET.get("page", 1))
+    except ValueError:
+        number = 1
+    return paginator.page(min(max(number, 1), paginator.num_pages))
+
+
 # -- the public directory -------------------------------------------------------------------
 
 
 @login_required
 @require_safe
 def search(request: HttpRequest) -> HttpResponse:
-    """Who in the network can do what; htmx asks for the results alone as the form changes."""
+    """Who in the network can do what, a page at a time; htmx asks for the results alone as
+    the form changes."""
     form = SearchForm(request.GET)
-    people = None
+    page = None
     if form.is_valid():
-        people = list(
-            selectors.directory_search(request.user, **form.search_arguments())[: SEARCH_LIMIT + 1]
-        )
+        found = selectors.directory_search(request.user, **form.search_arguments())
+        page = _page_of(request, CappedPaginator(found, PAGE_SIZE, SEARCH_LIMIT))
     context = {
         "form": form,
-        "people": people[:SEARCH_LIMIT] if people is not None else None,
-        "more": people is not None and len(people) > SEARCH_LIMIT,
-        "limit": SEARCH_LIMIT,
+        "page": page,
         "searched_skill": form.cleaned_data.get("skill") if form.is_valid() else None,
     }
     partial = request.headers.get("HX-Request") and not request.headers.get(
@@ -91,13 +129,27 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_safe
+def skill_search(request: HttpRequest) -> HttpResponse:
+    """The skills matching ?q= (at most `selectors.SKILL_MATCHES`, those that start with it
+    first), as the <option>s of a skill field's <datalist>: what coopnet.js asks for as a
+    person types, so that no page sends the whole taxonomy."""
+    text = request.GET.get("q", "")[:SKILL_QUERY_LENGTH]
+    context = {"skills": selectors.skill_search(text)}
+    response = render(request, "directory/_skill_options.html", context)
+    patch_cache_control(response, private=True, max_age=300)
+    return response
+
+
+@login_required
+@require_safe
 def profile(request: HttpRequest, slug: str) -> HttpResponse:
-    """An organisation's public profile: its people and their skills, and the panels the apps
-    above add (the consortia it formed, its shared services); nothing private."""
+    """An organisation's public profile: its people and their skills (a page at a time), and
+    the panels the apps above add (the consortia it formed, its shared services); nothing
+    private."""
     organisation = selectors.organisation_public(slug)
     context = {
         "organisation": organisation,
-        "people": organisation.people.prefetch_related("skills__skill"),
+        "page": _page_of(request, Paginator(selectors.people_public(organisation), PAGE_SIZE)),
         "is_member": may(request.user, organisation, VIEW),
         "panels": profile_panels.shown(organisation, request.user),
     }
@@ -115,7 +167,9 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "organisation": organisation,
         "is_admin": selectors.is_admin(request.user, organisation),
-        "people": selectors.people_private(request.user, slug),
+        "page": _page_of(
+            request, Paginator(selectors.people_private(request.user, slug), MANAGE_PAGE_SIZE)
+        ),
         "members": organisation.memberships.select_related("user").order_by("user__username"),
         "invited": organisation.invitations.filter(status="pending").order_by("email"),
         "invite_form": InviteForm(),
@@ -136,12 +190,7 @@ def _apply_errors(error: ValidationError, form: Form, formset: BaseSkillFormSet)
     apply_errors(error, form, route=on_skill_row)
 
 
-def _skill_options() -> Any:
-    return Skill.objects.only("slug", "name").order_by("name")
-
-
 def _person_page(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
-    context["skill_options"] = _skill_options()
     status = 400 if request.method == "POST" else 200
     return render(request, "directory/person_form.html", context, status=status)
 

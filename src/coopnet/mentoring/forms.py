@@ -10,16 +10,14 @@ from django import forms
 from django.utils import timezone
 
 from coopnet.common.forms import AmountField, set_choices
-from coopnet.directory.forms import skill_choices
+from coopnet.directory.forms import SkillField
 from coopnet.directory.models import Person
 
 LEVELS = [("", "Choose a level"), *((n, str(n)) for n in range(1, 6))]
 
 
-def _skill_field() -> forms.ChoiceField:
-    field = forms.ChoiceField(label="Skill")
-    field.choices = [("", "Choose a skill"), *skill_choices()[1:]]
-    return field
+def _skill_field() -> SkillField:
+    return SkillField(help_text="A skill's name, e.g. Python; suggestions appear as you type.")
 
 
 def _people(people: list[Person]) -> list[tuple[Any, str]]:

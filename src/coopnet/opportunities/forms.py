@@ -12,7 +12,7 @@ from django.forms import formset_factory
 
 from coopnet.common.forms import AmountField, set_choices
 from coopnet.common.money import network_currency
-from coopnet.directory.forms import skill_choices
+from coopnet.directory.forms import SkillField
 from coopnet.directory.models import Organisation
 from coopnet.opportunities.services import MAX_REQUIREMENTS, NO_REQUIREMENTS
 
@@ -47,16 +47,11 @@ class OpportunityForm(forms.Form):
 
 
 class RequirementForm(forms.Form):
-    skill = forms.ChoiceField()
+    skill = SkillField()
     min_level = forms.TypedChoiceField(
         label="Minimum level", choices=LEVEL_CHOICES, coerce=int, empty_value=None
     )
     hours = AmountField(max_digits=8, decimal_places=2)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        choices = skill_choices()
-        set_choices(self, "skill", [("", "Choose a skill"), *choices[1:]])
 
 
 class BaseRequirementFormSet(forms.BaseFormSet[RequirementForm]):
