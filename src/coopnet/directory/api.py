@@ -112,14 +112,22 @@ def search_people(
     found = selectors.directory_search(
         request.user, skill=skill, min_level=min_level, min_hours=min_hours, name=name
     )
-    people = list(found[offset : offset + limit + 1])
+    people = selectors.public_people(found[offset : offset + limit + 1])
     if len(people) > limit:
         following = request.GET.copy()
         following["offset"] = str(offset + limit)
         following["limit"] = str(limit)
         address = request.build_absolute_uri(f"{request.path}?{following.urlencode()}")
         response["Link"] = f'<{address}>; rel="next"'
-    return [_public(p) for p in people[:limit]]
+    return [
+        {
+            "id": p.pk,
+            "name": p.name,
+            "organisation": p.organisation_slug,
+            "skills": [{"skill": s.slug, "level": s.level} for s in p.skills],
+        }
+        for p in people[:limit]
+    ]
 
 
 @router.get("/skills", response=list[TaxonomySkill], tags=["directory"])

@@ -3,7 +3,9 @@ anything outside gets Http404, never 403, so an outsider cannot even learn that 
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -104,6 +106,52 @@ def is_member(user: User, organisation: Organisation) -> bool:
 def admin_memberships(user: User) -> QuerySet[Membership]:
     """The user's memberships as an admin, by organisation name."""
     return memberships(user).filter(role=ADMIN).order_by("organisation__name")
+
+
+@dataclass(frozen=True)
+class HeldSkill:
+    slug: str
+    name: str
+    level: int
+
+
+@dataclass(frozen=True)
+class PublicPerson:
+    """What anyone signed in may see of a person: name, organisation and skills."""
+
+    pk: int
+    name: str
+    organisation_slug: str
+    organisation_name: str
+    #: highest level first, then by name
+    skills: tuple[HeldSkill, ...]
+
+
+def public_people(people: QuerySet[Person]) -> list[PublicPerson]:
+    """`people` (a page of them: a sliced queryset) as plain rows, read in two queries of
+    plain values: no model instances and no prefetching machinery, which cost a list page
+    more than its queries did."""
+    rows = list(
+        people.prefetch_related(None).values_list(
+            "pk", "name", "organisation__slug", "organisation__name"
+        )
+    )
+    held: dict[int, list[HeldSkill]] = defaultdict(list)
+    found = PersonSkill.objects.filter(person_id__in=[row[0] for row in rows]).values_list(
+        "person_id", "skill__slug", "skill__name", "level"
+    )
+    for person_id, slug, name, level in found:
+        held[person_id].append(HeldSkill(slug, name, level))
+    return [
+        PublicPerson(
+            pk,
+            name,
+            org_slug,
+            org_name,
+            tuple(sorted(held[pk], key=lambda s: (-s.level, s.name))),
+        )
+        for pk, name, org_slug, org_name in rows
+    ]
 
 
 def with_skills(people: QuerySet[Person]) -> QuerySet[Person]:

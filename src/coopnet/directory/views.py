@@ -5,7 +5,7 @@ not change; the work itself is done by selectors, services and csv_io."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -113,6 +113,7 @@ def search(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         found = selectors.directory_search(request.user, **form.search_arguments())
         page = _page_of(request, CappedPaginator(found, PAGE_SIZE, SEARCH_LIMIT))
+        page.object_list = selectors.public_people(cast("QuerySet[Person]", page.object_list))
     context = {
         "form": form,
         "page": page,
@@ -147,9 +148,11 @@ def profile(request: HttpRequest, slug: str) -> HttpResponse:
     the panels the apps above add (the consortia it formed, its shared services); nothing
     private."""
     organisation = selectors.organisation_public(slug)
+    page = _page_of(request, Paginator(selectors.people_public(organisation), PAGE_SIZE))
+    page.object_list = selectors.public_people(cast("QuerySet[Person]", page.object_list))
     context = {
         "organisation": organisation,
-        "page": _page_of(request, Paginator(selectors.people_public(organisation), PAGE_SIZE)),
+        "page": page,
         "is_member": may(request.user, organisation, VIEW),
         "panels": profile_panels.shown(organisation, request.user),
     }
