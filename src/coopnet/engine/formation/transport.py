@@ -28,6 +28,23 @@ _HOURS_TOL = 1e-7
 NEIGHBOURS = 3
 #: Reduced-cost fixing is repeated on what it leaves at most this many times.
 FIXING_ROUNDS = 4
+#: The options of the MILP that proves a start solution optimal. The start is usually optimal
+#: already, so no heuristic searches for a better one: the sub-MIPs (RINS, RENS) and the other
+#: root heuristics cost more than the proof itself. Restarts stay on: after the root fixes most
+#: binaries by reduced cost, the smaller model's cut rounds are cheaper.
+PROOF_OPTIONS: dict[str, float | bool] = {
+    "mip_heuristic_effort": 0.0,
+    "mip_heuristic_run_rins": False,
+    "mip_heuristic_run_rens": False,
+    "mip_heuristic_run_root_reduced_cost": False,
+    "mip_heuristic_run_feasibility_jump": False,
+}
+#: The options of the small MILP that bounds the optimum: its sub-MIPs repeat the work of a
+#: model that is small already.
+BOUND_OPTIONS: dict[str, float | bool] = {
+    "mip_heuristic_run_rins": False,
+    "mip_heuristic_run_rens": False,
+}
 #: A row of the model: lower and upper bounds, columns and coefficients.
 Row = tuple[float, float, NDArray[np.int64], NDArray[np.float64]]
 
@@ -229,11 +246,9 @@ class TransportModel:
             y[self._owner[start > 0]] = 1.0
             values = np.r_[start, y][columns]
             local = np.arange(len(columns), dtype=np.int32)
-            # From the (usually optimal) start, only the proof is left: no heuristics, and no
-            # restarts, which repeat the root's cut rounds each time the start fixes binaries.
-            part.setOptionValue("mip_heuristic_effort", 0.0)
-            part.setOptionValue("mip_allow_restart", False)
             part.setSolution(len(columns), local, values.astype(np.float64))
+        for option, value in (BOUND_OPTIONS if start is None else PROOF_OPTIONS).items():
+            part.setOptionValue(option, value)
         kept_x = columns[columns < n_x]
         left = max(deadline - time.perf_counter(), 0.01)
         status, hours, gap = self._solve(part, left, len(kept_x))
