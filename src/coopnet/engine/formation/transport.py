@@ -178,19 +178,21 @@ class TransportModel:
     def _solve_with_fixing(
         self, time_limit: float
     ) -> tuple[Status, NDArray[np.float64], float | None] | None:
-        """Solve over the organisations that an optimal consortium can contain, or None if the
+        """Solve over the organisations that a cheaper consortium can contain, or None if the
         relaxation says nothing (then the whole model is to be solved).
 
-        The LP relaxation gives a lower bound L and each organisation's reduced cost d[o]: any
-        solution with y[o] = 1 costs at least L + d[o]. A small MILP over the organisations the
-        relaxation uses, and those it comes closest to using, gives an upper bound U. Every
-        organisation with L + d[o] > U is left out. The relaxation of what is left bounds
-        that part of the model more tightly (it has fewer organisations to spread hours over),
-        so the fixing is repeated on it while it leaves organisations out; the real MILP then
-        solves what remains, from the solution that gave U.
+        A small MILP over the organisations the LP relaxation uses, and those it comes closest
+        to using (the candidates), gives the cheapest consortium of candidates, at cost U. A
+        cheaper one, if any, has an organisation that is not a candidate: the rest of the
+        search adds that constraint (the sum of their y at least 1) and looks for a cost below
+        U only. The relaxation gives a lower bound L and each organisation's reduced cost d[o]:
+        any such consortium with y[o] = 1 costs at least L + d[o], so every organisation with
+        L + d[o] > U is left out. The relaxation of what is left, with the constraint, bounds
+        it more tightly, so the fixing is repeated while it leaves organisations out. If no
+        non-candidate is left, the candidates' consortium is optimal; otherwise the MILP of
+        what is left, cut off at U, finds the cheaper one or proves there is none.
         """
         deadline = time.perf_counter() + time_limit
-        everyone = np.ones(len(self.orgs), dtype=bool)
         relaxed = _relaxation(self.highs, self._y_cols())
         if relaxed is None:
             return None
@@ -198,30 +200,71 @@ class TransportModel:
         nearest = np.argsort(np.where(used, np.inf, reduced), kind="stable")
         candidates = used.copy()
         candidates[nearest[: NEIGHBOURS * max(1, int(used.sum()))]] = True
-        status, hours, _ = self._solve_over(candidates, None, deadline)
+        status, hours, _ = self._solve_over(candidates, deadline)
         if status != "optimal":  # e.g. the relaxation's organisations exceed the cap
             return None
-        upper = self.objective + MIP_ABSOLUTE_GAP
-        in_start = np.zeros(len(self.orgs), dtype=bool)
-        in_start[self._owner[hours > 0]] = True
-        keep = everyone
+        best = self.objective
+        keep = np.ones(len(self.orgs), dtype=bool)
         for _ in range(FIXING_ROUNDS):
             fixed = keep.copy()
-            fixed[keep] = lower + reduced <= upper
-            fixed |= in_start  # in theory already kept; in floating point, make sure
+            fixed[keep] = lower + reduced <= best
+            if not np.any(fixed & ~candidates):
+                self.objective = best
+                return "optimal", hours, None
             if fixed.sum() == keep.sum():
                 break
             keep = fixed
-            part, _ = self._part(keep)
+            part, _ = self._part(keep, keep & ~candidates)
             relaxed = _relaxation(part, _integer_columns(part, int(keep.sum())))
-            if relaxed is None:
-                break
+            if relaxed is None:  # no cheaper consortium, not even fractionally
+                self.objective = best
+                return "optimal", hours, None
             lower, _, reduced = relaxed
-        return self._solve_over(keep, hours, deadline)
+        return self._cheaper(keep, keep & ~candidates, best, hours, deadline)
 
-    def _part(self, orgs: NDArray[np.bool_]) -> tuple[highspy.Highs, NDArray[np.int64]]:
+    def _cheaper(
+        self,
+        orgs: NDArray[np.bool_],
+        outside: NDArray[np.bool_],
+        best: float,
+        hours: NDArray[np.float64],
+        deadline: float,
+    ) -> tuple[Status, NDArray[np.float64], float | None]:
+        """The cheapest consortium of these organisations (a mask over `self.orgs`) with one of
+        `outside` at least, if it costs less than `best`; otherwise `hours`, which cost `best`."""
+        n_x = len(self.pairs.person)
+        part, columns = self._part(orgs, outside)
+        for option, value in PROOF_OPTIONS.items():
+            part.setOptionValue(option, value)
+        part.setOptionValue("objective_bound", best)
+        part.setOptionValue("time_limit", max(deadline - time.perf_counter(), 0.01))
+        part.run()
+        status, info = part.getModelStatus(), part.getInfo()
+        kinds = highspy.HighsModelStatus
+        found = info.primal_solution_status == 2 and info.objective_function_value < best
+        better = np.zeros(n_x)
+        if found:
+            kept_x = columns[columns < n_x]
+            better[kept_x] = self._hours(part, len(kept_x))
+        if status == kinds.kOptimal and found:
+            self.objective = float(info.objective_function_value)
+            return "optimal", better, None
+        if status in (kinds.kInfeasible, kinds.kUnboundedOrInfeasible, kinds.kOptimal):
+            self.objective = best
+            return "optimal", hours, None
+        if status != kinds.kTimeLimit:
+            reason = part.modelStatusToString(status)
+            raise SolverError(f"the formation solver stopped with status {reason}")
+        self.objective = float(info.objective_function_value) if found else best
+        bound = min(best, float(info.mip_dual_bound))
+        return "feasible", better if found else hours, max(self.objective - bound, 0.0)
+
+    def _part(
+        self, orgs: NDArray[np.bool_], outside: NDArray[np.bool_] | None = None
+    ) -> tuple[highspy.Highs, NDArray[np.int64]]:
         """The model with only these organisations (a mask over `self.orgs`), and the columns
-        of the whole model it keeps (hours columns first, then the organisations')."""
+        of the whole model it keeps (hours columns first, then the organisations'); with
+        `outside` (a mask within `orgs`), at least one of those organisations takes part."""
         n_x = len(self.pairs.person)
         columns = np.r_[np.flatnonzero(orgs[self._owner]), n_x + np.flatnonzero(orgs)]
         part = highspy.Highs()
@@ -229,25 +272,22 @@ class TransportModel:
         part.passModel(self.highs.getLp())
         dropped = np.setdiff1d(np.arange(self.highs.getNumCol()), columns).astype(np.int32)
         part.deleteCols(len(dropped), dropped)
+        if outside is not None:
+            n_kept_x = int(np.count_nonzero(columns < n_x))
+            cols = (n_kept_x + np.flatnonzero(outside[orgs])).astype(np.int32)
+            part.addRow(1.0, highspy.kHighsInf, len(cols), cols, np.ones(len(cols)))
         return part, columns
 
     def _solve_over(
         self,
         orgs: NDArray[np.bool_],
-        start: NDArray[np.float64] | None,
         deadline: float,
     ) -> tuple[Status, NDArray[np.float64], float | None]:
-        """Solve the model with only these organisations (a mask over `self.orgs`), from the
-        hours `start` if given (which must use only these organisations); hours per pair."""
+        """Solve the model with only these organisations (a mask over `self.orgs`); the hours
+        per pair."""
         n_x = len(self.pairs.person)
         part, columns = self._part(orgs)
-        if start is not None:
-            y = np.zeros(len(self.orgs))
-            y[self._owner[start > 0]] = 1.0
-            values = np.r_[start, y][columns]
-            local = np.arange(len(columns), dtype=np.int32)
-            part.setSolution(len(columns), local, values.astype(np.float64))
-        for option, value in (BOUND_OPTIONS if start is None else PROOF_OPTIONS).items():
+        for option, value in BOUND_OPTIONS.items():
             part.setOptionValue(option, value)
         kept_x = columns[columns < n_x]
         left = max(deadline - time.perf_counter(), 0.01)
