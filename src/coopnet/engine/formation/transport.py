@@ -178,60 +178,96 @@ class TransportModel:
     def _solve_with_fixing(
         self, time_limit: float
     ) -> tuple[Status, NDArray[np.float64], float | None] | None:
-        """Solve over the organisations that a cheaper consortium can contain, or None if the
-        relaxation says nothing (then the whole model is to be solved).
+        """Solve in two steps, or None if the relaxation says nothing (then the whole model is
+        to be solved).
 
-        A small MILP over the organisations the LP relaxation uses, and those it comes closest
-        to using (the candidates), gives the cheapest consortium of candidates, at cost U. A
-        cheaper one, if any, has an organisation that is not a candidate: the rest of the
-        search adds that constraint (the sum of their y at least 1) and looks for a cost below
-        U only. The relaxation gives a lower bound L and each organisation's reduced cost d[o]:
-        any such consortium with y[o] = 1 costs at least L + d[o], so every organisation with
-        L + d[o] > U is left out. The relaxation of what is left, with the constraint, bounds
-        it more tightly, so the fixing is repeated while it leaves organisations out. If no
-        non-candidate is left, the candidates' consortium is optimal; otherwise the MILP of
-        what is left, cut off at U, finds the cheaper one or proves there is none.
+        The organisations are ranked (`_ranked`): those the LP relaxation uses, then the
+        others by how close the relaxation comes to using them. A small MILP over the first
+        ones (the candidates) gives the cheapest consortium among them, at cost U. A cheaper
+        one, if any, has an organisation that is not a candidate: `_cheaper_elsewhere` looks
+        for it with that constraint, among the organisations the relaxation does not rule out
+        (its bound L and reduced costs d: any consortium with y[o] = 1 costs at least L + d[o],
+        so organisations with L + d[o] > U are left out); if there is none, the candidates'
+        consortium is optimal.
         """
         deadline = time.perf_counter() + time_limit
         relaxed = _relaxation(self.highs, self._y_cols())
         if relaxed is None:
             return None
         lower, used, reduced = relaxed
-        nearest = np.argsort(np.where(used, np.inf, reduced), kind="stable")
-        candidates = used.copy()
-        candidates[nearest[: NEIGHBOURS * max(1, int(used.sum()))]] = True
+        candidates = np.zeros(len(self.orgs), dtype=bool)
+        candidates[self._ranked(used, reduced)[: (1 + NEIGHBOURS) * max(1, int(used.sum()))]] = True
         status, hours, _ = self._solve_over(candidates, deadline)
         if status != "optimal":  # e.g. the relaxation's organisations exceed the cap
             return None
         best = self.objective
-        keep = np.ones(len(self.orgs), dtype=bool)
+        allowed = lower + reduced <= best
+        if not np.any(allowed & ~candidates):
+            return "optimal", hours, None
+        status, found, gap = self._cheaper_elsewhere(allowed, allowed & ~candidates, best, deadline)
+        if status == "infeasible" or (status == "feasible" and self.objective >= best):
+            found = hours
+            self.objective = best
+        return "optimal" if status == "infeasible" else status, found, gap
+
+    def _ranked(self, used: NDArray[np.bool_], reduced: NDArray[np.float64]) -> NDArray[np.int64]:
+        """The organisations (positions in `orgs`) from the most to the least promising after
+        the relaxation just solved: those it uses, then by reduced cost. The relaxation is
+        degenerate, with many organisations it leaves out at no reduced cost: among equals,
+        those that would save the most at its prices come first (per requirement, the most
+        any of their people saves below the requirement's price, less their coordination)."""
+        pairs, n_r = self.pairs, len(self.needed)
+        prices = np.asarray(self.highs.getSolution().row_dual)[:n_r]
+        margin = np.maximum(prices[pairs.requirement] - self.network.rates[pairs.person], 0.0)
+        most = np.zeros(len(self.orgs) * n_r)
+        np.maximum.at(most, self._owner * n_r + pairs.requirement, margin * pairs.upper)
+        saving = (
+            most.reshape(len(self.orgs), n_r).sum(axis=1) - self.network.coordination[self.orgs]
+        )
+        return np.lexsort((-saving, np.where(used, -1.0, reduced)))
+
+    def _cheaper_elsewhere(
+        self,
+        orgs: NDArray[np.bool_],
+        outside: NDArray[np.bool_],
+        best: float,
+        deadline: float,
+    ) -> tuple[Status, NDArray[np.float64], float | None]:
+        """The cheapest consortium of these organisations (a mask over `self.orgs`) with one of
+        `outside` at least, if it costs less than `best` ("infeasible" if none does).
+
+        Its relaxation's bound and reduced costs leave out more organisations (L + d[o] > best),
+        and the relaxation of what is left bounds it more tightly, so the fixing is repeated
+        while it leaves organisations out; then the MILP of what is left."""
+        keep = orgs
         for _ in range(FIXING_ROUNDS):
+            part, _ = self._part(keep, keep & outside)
+            relaxed = _relaxation(part, _integer_columns(part, int(keep.sum())))
+            if relaxed is None:
+                if part.getModelStatus() == highspy.HighsModelStatus.kInfeasible:
+                    return "infeasible", np.zeros(0), None
+                break
+            lower, _, reduced = relaxed
             fixed = keep.copy()
             fixed[keep] = lower + reduced <= best
-            if not np.any(fixed & ~candidates):
-                self.objective = best
-                return "optimal", hours, None
+            if not np.any(fixed & outside):
+                return "infeasible", np.zeros(0), None
             if fixed.sum() == keep.sum():
                 break
             keep = fixed
-            part, _ = self._part(keep, keep & ~candidates)
-            relaxed = _relaxation(part, _integer_columns(part, int(keep.sum())))
-            if relaxed is None:  # no cheaper consortium, not even fractionally
-                self.objective = best
-                return "optimal", hours, None
-            lower, _, reduced = relaxed
-        return self._cheaper(keep, keep & ~candidates, best, hours, deadline)
+        return self._cheaper(keep, keep & outside, best, deadline)
 
     def _cheaper(
         self,
         orgs: NDArray[np.bool_],
         outside: NDArray[np.bool_],
         best: float,
-        hours: NDArray[np.float64],
         deadline: float,
     ) -> tuple[Status, NDArray[np.float64], float | None]:
-        """The cheapest consortium of these organisations (a mask over `self.orgs`) with one of
-        `outside` at least, if it costs less than `best`; otherwise `hours`, which cost `best`."""
+        """The MILP of `_cheaper_elsewhere`: "optimal" with the hours if a consortium cheaper
+        than `best` exists (the cheapest), "infeasible" if none does, "feasible" if time ran
+        out (with the hours of the cheapest found, if any, and the gap to the bound on any
+        cheaper)."""
         n_x = len(self.pairs.person)
         part, columns = self._part(orgs, outside)
         for option, value in PROOF_OPTIONS.items():
@@ -246,18 +282,18 @@ class TransportModel:
         if found:
             kept_x = columns[columns < n_x]
             better[kept_x] = self._hours(part, len(kept_x))
-        if status == kinds.kOptimal and found:
             self.objective = float(info.objective_function_value)
+        if status == kinds.kOptimal and found:
             return "optimal", better, None
         if status in (kinds.kInfeasible, kinds.kUnboundedOrInfeasible, kinds.kOptimal):
-            self.objective = best
-            return "optimal", hours, None
+            return "infeasible", np.zeros(0), None
         if status != kinds.kTimeLimit:
             reason = part.modelStatusToString(status)
             raise SolverError(f"the formation solver stopped with status {reason}")
-        self.objective = float(info.objective_function_value) if found else best
+        incumbent = float(info.objective_function_value) if found else best
+        self.objective = incumbent
         bound = min(best, float(info.mip_dual_bound))
-        return "feasible", better if found else hours, max(self.objective - bound, 0.0)
+        return "feasible", better, max(incumbent - bound, 0.0)
 
     def _part(
         self, orgs: NDArray[np.bool_], outside: NDArray[np.bool_] | None = None
