@@ -45,6 +45,9 @@ BOUND_OPTIONS: dict[str, float | bool] = {
     "mip_heuristic_run_rins": False,
     "mip_heuristic_run_rens": False,
 }
+#: Presolve for the LP relaxations: off, since it removes little from these models (the rows
+#: that the binaries' bounds make redundant) and costs a fifth to a third of the solve.
+RELAXATION_PRESOLVE = "off"
 #: A row of the model: lower and upper bounds, columns and coefficients.
 Row = tuple[float, float, NDArray[np.int64], NDArray[np.float64]]
 
@@ -400,8 +403,10 @@ def _relaxation(
     """The LP relaxation's bound, which organisations it uses and their reduced costs (None if
     it has no optimum)."""
     highs.setOptionValue("solve_relaxation", True)
+    highs.setOptionValue("presolve", RELAXATION_PRESOLVE)
     highs.run()
     highs.setOptionValue("solve_relaxation", False)
+    highs.setOptionValue("presolve", "choose")
     if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None
     solution = highs.getSolution()
