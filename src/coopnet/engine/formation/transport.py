@@ -201,6 +201,8 @@ class TransportModel:
         candidates = np.zeros(len(self.orgs), dtype=bool)
         candidates[self._ranked(used, reduced)[: (1 + NEIGHBOURS) * max(1, int(used.sum()))]] = True
         status, hours, _ = self._solve_over(candidates, deadline)
+        if status == "feasible":  # out of time; the relaxation bounds the optimum
+            return status, hours, max(self.objective - lower, 0.0)
         if status != "optimal":  # e.g. the relaxation's organisations exceed the cap
             return None
         best = self.objective
@@ -211,6 +213,8 @@ class TransportModel:
         if status == "infeasible" or (status == "feasible" and self.objective >= best):
             found = hours
             self.objective = best
+        if gap is not None:  # out of time; the relaxation bounds the optimum too
+            gap = max(min(gap, self.objective - lower), 0.0)
         return "optimal" if status == "infeasible" else status, found, gap
 
     def _ranked(self, used: NDArray[np.bool_], reduced: NDArray[np.float64]) -> NDArray[np.int64]:
