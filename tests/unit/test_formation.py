@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from network_cases import brute_force_cost, small_case
 
@@ -280,3 +280,35 @@ def test_a_dominated_freelancer_is_left_out():
     result = solve_case(network, opportunity)
     assert result.organisations == ("cheap1", "cheap2")
     assert result.cost == pytest.approx(30 * 40 + 10 * 50 + 300)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(0, 10**6), st.sampled_from([None, 1, 2]))
+@example(87, None)
+@example(150, 2)
+@example(249, None)
+@example(368, 2)
+@example(418, 2)
+def test_the_search_beyond_the_candidate_organisations_keeps_the_optimum(seed, cap):
+    """With no neighbours among the candidates (only the organisations the relaxation uses),
+    a cheaper consortium elsewhere must be found by the search for one with an organisation
+    outside them (the examples: cases where it is), and the candidates' own consortium proven
+    optimal when there is none."""
+    from coopnet.engine.formation import transport
+
+    network, opportunity = freelancer_network(seed)
+    if cap is not None:
+        opportunity["max_organisations"] = cap
+    expected = brute_force_cost(network, opportunity)
+    neighbours = transport.NEIGHBOURS
+    transport.NEIGHBOURS = 0
+    try:
+        result = solve_case(network, opportunity)
+    finally:
+        transport.NEIGHBOURS = neighbours
+    if expected is None:
+        assert result.status == "infeasible"
+    else:
+        assert result.status == "optimal"
+        assert result.cost == pytest.approx(expected, abs=0.01)
+        assert_feasible(network, opportunity, result)

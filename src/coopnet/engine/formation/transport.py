@@ -23,11 +23,29 @@ from coopnet.engine.formation.result import Status
 from coopnet.engine.network import Network, Opportunity
 
 _HOURS_TOL = 1e-7
-#: The heuristic that bounds the optimum for reduced-cost fixing solves the MILP over the
-#: organisations the LP relaxation uses and this many times as many of the nearest others.
+#: The candidates: the organisations the LP relaxation uses and this many times as many of
+#: the next in the ranking (`TransportModel._ranked`).
 NEIGHBOURS = 3
 #: Reduced-cost fixing is repeated on what it leaves at most this many times.
 FIXING_ROUNDS = 4
+#: The options of the MILP that looks for a consortium cheaper than the candidates' (cut off
+#: at its cost): no heuristics (the sub-MIPs, RINS and RENS, and the other root heuristics
+#: cost more than the search itself). Restarts stay on: after the root fixes most binaries by
+#: reduced cost, the smaller model's cut rounds are cheaper.
+PROOF_OPTIONS: dict[str, float | bool] = {
+    "mip_heuristic_effort": 0.0,
+    "mip_heuristic_run_rins": False,
+    "mip_heuristic_run_rens": False,
+    "mip_heuristic_run_root_reduced_cost": False,
+    "mip_heuristic_run_feasibility_jump": False,
+}
+#: The options of the small MILP over the candidates: the same, and no restarts either (on
+#: a model this small they repeat the root for a few binaries at a time; measured 10-40 %
+#: faster without).
+BOUND_OPTIONS: dict[str, float | bool] = {**PROOF_OPTIONS, "mip_allow_restart": False}
+#: Presolve for the LP relaxations: off, since it removes little from these models (the rows
+#: that the binaries' bounds make redundant) and costs a fifth to a third of the solve.
+RELAXATION_PRESOLVE = "off"
 #: A row of the model: lower and upper bounds, columns and coefficients.
 Row = tuple[float, float, NDArray[np.int64], NDArray[np.float64]]
 
@@ -161,50 +179,133 @@ class TransportModel:
     def _solve_with_fixing(
         self, time_limit: float
     ) -> tuple[Status, NDArray[np.float64], float | None] | None:
-        """Solve over the organisations that an optimal consortium can contain, or None if the
-        relaxation says nothing (then the whole model is to be solved).
+        """Solve in two steps, or None if the relaxation says nothing (then the whole model is
+        to be solved).
 
-        The LP relaxation gives a lower bound L and each organisation's reduced cost d[o]: any
-        solution with y[o] = 1 costs at least L + d[o]. A small MILP over the organisations the
-        relaxation uses, and those it comes closest to using, gives an upper bound U. Every
-        organisation with L + d[o] > U is left out. The relaxation of what is left bounds
-        that part of the model more tightly (it has fewer organisations to spread hours over),
-        so the fixing is repeated on it while it leaves organisations out; the real MILP then
-        solves what remains, from the solution that gave U.
+        The organisations are ranked (`_ranked`): those the LP relaxation uses, then the
+        others by how close the relaxation comes to using them. A small MILP over the first
+        ones (the candidates) gives the cheapest consortium among them, at cost U. A cheaper
+        one, if any, has an organisation that is not a candidate: `_cheaper_elsewhere` looks
+        for it with that constraint, among the organisations the relaxation does not rule out
+        (its bound L and reduced costs d: any consortium with y[o] = 1 costs at least L + d[o],
+        so organisations with L + d[o] > U are left out); if there is none, the candidates'
+        consortium is optimal.
         """
         deadline = time.perf_counter() + time_limit
-        everyone = np.ones(len(self.orgs), dtype=bool)
         relaxed = _relaxation(self.highs, self._y_cols())
         if relaxed is None:
             return None
         lower, used, reduced = relaxed
-        nearest = np.argsort(np.where(used, np.inf, reduced), kind="stable")
-        candidates = used.copy()
-        candidates[nearest[: NEIGHBOURS * max(1, int(used.sum()))]] = True
-        status, hours, _ = self._solve_over(candidates, None, deadline)
+        candidates = np.zeros(len(self.orgs), dtype=bool)
+        candidates[self._ranked(used, reduced)[: (1 + NEIGHBOURS) * max(1, int(used.sum()))]] = True
+        status, hours, _ = self._solve_over(candidates, deadline)
+        if status == "feasible":  # out of time; the relaxation bounds the optimum
+            return status, hours, max(self.objective - lower, 0.0)
         if status != "optimal":  # e.g. the relaxation's organisations exceed the cap
             return None
-        upper = self.objective + MIP_ABSOLUTE_GAP
-        in_start = np.zeros(len(self.orgs), dtype=bool)
-        in_start[self._owner[hours > 0]] = True
-        keep = everyone
+        best = self.objective
+        allowed = lower + reduced <= best
+        if not np.any(allowed & ~candidates):
+            return "optimal", hours, None
+        status, found, gap = self._cheaper_elsewhere(allowed, allowed & ~candidates, best, deadline)
+        if status == "infeasible" or (status == "feasible" and self.objective >= best):
+            found = hours
+            self.objective = best
+        if gap is not None:  # out of time; the relaxation bounds the optimum too
+            gap = max(min(gap, self.objective - lower), 0.0)
+        return "optimal" if status == "infeasible" else status, found, gap
+
+    def _ranked(self, used: NDArray[np.bool_], reduced: NDArray[np.float64]) -> NDArray[np.int64]:
+        """The organisations (positions in `orgs`) from the most to the least promising after
+        the relaxation just solved: those it uses, then by reduced cost. The relaxation is
+        degenerate, with many organisations it leaves out at no reduced cost: among equals,
+        those that would save the most at its prices come first (per requirement, the most
+        any of their people saves below the requirement's price, less their coordination)."""
+        pairs, n_r = self.pairs, len(self.needed)
+        prices = np.asarray(self.highs.getSolution().row_dual)[:n_r]
+        margin = np.maximum(prices[pairs.requirement] - self.network.rates[pairs.person], 0.0)
+        most = np.zeros(len(self.orgs) * n_r)
+        np.maximum.at(most, self._owner * n_r + pairs.requirement, margin * pairs.upper)
+        saving = (
+            most.reshape(len(self.orgs), n_r).sum(axis=1) - self.network.coordination[self.orgs]
+        )
+        return np.lexsort((-saving, np.where(used, -1.0, reduced)))
+
+    def _cheaper_elsewhere(
+        self,
+        orgs: NDArray[np.bool_],
+        outside: NDArray[np.bool_],
+        best: float,
+        deadline: float,
+    ) -> tuple[Status, NDArray[np.float64], float | None]:
+        """The cheapest consortium of these organisations (a mask over `self.orgs`) with one of
+        `outside` at least, if it costs less than `best` ("infeasible" if none does).
+
+        Its relaxation's bound and reduced costs leave out more organisations (L + d[o] > best),
+        and the relaxation of what is left bounds it more tightly, so the fixing is repeated
+        while it leaves organisations out; then the MILP of what is left."""
+        keep = orgs
         for _ in range(FIXING_ROUNDS):
+            part, _ = self._part(keep, keep & outside)
+            relaxed = _relaxation(part, _integer_columns(part, int(keep.sum())))
+            if relaxed is None:
+                if part.getModelStatus() == highspy.HighsModelStatus.kInfeasible:
+                    return "infeasible", np.zeros(0), None
+                break
+            lower, _, reduced = relaxed
             fixed = keep.copy()
-            fixed[keep] = lower + reduced <= upper
-            fixed |= in_start  # in theory already kept; in floating point, make sure
+            fixed[keep] = lower + reduced <= best
+            if not np.any(fixed & outside):
+                return "infeasible", np.zeros(0), None
             if fixed.sum() == keep.sum():
                 break
             keep = fixed
-            part, _ = self._part(keep)
-            relaxed = _relaxation(part, _integer_columns(part, int(keep.sum())))
-            if relaxed is None:
-                break
-            lower, _, reduced = relaxed
-        return self._solve_over(keep, hours, deadline)
+        return self._cheaper(keep, keep & outside, best, deadline)
 
-    def _part(self, orgs: NDArray[np.bool_]) -> tuple[highspy.Highs, NDArray[np.int64]]:
+    def _cheaper(
+        self,
+        orgs: NDArray[np.bool_],
+        outside: NDArray[np.bool_],
+        best: float,
+        deadline: float,
+    ) -> tuple[Status, NDArray[np.float64], float | None]:
+        """The MILP of `_cheaper_elsewhere`: "optimal" with the hours if a consortium cheaper
+        than `best` exists (the cheapest), "infeasible" if none does, "feasible" if time ran
+        out (with the hours of the cheapest found, if any, and the gap to the bound on any
+        cheaper)."""
+        n_x = len(self.pairs.person)
+        part, columns = self._part(orgs, outside)
+        for option, value in PROOF_OPTIONS.items():
+            part.setOptionValue(option, value)
+        part.setOptionValue("objective_bound", best)
+        part.setOptionValue("time_limit", max(deadline - time.perf_counter(), 0.01))
+        part.run()
+        status, info = part.getModelStatus(), part.getInfo()
+        kinds = highspy.HighsModelStatus
+        found = info.primal_solution_status == 2 and info.objective_function_value < best
+        better = np.zeros(n_x)
+        if found:
+            kept_x = columns[columns < n_x]
+            better[kept_x] = self._hours(part, len(kept_x))
+            self.objective = float(info.objective_function_value)
+        if status == kinds.kOptimal and found:
+            return "optimal", better, None
+        if status in (kinds.kInfeasible, kinds.kUnboundedOrInfeasible, kinds.kOptimal):
+            return "infeasible", np.zeros(0), None
+        if status != kinds.kTimeLimit:
+            reason = part.modelStatusToString(status)
+            raise SolverError(f"the formation solver stopped with status {reason}")
+        incumbent = float(info.objective_function_value) if found else best
+        self.objective = incumbent
+        bound = min(best, float(info.mip_dual_bound))
+        return "feasible", better, max(incumbent - bound, 0.0)
+
+    def _part(
+        self, orgs: NDArray[np.bool_], outside: NDArray[np.bool_] | None = None
+    ) -> tuple[highspy.Highs, NDArray[np.int64]]:
         """The model with only these organisations (a mask over `self.orgs`), and the columns
-        of the whole model it keeps (hours columns first, then the organisations')."""
+        of the whole model it keeps (hours columns first, then the organisations'); with
+        `outside` (a mask within `orgs`), at least one of those organisations takes part."""
         n_x = len(self.pairs.person)
         columns = np.r_[np.flatnonzero(orgs[self._owner]), n_x + np.flatnonzero(orgs)]
         part = highspy.Highs()
@@ -212,28 +313,23 @@ class TransportModel:
         part.passModel(self.highs.getLp())
         dropped = np.setdiff1d(np.arange(self.highs.getNumCol()), columns).astype(np.int32)
         part.deleteCols(len(dropped), dropped)
+        if outside is not None:
+            n_kept_x = int(np.count_nonzero(columns < n_x))
+            cols = (n_kept_x + np.flatnonzero(outside[orgs])).astype(np.int32)
+            part.addRow(1.0, highspy.kHighsInf, len(cols), cols, np.ones(len(cols)))
         return part, columns
 
     def _solve_over(
         self,
         orgs: NDArray[np.bool_],
-        start: NDArray[np.float64] | None,
         deadline: float,
     ) -> tuple[Status, NDArray[np.float64], float | None]:
-        """Solve the model with only these organisations (a mask over `self.orgs`), from the
-        hours `start` if given (which must use only these organisations); hours per pair."""
+        """Solve the model with only these organisations (a mask over `self.orgs`); the hours
+        per pair."""
         n_x = len(self.pairs.person)
         part, columns = self._part(orgs)
-        if start is not None:
-            y = np.zeros(len(self.orgs))
-            y[self._owner[start > 0]] = 1.0
-            values = np.r_[start, y][columns]
-            local = np.arange(len(columns), dtype=np.int32)
-            # From the (usually optimal) start, only the proof is left: no heuristics, and no
-            # restarts, which repeat the root's cut rounds each time the start fixes binaries.
-            part.setOptionValue("mip_heuristic_effort", 0.0)
-            part.setOptionValue("mip_allow_restart", False)
-            part.setSolution(len(columns), local, values.astype(np.float64))
+        for option, value in BOUND_OPTIONS.items():
+            part.setOptionValue(option, value)
         kept_x = columns[columns < n_x]
         left = max(deadline - time.perf_counter(), 0.01)
         status, hours, gap = self._solve(part, left, len(kept_x))
@@ -309,8 +405,10 @@ def _relaxation(
     """The LP relaxation's bound, which organisations it uses and their reduced costs (None if
     it has no optimum)."""
     highs.setOptionValue("solve_relaxation", True)
+    highs.setOptionValue("presolve", RELAXATION_PRESOLVE)
     highs.run()
     highs.setOptionValue("solve_relaxation", False)
+    highs.setOptionValue("presolve", "choose")
     if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None
     solution = highs.getSolution()
