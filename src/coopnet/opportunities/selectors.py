@@ -100,7 +100,12 @@ def _proposals(user: User) -> QuerySet[Proposal]:
 
 
 def proposal_list(user: User, opportunity_id: int) -> QuerySet[Proposal]:
-    opportunity = opportunity_for_user(user, opportunity_id)
+    return proposals_of(user, opportunity_for_user(user, opportunity_id))
+
+
+def proposals_of(user: User, opportunity: Opportunity) -> QuerySet[Proposal]:
+    """The proposals of `opportunity` (which `user` may read: `opportunity_for_user`) that
+    `user` may read."""
     return _proposals(user).filter(opportunity=opportunity).select_related("opportunity__finder")
 
 

@@ -276,7 +276,7 @@ def opportunity_detail(request: HttpRequest, opportunity_id: int) -> HttpRespons
     opportunity = selectors.opportunity_for_user(request.user, opportunity_id)
     if refused := not_allowed(request, "GET"):
         return refused
-    proposals = list(selectors.proposal_list(request.user, opportunity_id))
+    proposals = list(selectors.proposals_of(request.user, opportunity))
     admin_of = set(admin_memberships(request.user).values_list("organisation_id", flat=True))
     is_poster_admin = opportunity.posted_by_id in admin_of
     sees_value = selectors.sees_value(request.user, opportunity)
