@@ -80,6 +80,8 @@ PROBE = """
 import json, django
 django.setup()
 from django.conf import settings
+from django.core.management import call_command
+call_command("collectstatic", interactive=False, verbosity=0)  # as `coopnet serve` does first
 from django.test import Client
 plain = Client().get("/accounts/login/")
 secure = Client().get("/accounts/login/", HTTP_X_FORWARDED_PROTO="https")
