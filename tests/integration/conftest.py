@@ -36,7 +36,7 @@ def fresh_cache():
     there (and in the process) under a token that a rolled-back test may leave unchanged."""
     from django.core.cache import cache
 
-    from coopnet.mentoring import derived
+    from coopnet.common import derived
 
     cache.clear()
     derived.forget()

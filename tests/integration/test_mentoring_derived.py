@@ -15,11 +15,12 @@ from django.db.models import Max, Min
 from django.test.utils import CaptureQueriesContext
 from instants import TODAY
 
+from coopnet.common import derived
 from coopnet.directory import csv_io
 from coopnet.directory import services as directory
 from coopnet.directory.models import Organisation, Person, PersonSkill, Skill
 from coopnet.directory.signals import network_changed
-from coopnet.mentoring import derived, selectors
+from coopnet.mentoring import selectors
 from coopnet.opportunities.models import Opportunity
 from coopnet.opportunities.services import opportunity_create
 
@@ -182,7 +183,7 @@ def test_the_version_is_renewed_once_per_commit(consortium_cast):
         for person in Person.objects.all():
             person.hours_available += 1
             person.save()
-    renewals = [q for q in queries if q["sql"].startswith('UPDATE "mentoring_derivedversion"')]
+    renewals = [q for q in queries if q["sql"].startswith('UPDATE "common_derivedversion"')]
     assert len(renewals) == 1
     assert derived.token() != token
 

@@ -17,11 +17,12 @@ from decimal import Decimal
 from django.contrib.auth.models import User
 from django.utils import timezone
 
+from coopnet.common import derived
 from coopnet.common.models import Coordinator
 from coopnet.directory.models import Membership, Organisation, Person
 from coopnet.engine.network import Network
 from coopnet.engine.resilience import HOLD_LEVEL, LEARNER_LEVELS, MENTOR_LEVEL
-from coopnet.mentoring import derived, selectors, services
+from coopnet.mentoring import selectors, services
 from coopnet.mentoring.models import Pairing
 from coopnet.opportunities.formation import formation_execute
 from coopnet.opportunities.models import Opportunity

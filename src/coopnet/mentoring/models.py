@@ -144,16 +144,3 @@ class ScoreSnapshot(models.Model):
 
     class Meta:
         ordering = ["taken_at", "pk"]
-
-
-class DerivedVersion(models.Model):
-    """The version of a view derived from the whole network (the skills map and its scores): a
-    new random token each time a write to its inputs commits (`derived.announce`), so that a
-    copy cached under the old token is never read again. Random, not a counter, so that a
-    token never comes back after a rollback or a restore."""
-
-    name = models.CharField(max_length=40, unique=True)
-    token = models.CharField(max_length=32)
-
-    def __str__(self) -> str:
-        return f"{self.name} {self.token}"

@@ -2,9 +2,9 @@
 changes a person's skills, the change joins the history and the scores are snapshotted once
 the transaction commits (once per transaction, however many people an import changes).
 
-And every write to what the network's map is made of (organisations, people, their skills, the
-taxonomy, opportunities, their requirements and partners) announces that the map must be
-computed again (`derived.announce`)."""
+And the services that write the directory or the demand in bulk (which sends no model signal)
+announce that what is derived from the network must be computed again (`derived.announce`;
+writes one by one announce it themselves, see `derived.listen`)."""
 
 from __future__ import annotations
 
@@ -12,20 +12,14 @@ import threading
 from typing import Any
 
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
-from coopnet.directory.models import Organisation, Person, PersonSkill, Skill
+from coopnet.common import derived
+from coopnet.directory.models import Organisation, Person, Skill
 from coopnet.directory.signals import network_changed
 from coopnet.engine.resilience import HOLD_LEVEL
-from coopnet.mentoring import derived
 from coopnet.mentoring.models import LevelChange, Pairing
-from coopnet.opportunities.models import Opportunity, ProposalPartner, Requirement
 from coopnet.opportunities.signals import demand_changed
-
-#: what the network's map is made of: people and their organisations, hours and skills, the
-#: skills' names, and the demand (requirements of opportunities shared with a partner)
-MAP_INPUTS = (Organisation, Person, PersonSkill, Skill, Opportunity, Requirement, ProposalPartner)
 
 _pending = threading.local()
 
@@ -75,10 +69,6 @@ def _snapshot_pending() -> None:
 
 
 def listen_for_network_changes() -> None:
-    """Announce each change to the map's inputs, whether saved one by one or in bulk."""
-    for model in MAP_INPUTS:
-        uid = f"mentoring-derived-{model._meta.label_lower}"
-        post_save.connect(derived.announce, sender=model, dispatch_uid=f"{uid}-saved")
-        post_delete.connect(derived.announce, sender=model, dispatch_uid=f"{uid}-deleted")
+    """Announce the changes written in bulk to the directory and the demand."""
     network_changed.connect(derived.announce, dispatch_uid="mentoring-derived-network")
     demand_changed.connect(derived.announce, dispatch_uid="mentoring-derived-demand")

@@ -17,14 +17,14 @@ from django.db.models import Max, Min, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from coopnet.common import derived
 from coopnet.common.access import User, is_coordinator
+from coopnet.common.derived import Stamped
 from coopnet.directory.models import Organisation, Person, PersonSkill, Skill
 from coopnet.directory.selectors import memberships, organisation_for_member
 from coopnet.engine import network as engine
 from coopnet.engine.money import to_money
 from coopnet.engine.resilience import HOLD_LEVEL, MentoringOptions, demand_by_skill, skills_map
-from coopnet.mentoring import derived
-from coopnet.mentoring.derived import Stamped
 from coopnet.mentoring.models import (
     LearningWish,
     LevelChange,

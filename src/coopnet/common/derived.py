@@ -1,13 +1,17 @@
-"""Views derived from the whole network (the skills map and its scores), computed once per
+"""Views derived from the network's data (the skills map and its scores, the directory's
+searches, the organisations' profiles, the opportunities and services pages), computed once per
 change instead of once per request.
 
-A write to what such a view is made of calls `announce()` (the model signals do, see
-`receivers`; services that write in bulk send `directory.signals.network_changed` or
-`opportunities.signals.demand_changed`). When its transaction commits, the view's version, one
-row of `DerivedVersion`, gets a new random token. A read (`cached`) reads that row and looks for
-the view under its token in Django's cache (`django.core.cache.cache`: Redis or local memory),
-computing it only when it is not there, or no longer true at this instant (a view may say until
-when it holds: demand is a moving window). So:
+Every write to the platform's data calls `announce()`: the model signals of every coopnet app
+do (`listen`, connected when the apps are ready; a few bookkeeping models are left out, see
+`UNANNOUNCED`), and services that write in bulk, which sends no model signal, send
+`directory.signals.network_changed` or `opportunities.signals.demand_changed` (or call
+`announce` themselves). When its transaction commits, the network's version, one row of
+`DerivedVersion`, gets a new random token. A read (`cached`, `kept`) reads that row (once per
+request) and looks for the view under its token in Django's cache
+(`django.core.cache.cache`: Redis or local memory), computing it only when it is not there, or
+no longer true at this instant (a view may say until when it holds: demand is a moving window).
+So:
 
 * after a commit, the next read computes the view again: nothing stale is read once the write
   has returned;
@@ -16,11 +20,16 @@ when it holds: demand is a moving window). So:
   that arrive while one computes waiting for its result rather than computing it too;
 * inside a transaction that has written something announced and not yet committed, a read
   computes the view from what it sees, and keeps nothing (no one else sees that data yet).
+
+A view kept this way holds no one's private data under a key others can ask for: what one
+viewer may see differently is part of the key (`kept`'s `key`), and nothing that carries a
+session's secret (a form's CSRF token) is kept.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -28,9 +37,11 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import IntegrityError, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from coopnet.mentoring.models import DerivedVersion
+from coopnet.common.models import DerivedVersion
 
 T = TypeVar("T")
 
@@ -71,6 +82,9 @@ class _VersionChange:
 def version_bump(name: str = NETWORK) -> str:
     """Give view `name` a new token at once (`announce` waits for the commit)."""
     token = uuid.uuid4().hex
+    memo: dict[str, str] | None = getattr(_request, "tokens", None)
+    if memo is not None:
+        memo[name] = token
     if not DerivedVersion.objects.filter(name=name).update(token=token):
         try:
             with transaction.atomic():
@@ -105,8 +119,28 @@ def _uncommitted() -> bool:
 
 
 def token(name: str = NETWORK) -> str:
+    """The version of view `name`, read once per request (a write committed meanwhile by
+    another request is seen by the next one)."""
+    memo: dict[str, str] | None = getattr(_request, "tokens", None)
+    if memo is not None and name in memo:
+        return memo[name]
     found = DerivedVersion.objects.filter(name=name).values_list("token", flat=True).first()
-    return found or "initial"
+    found = found or "initial"
+    if memo is not None:
+        memo[name] = found
+    return found
+
+
+#: the tokens read by the request this thread serves (None outside a request)
+_request = threading.local()
+
+
+def _request_started(**kwargs: Any) -> None:
+    _request.tokens = {}
+
+
+def _request_finished(**kwargs: Any) -> None:
+    _request.tokens = None
 
 
 #: the last view read by this process, so that a warm read unpickles nothing
@@ -152,3 +186,53 @@ def _compute_once(
         if waited is not None and waited.holds_at(now):
             return waited
     return compute(now)
+
+
+def kept(key: str, compute: Callable[[], T], name: str = NETWORK) -> T:
+    """What `compute()` gives, kept under `key` until the next change to the network: `key`
+    names the view and everything it depends on besides the network's data (the viewer's
+    organisation, the page, the search), so that two viewers who may see different things
+    never share it."""
+    if _uncommitted():
+        return compute()
+    full = f"coopnet:kept:{name}:{token(name)}:{key}"
+    found: Stamped[T] | None = cache.get(full)
+    if found is None:
+        found = Stamped(compute())
+        cache.set(full, found, CACHE_SECONDS)
+    return found.value
+
+
+#: app labels whose models are the network's data, and models of theirs that are not
+ANNOUNCED_APPS = frozenset(
+    {"common", "directory", "opportunities", "network", "sharedservices", "mentoring", "books"}
+)
+UNANNOUNCED = frozenset(
+    {
+        "common.apitoken",  # its last use, written by every call with a token
+        "common.auditevent",
+        "common.derivedversion",
+        "common.formsubmission",
+        "mentoring.levelchange",
+    }
+)
+
+
+def _announce_model(sender: Any, **kwargs: Any) -> None:
+    meta = getattr(sender, "_meta", None)
+    if (
+        meta is not None
+        and meta.app_label in ANNOUNCED_APPS
+        and meta.label_lower not in UNANNOUNCED
+    ):
+        announce()
+
+
+def listen() -> None:
+    """Announce every write to a coopnet model saved, deleted or linked one by one, and keep
+    each request's tokens apart."""
+    post_save.connect(_announce_model, dispatch_uid="coopnet-derived-saved")
+    post_delete.connect(_announce_model, dispatch_uid="coopnet-derived-deleted")
+    m2m_changed.connect(_announce_model, dispatch_uid="coopnet-derived-linked")
+    request_started.connect(_request_started, dispatch_uid="coopnet-derived-request-started")
+    request_finished.connect(_request_finished, dispatch_uid="coopnet-derived-request-finished")
