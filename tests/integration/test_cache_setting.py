@@ -15,7 +15,8 @@ import redis
 REDIS_URL = "redis://127.0.0.1:6379/0"
 COOPNET = Path(sys.executable).with_name("coopnet")
 
-#: one process's part, by its first argument: `set KEY VALUE`, `get KEY`, `backend`, or
+#: one process's part, by its first argument: `set KEY VALUE`, `get KEY`, `backend`, `sessions`
+#: (the session engine's name), or
 #: `throttle USER_ID` (one API request by that user, through the API's own throttle: True if let
 #: through)
 PROBE = """
@@ -30,6 +31,9 @@ elif action == "get":
 elif action == "backend":
     from django.core.cache import caches
     print(type(caches["default"]).__name__)
+elif action == "sessions":
+    from django.conf import settings
+    print(settings.SESSION_ENGINE.rpartition(".")[2])
 elif action == "throttle":
     from django.test import RequestFactory
     from coopnet.common.auth import UserThrottle
@@ -77,6 +81,7 @@ def shared_redis():
 def test_what_one_process_stores_in_redis_another_reads(shared_redis):
     env, client, prefix = shared_redis
     assert probe(env, "backend") == "RedisCache"
+    assert probe(env, "sessions") == "cached_db"  # read from Redis, kept in the database
     probe(env, "set", "greeting", "hello from the first process")
     assert probe(env, "get", "greeting") == "{'value': 'hello from the first process'}"
     # stored in Redis itself, under the deployment's prefix (Django's prefix:version:key)
@@ -101,6 +106,8 @@ def test_an_api_callers_rate_is_counted_once_across_processes(shared_redis):
 def test_without_the_setting_each_process_has_a_cache_of_its_own():
     env = environment(COOPNET_API_RATE_USER="1/min")
     assert probe(env, "backend") == "LocMemCache"
+    # sessions in the database only: a process's own memory would keep a signed-out one alive
+    assert probe(env, "sessions") == "db"
     probe(env, "set", "greeting", "hello")
     assert probe(env, "get", "greeting") == "None"
     assert [probe(env, "throttle", "4242") for _ in range(2)] == ["True", "True"]

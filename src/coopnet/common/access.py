@@ -101,8 +101,16 @@ def account(user: User) -> Account:
     return user
 
 
+#: the attribute a user may carry saying whether they are a coordinator, read with the user
+#: (`directory.auth.MemberBackend`) so that no page asks again
+COORDINATOR = "coopnet_is_coordinator"
+
+
 def is_coordinator(user: User) -> bool:
-    return user.is_authenticated and Coordinator.objects.filter(user_id=user.pk).exists()
+    if not user.is_authenticated:
+        return False
+    known: bool | None = getattr(user, COORDINATOR, None)
+    return Coordinator.objects.filter(user_id=user.pk).exists() if known is None else known
 
 
 def coordinator_or_404(user: User) -> None:

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from coopnet.directory.auth import FIRST_ORGANISATION
 from coopnet.directory.models import Membership
 
 
@@ -15,6 +16,9 @@ def my_organisation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+
+    if hasattr(user, FIRST_ORGANISATION):  # read with the user (`auth.MemberBackend`)
+        return {"my_organisation_slug": getattr(user, FIRST_ORGANISATION)}
 
     def slug() -> str | None:
         rows = Membership.objects.filter(user_id=user.pk).order_by("pk")

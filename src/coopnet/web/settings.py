@@ -162,6 +162,15 @@ else:
         }
     }
 
+# Sessions live in the database; with a shared cache they are read from it too (written to
+# both), which saves every request a query. Only a shared cache may hold them: a process's own
+# memory would keep a session another process has ended (a sign-out) alive.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if _cache_url
+    else "django.contrib.sessions.backends.db"
+)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -170,7 +179,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # COOPNET_LOGIN_FAILURES failed sign-ins within COOPNET_LOGIN_COOLOFF_MINUTES, until they pass.
 AUTHENTICATION_BACKENDS = [
     "coopnet.common.signin.LockoutBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, loading with the user what every page asks of it
+    "coopnet.directory.auth.MemberBackend",
 ]
 AXES_FAILURE_LIMIT = env.whole("COOPNET_LOGIN_FAILURES", 5, least=1)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env.whole("COOPNET_LOGIN_COOLOFF_MINUTES", 15, least=1))
