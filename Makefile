@@ -64,8 +64,9 @@ bench: install
 # The web platform under load (docs/benchmarks.md, "Web under load"): for each size, its own
 # PostgreSQL database (reused while it holds the same load; LOAD_ARGS=--fresh loads it again),
 # the real `coopnet serve` on 127.0.0.1, 200 locust users signed in, a minute measured. Bounded:
-# at most ten minutes to sign in plus the minute measured, per size. Extra `coopnet serve`
-# arguments: LOAD_SERVE_ARGS="--workers 3".
+# at most ten minutes to sign in plus the minute measured, per size. The server's shared cache
+# is the Redis on 127.0.0.1:6379 (started if it is installed and down; LOAD_ARGS="--cache-url
+# none" serves without). Extra `coopnet serve` arguments: LOAD_SERVE_ARGS="--workers 3".
 LOAD_PEOPLE ?= 10000 100000
 LOAD_SERVE_ARGS ?=
 LOAD_ARGS ?=
@@ -79,6 +80,9 @@ load: install
 	  for _ in $$(seq 1 30); do pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 1; done; \
 	fi
 	pg_isready -h 127.0.0.1 -p 5432 || { echo "PostgreSQL is not reachable on 127.0.0.1:5432" >&2; exit 1; }
+	if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && command -v redis-server >/dev/null 2>&1; then \
+	  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save '' >/dev/null; sleep 1; \
+	fi
 	$(BIN)/python -m benchmarks.load --people $(LOAD_PEOPLE) --serve-args="$(LOAD_SERVE_ARGS)" $(LOAD_ARGS)
 
 # Mutation testing of the engine's money paths ([tool.mutmut] in pyproject.toml says which):

@@ -4,6 +4,7 @@
     python -m benchmarks.load --people 10000 100000       # both sizes, one after the other
     python -m benchmarks.load --serve-args="--workers 3"  # passed on to `coopnet serve`
     python -m benchmarks.load --fresh                     # load the databases again
+    python -m benchmarks.load --cache-url none            # no shared cache (Redis by default)
     python -m benchmarks.load --no-write                  # print the section instead
 
 For each size: the database is made ready (`benchmarks.load.data`, in its own process), the
@@ -11,7 +12,8 @@ real `coopnet serve` is started on 127.0.0.1 and a free port, each page is timed
 runs the mix headless (bounded: the users, the time to sign in, the measured seconds), and the
 size's block of the "Web under load" section is written. The server and locust run in their
 own process groups and are stopped whatever happens (an error, Ctrl-C, SIGTERM). Progress goes
-to stderr. PostgreSQL must answer on 127.0.0.1:5432 (trust auth, user postgres).
+to stderr. PostgreSQL must answer on 127.0.0.1:5432 (trust auth, user postgres), and Redis at
+--cache-url (unless it is "none").
 """
 
 from __future__ import annotations
@@ -207,6 +209,43 @@ def _locust(
     return shown, prefix, side
 
 
+def _shared_cache(url: str, people: int) -> dict[str, str]:
+    """The server's shared-cache settings: Redis at `url` (checked now, so that a missing Redis
+    is said in one line before anything starts), under a prefix of this run's own; none for
+    "none"."""
+    if url.lower() == "none":
+        return {}
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except (redis.RedisError, ValueError) as error:
+        raise SystemExit(
+            f"no Redis answers at --cache-url {url} ({error}); start it, or pass "
+            "--cache-url none to serve without a shared cache"
+        ) from None
+    return {
+        "COOPNET_CACHE_URL": url,
+        "COOPNET_CACHE_PREFIX": f"coopnet-load-{people}-{os.getpid()}",
+    }
+
+
+def _forget_cache(cache: dict[str, str]) -> None:
+    """Delete the run's keys (its sessions and kept views) from the shared cache."""
+    if not cache:
+        return
+    import redis
+
+    client = redis.Redis.from_url(cache["COOPNET_CACHE_URL"], socket_connect_timeout=2)
+    try:
+        for key in client.scan_iter(f"{cache['COOPNET_CACHE_PREFIX']}:*", count=1000):
+            client.delete(key)
+    except redis.RedisError as error:
+        progress(f"  could not delete the run's keys from the cache: {error}")
+    finally:
+        client.close()
+
+
 def run_size(people: int, args: argparse.Namespace, command: str) -> None:
     started = dt.datetime.now(dt.UTC).astimezone()
     clock = time.perf_counter()
@@ -216,12 +255,18 @@ def run_size(people: int, args: argparse.Namespace, command: str) -> None:
     plan_path = work / "plan.json"
     plan_path.write_text(json.dumps(loaded["plan"]))
     serve_args = shlex.split(args.serve_args)
-    with Server(data.database_url(people), work, serve_args, work / "server.log") as server:
-        config = _server_config(work / "server.log", serve_args)
-        progress(f"  {config}")
-        alone = _alone(server.url, loaded["plan"]) if args.alone else []
-        locust_command, prefix, side_path = _locust(server, plan_path, args, work, people)
-        serve_command = server.shown_command
+    cache = _shared_cache(args.cache_url, people)
+    try:
+        with Server(
+            data.database_url(people), work, serve_args, work / "server.log", cache
+        ) as server:
+            config = _server_config(work / "server.log", serve_args)
+            progress(f"  {config}")
+            alone = _alone(server.url, loaded["plan"]) if args.alone else []
+            locust_command, prefix, side_path = _locust(server, plan_path, args, work, people)
+            serve_command = server.shown_command
+    finally:
+        _forget_cache(cache)
     side = json.loads(side_path.read_text())
     stats = report.read_stats(Path(f"{prefix}_stats.csv"))
     facts = {
@@ -284,6 +329,13 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         default=os.environ.get("COOPNET_LOAD_SERVE_ARGS", ""),
         help='extra arguments for `coopnet serve`, e.g. "--workers 3" '
         "(default: $COOPNET_LOAD_SERVE_ARGS)",
+    )
+    parser.add_argument(
+        "--cache-url",
+        default=os.environ.get("COOPNET_LOAD_CACHE_URL", "redis://127.0.0.1:6379/14"),
+        help="the server's shared cache (COOPNET_CACHE_URL), a Redis on this machine; "
+        '"none" for each worker\'s own memory (default: $COOPNET_LOAD_CACHE_URL or '
+        "redis://127.0.0.1:6379/14)",
     )
     parser.add_argument("--fresh", action="store_true", help="load the databases again")
     parser.add_argument(

@@ -54,7 +54,14 @@ def stop_group(
 class Server:
     """`with Server(...) as server:` starts `coopnet serve` and waits until it answers."""
 
-    def __init__(self, database_url: str, data_dir: Path, serve_args: list[str], log: Path) -> None:
+    def __init__(
+        self,
+        database_url: str,
+        data_dir: Path,
+        serve_args: list[str],
+        log: Path,
+        cache: dict[str, str] | None = None,
+    ) -> None:
         self.port = free_port()
         self.url = f"http://{HOST}:{self.port}"
         self.command = [
@@ -71,7 +78,9 @@ class Server:
             "DATABASE_URL": database_url,
             "COOPNET_DEBUG": "0",
             "COOPNET_DATA_DIR": str(data_dir),
+            **(cache or {}),
         }
+        self.cache_url = (cache or {}).get("COOPNET_CACHE_URL", "")
         self.env.pop("DJANGO_SETTINGS_MODULE", None)
         self.log = log
         self.process: subprocess.Popen[bytes] | None = None
@@ -80,7 +89,8 @@ class Server:
     def shown_command(self) -> str:
         """The command as a person would type it (the port is a free one, chosen per run)."""
         words = [Path(self.command[0]).name, *self.command[1:]]
-        return "DATABASE_URL=… COOPNET_DEBUG=0 " + shlex.join(words)
+        cache = f"COOPNET_CACHE_URL={self.cache_url} " if self.cache_url else ""
+        return f"DATABASE_URL=… {cache}COOPNET_DEBUG=0 " + shlex.join(words)
 
     def __enter__(self) -> Server:
         progress(f"[server] {self.shown_command} (log: {self.log})")
