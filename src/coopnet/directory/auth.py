@@ -9,10 +9,13 @@ any other way."""
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import ValidationError
+from django.db import router
 from django.db.models import Exists, OuterRef, Subquery
 
 from coopnet.common.access import COORDINATOR
@@ -23,18 +26,44 @@ from coopnet.directory.models import Membership
 FIRST_ORGANISATION = "coopnet_first_organisation"
 
 
+#: a user id no user has, marking where the real one goes in the compiled query
+_PLACEHOLDER = -987_654_321
+
+
+def _annotated(user_id: Any) -> Any:
+    first = Membership.objects.filter(user_id=OuterRef("pk")).order_by("pk")
+    return (
+        get_user_model()
+        ._default_manager.annotate(
+            **{
+                COORDINATOR: Exists(Coordinator.objects.filter(user_id=OuterRef("pk"))),
+                FIRST_ORGANISATION: Subquery(first.values("organisation__slug")[:1]),
+            }
+        )
+        .filter(pk=user_id)
+    )
+
+
+@functools.cache
+def _compiled(alias: str) -> tuple[str, tuple[Any, ...], int]:
+    """The query's SQL for database `alias`, compiled once: the ORM takes four times as long to
+    compile it as the database to answer it."""
+    sql, params = _annotated(_PLACEHOLDER).query.get_compiler(alias).as_sql()
+    return sql, tuple(params), list(params).index(_PLACEHOLDER)
+
+
 class MemberBackend(ModelBackend):
     def get_user(self, user_id: Any) -> Any:
-        first = Membership.objects.filter(user_id=OuterRef("pk")).order_by("pk")
-        found = (
-            get_user_model()
-            ._default_manager.annotate(
-                **{
-                    COORDINATOR: Exists(Coordinator.objects.filter(user_id=OuterRef("pk"))),
-                    FIRST_ORGANISATION: Subquery(first.values("organisation__slug")[:1]),
-                }
-            )
-            .filter(pk=user_id)
-            .first()
+        model = get_user_model()
+        try:
+            user_id = model._meta.pk.to_python(user_id)
+        except ValidationError:
+            return None
+        sql, params, at = _compiled(router.db_for_read(model))
+        found = next(
+            iter(model._default_manager.raw(sql, [*params[:at], user_id, *params[at + 1 :]])), None
         )
-        return found if found is not None and self.user_can_authenticate(found) else None
+        if found is None or not self.user_can_authenticate(found):
+            return None
+        setattr(found, COORDINATOR, bool(getattr(found, COORDINATOR)))
+        return found
