@@ -12,7 +12,6 @@ from typing import Any
 
 from django.db.models import Max, Prefetch, QuerySet
 
-from coopnet.common.access import User
 from coopnet.directory.models import COMMISSION_TERMS, Organisation
 from coopnet.opportunities.models import Proposal, ProposalPartner
 
@@ -103,6 +102,6 @@ def _public_title(proposal: Proposal) -> str | None:
     return proposal.opportunity.title if proposal.opportunity.title_public else None
 
 
-def profile_panel(organisation: Organisation, viewer: User) -> dict[str, Any]:
-    """The profile's "Past consortia" panel."""
+def profile_panel(organisation: Organisation) -> dict[str, Any]:
+    """The profile's "Past consortia" panel (the same for every viewer)."""
     return {"consortia": past_consortia(organisation)}

@@ -166,6 +166,7 @@ def services_of(organisation: Organisation, today: dt.date | None = None) -> lis
     )
 
 
-def profile_panel(organisation: Organisation, viewer: User) -> dict[str, Any]:
-    """The profile's "Shared services" panel: the services it is in this month."""
+def profile_panel(organisation: Organisation) -> dict[str, Any]:
+    """The profile's "Shared services" panel: the services it is in this month (the same for
+    every viewer)."""
     return {"services": services_of(organisation)}
