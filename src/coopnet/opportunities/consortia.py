@@ -91,7 +91,15 @@ def past_consortia(organisation: Organisation) -> list[PastConsortium]:
     """The formed consortia `organisation` took part in, for its public profile: the
     partners' names and the date formed, the opportunity's title only where its poster
     consented; no money."""
-    taken_part = ProposalPartner.objects.filter(organisation=organisation).values("proposal")
+    # its formed proposals' ids first, in a query on its own partnerships: most organisations
+    # have few or none, and the formed proposals' query, grouped, costs more than its rows
+    taken_part = list(
+        ProposalPartner.objects.filter(
+            organisation=organisation, proposal__status=Proposal.FORMED
+        ).values_list("proposal_id", flat=True)
+    )
+    if not taken_part:
+        return []
     return [
         PastConsortium(p.opportunity_id, _public_title(p), _names(p), _formed_at(p))
         for p in _formed_proposals().filter(pk__in=taken_part)

@@ -161,6 +161,7 @@ def services_of(organisation: Organisation, today: dt.date | None = None) -> lis
             enrolments__organisation=organisation,
             enrolments__joins__lte=now,
         )
+        .only("name", "slug")
         .distinct()
         .order_by("name")
     )
