@@ -5,8 +5,11 @@ The directory knows nothing of the apps above it; each offers its panel when Dja
 
     profile_panels.register(Panel("opportunities/_profile_consortia.html", consortia, order=10))
 
-A panel's `context` gets the organisation and the viewer and returns what its template shows:
-public facts only, since every signed-in person in the network sees a profile.
+A panel's `context` gets the organisation and returns what its template shows: public facts
+only, the same for every signed-in person in the network (it is given no viewer), so that the
+profile keeps its panels once for everyone (`coopnet.common.derived.kept`, per organisation and
+day: a panel may depend on today's date, but on nothing else besides the network's data). A
+panel's template shows no form.
 """
 
 from __future__ import annotations
@@ -15,10 +18,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from coopnet.common.access import User
 from coopnet.directory.models import Organisation
 
-Context = Callable[[Organisation, User], dict[str, Any]]
+Context = Callable[[Organisation], dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -42,9 +44,9 @@ class Panels:
         """Add `panel` (registering a template again replaces its panel)."""
         self._panels[panel.template] = panel
 
-    def shown(self, organisation: Organisation, viewer: User) -> list[ShownPanel]:
+    def shown(self, organisation: Organisation) -> list[ShownPanel]:
         ordered = sorted(self._panels.values(), key=lambda p: (p.order, p.template))
-        return [ShownPanel(p.template, p.context(organisation, viewer)) for p in ordered]
+        return [ShownPanel(p.template, p.context(organisation)) for p in ordered]
 
 
 profile_panels = Panels()

@@ -5,6 +5,7 @@ not change; the work itself is done by selectors, services and csv_io."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any, cast
 
 from django.contrib import messages
@@ -15,11 +16,15 @@ from django.db.models import QuerySet
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.functional import cached_property
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
-from coopnet.common.access import CHANGE, VIEW, Action, may
+from coopnet.common import derived
+from coopnet.common.access import CHANGE, VIEW, Action, User
 from coopnet.common.errors import apply_errors
 from coopnet.common.http import not_allowed, site_url
 from coopnet.common.once import accepted_once
@@ -141,20 +146,79 @@ def skill_search(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@dataclass(frozen=True)
+class ProfileShown:
+    """What an organisation's profile shows every viewer, besides a page of its people: plain
+    values and its panels' HTML (they show no form), kept until the next change."""
+
+    pk: int
+    slug: str
+    name: str
+    description: str
+    people: int
+    panels: tuple[str, ...]
+
+
+def _profile_shown(slug: str) -> ProfileShown:
+    """The profile of the organisation `slug` (404 if there is none: not kept)."""
+    organisation = selectors.organisation_public(slug)
+    panels = tuple(
+        str(render_to_string(p.template, {"organisation": organisation, "panel": p.context}))
+        for p in profile_panels.shown(organisation)
+    )
+    return ProfileShown(
+        organisation.pk,
+        organisation.slug,
+        organisation.name,
+        organisation.description,
+        organisation.people.count(),
+        panels,
+    )
+
+
+def _profile_people(slug: str, number: int) -> str:
+    """Page `number` of the organisation's people, as the HTML of their table."""
+    start = (number - 1) * PAGE_SIZE
+    rows = selectors.people_public(selectors.organisation_public(slug))[start : start + PAGE_SIZE]
+    html = render_to_string(
+        "directory/_profile_people.html", {"people": selectors.public_people(rows)}
+    )
+    return str(html).strip()
+
+
+def _member_of(user: User) -> frozenset[int]:
+    """The ids of the organisations `user` belongs to (as a member or an admin: those whose
+    private pages they may view), kept under their own id: no one else reads them."""
+    if not user.is_authenticated:
+        return frozenset()
+    return derived.kept(
+        f"directory:member-of:{user.pk}",
+        lambda: frozenset(selectors.memberships(user).values_list("organisation_id", flat=True)),
+    )
+
+
 @login_required
 @require_safe
 def profile(request: HttpRequest, slug: str) -> HttpResponse:
     """An organisation's public profile: its people and their skills (a page at a time), and
     the panels the apps above add (the consortia it formed, its shared services); nothing
-    private."""
-    organisation = selectors.organisation_public(slug)
-    page = _page_of(request, Paginator(selectors.people_public(organisation), PAGE_SIZE))
-    page.object_list = selectors.public_people(cast("QuerySet[Person]", page.object_list))
+    private. What it shows is the same for every viewer but the link to the organisation's
+    own pages, for its members: that is decided per request, the rest kept per organisation,
+    page and day (a panel may change with the date: the services of this month)."""
+    today = timezone.localdate().isoformat()
+    shown = derived.kept(f"directory:profile:{slug}:{today}", lambda: _profile_shown(slug))
+    # the page asked for, within the pages there are: what is kept is one of those
+    page = _page_of(request, Paginator(range(shown.people), PAGE_SIZE))
+    people = derived.kept(
+        f"directory:profile:{slug}:people:{page.number}",
+        lambda: _profile_people(slug, page.number),
+    )
     context = {
-        "organisation": organisation,
+        "organisation": shown,
         "page": page,
-        "is_member": may(request.user, organisation, VIEW),
-        "panels": profile_panels.shown(organisation, request.user),
+        "people": mark_safe(people),  # rendered by the template engine (_profile_people)
+        "is_member": shown.pk in _member_of(request.user),
+        "panels": [mark_safe(html) for html in shown.panels],  # rendered by the engine too
     }
     return render(request, "directory/profile.html", context)
 

@@ -12,7 +12,6 @@ from typing import Any
 
 from django.db.models import Max, Prefetch, QuerySet
 
-from coopnet.common.access import User
 from coopnet.directory.models import COMMISSION_TERMS, Organisation
 from coopnet.opportunities.models import Proposal, ProposalPartner
 
@@ -92,7 +91,15 @@ def past_consortia(organisation: Organisation) -> list[PastConsortium]:
     """The formed consortia `organisation` took part in, for its public profile: the
     partners' names and the date formed, the opportunity's title only where its poster
     consented; no money."""
-    taken_part = ProposalPartner.objects.filter(organisation=organisation).values("proposal")
+    # its formed proposals' ids first, in a query on its own partnerships: most organisations
+    # have few or none, and the formed proposals' query, grouped, costs more than its rows
+    taken_part = list(
+        ProposalPartner.objects.filter(
+            organisation=organisation, proposal__status=Proposal.FORMED
+        ).values_list("proposal_id", flat=True)
+    )
+    if not taken_part:
+        return []
     return [
         PastConsortium(p.opportunity_id, _public_title(p), _names(p), _formed_at(p))
         for p in _formed_proposals().filter(pk__in=taken_part)
@@ -103,6 +110,6 @@ def _public_title(proposal: Proposal) -> str | None:
     return proposal.opportunity.title if proposal.opportunity.title_public else None
 
 
-def profile_panel(organisation: Organisation, viewer: User) -> dict[str, Any]:
-    """The profile's "Past consortia" panel."""
+def profile_panel(organisation: Organisation) -> dict[str, Any]:
+    """The profile's "Past consortia" panel (the same for every viewer)."""
     return {"consortia": past_consortia(organisation)}

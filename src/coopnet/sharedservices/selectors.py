@@ -161,11 +161,13 @@ def services_of(organisation: Organisation, today: dt.date | None = None) -> lis
             enrolments__organisation=organisation,
             enrolments__joins__lte=now,
         )
+        .only("name", "slug")
         .distinct()
         .order_by("name")
     )
 
 
-def profile_panel(organisation: Organisation, viewer: User) -> dict[str, Any]:
-    """The profile's "Shared services" panel: the services it is in this month."""
+def profile_panel(organisation: Organisation) -> dict[str, Any]:
+    """The profile's "Shared services" panel: the services it is in this month (the same for
+    every viewer)."""
     return {"services": services_of(organisation)}
