@@ -70,9 +70,9 @@ def test_a_warm_read_reads_nothing_of_the_profile(consortium_cast):
     assert any("directory_person" in sql for sql in cold)
     page, warm = _read(charlie)
     assert "Ada Lovelace" in page
-    # the session, its user, the network's version, the navigation's two (the coordinator?
-    # the user's first organisation): the floor of every signed-in page, and nothing else
-    assert len(warm) == 5, warm
+    # the session, its user (with what the navigation asks of it), the network's version: the
+    # floor of every signed-in page, and nothing else
+    assert len(warm) == 3, warm
     assert not [sql for sql in warm if any(table in sql for table in PROFILE_TABLES)]
 
 
