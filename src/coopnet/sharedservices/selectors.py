@@ -20,6 +20,7 @@ from typing import Any
 from django.db.models import Q
 from django.http import Http404
 
+from coopnet.common import derived
 from coopnet.common.access import User, is_coordinator
 from coopnet.directory.models import Membership, Organisation
 from coopnet.directory.selectors import memberships
@@ -81,6 +82,17 @@ def service_list(user: User, today: dt.date | None = None) -> list[Summary]:
     return [_summary(s, own, now) for s in SharedService.objects.all()]
 
 
+def service_list_kept(own: set[str], today: dt.date | None = None) -> list[Summary]:
+    """`service_list` for a viewer whose organisations are named `own`: the public part is
+    kept until the next change (the same for everyone), `mine` is the viewer's."""
+    now = pricing.current_period(today)
+    public = derived.kept(
+        f"services:list:{now.isoformat()}",
+        lambda: [_summary(s, set(), now) for s in SharedService.objects.all()],
+    )
+    return [replace(s, mine=tuple(n for n in s.members_next if n in own)) for s in public]
+
+
 def service_summary(user: User, slug: str, today: dt.date | None = None) -> Summary:
     own = {m.organisation.name for m in memberships(user)}
     return _summary(service_public(slug), own, pricing.current_period(today))
@@ -97,7 +109,10 @@ def visible(schedule: Schedule, user: User) -> Schedule:
     the cheapest total (it adds up the going-alone costs of those better off alone)."""
     if is_coordinator(user):
         return replace(schedule, full=True)
-    own = set(memberships(user).values_list("organisation_id", flat=True))
+    return _visible_rows(schedule, set(memberships(user).values_list("organisation_id", flat=True)))
+
+
+def _visible_rows(schedule: Schedule, own: set[int] | frozenset[int]) -> Schedule:
     rows: list[Row] = [r for r in schedule.rows if r.organisation_id in own]
     if schedule.count < PROPORTIONAL_MIN:
         rows = [replace(r, solutions={**r.solutions, "proportional": None}) for r in rows]
@@ -111,6 +126,91 @@ def schedule_for(
     """The schedule of `period` as `user` may see it (None for a past period never stored)."""
     found = pricing.schedule(service, period, today)
     return None if found is None else visible(found, user)
+
+
+@dataclass(frozen=True)
+class OwnOrganisation:
+    """One of a viewer's organisations, as plain data."""
+
+    pk: int
+    slug: str
+    name: str
+    is_admin: bool
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """What about a signed-in user changes what the services pages show them: whether they
+    are the coordinator, and their organisations (by name) with their role in each."""
+
+    coordinator: bool
+    organisations: tuple[OwnOrganisation, ...]
+
+    @property
+    def names(self) -> set[str]:
+        return {o.name for o in self.organisations}
+
+    @property
+    def ids(self) -> frozenset[int]:
+        return frozenset(o.pk for o in self.organisations)
+
+
+def viewer(user: User) -> Viewer:
+    """`user`'s standing, kept until the next change under a key of theirs alone (a
+    membership or a coordinator's appointment is a change)."""
+
+    def compute() -> Viewer:
+        return Viewer(
+            coordinator=is_coordinator(user),
+            organisations=tuple(
+                OwnOrganisation(o.pk, o.slug, o.name, admin) for o, admin in own_organisations(user)
+            ),
+        )
+
+    if not user.is_authenticated:
+        return compute()
+    return derived.kept(f"services:viewer:{user.pk}", compute)
+
+
+def service_kept(slug: str) -> SharedService:
+    """`service_public`, kept until the next change (a service is public)."""
+    found: SharedService | None = derived.kept(
+        f"services:service:{slug}", lambda: SharedService.objects.filter(slug=slug).first()
+    )
+    if found is None:
+        raise Http404("no such service")
+    return found
+
+
+def schedules_kept(
+    service: SharedService, period: dt.date
+) -> tuple[Schedule | None, Schedule | None]:
+    """The schedules of `period` and the next one in full, kept until the next change. Every
+    row, private figures included (like the pooled results `pricing.pooled` keeps): callers
+    show them only through `visible`, or an organisation's own row to its own people."""
+    nxt = pricing.next_period(period)
+    return derived.kept(
+        f"services:schedules:{service.pk}:{period.isoformat()}",
+        lambda: (pricing.schedule(service, period), pricing.schedule(service, nxt)),
+    )
+
+
+def row_owners(service: SharedService, period: dt.date) -> frozenset[int]:
+    """The organisations with a row in the schedule of `period` or the next one (public: the
+    members' names are), kept until the next change."""
+
+    def compute() -> frozenset[int]:
+        schedules = schedules_kept(service, period)
+        return frozenset(r.organisation_id for s in schedules if s for r in s.rows)
+
+    return derived.kept(f"services:owners:{service.pk}:{period.isoformat()}", compute)
+
+
+def visible_to(schedule: Schedule, seen: Viewer) -> Schedule:
+    """`visible` for a viewer's standing already read."""
+    if seen.coordinator:
+        return replace(schedule, full=True)
+    return _visible_rows(schedule, seen.ids)
 
 
 def organisation_for_viewer(user: User, slug: str) -> Organisation:

@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
+from coopnet.common import derived
 from coopnet.common.access import User, is_coordinator
 from coopnet.common.amounts import MAX_HOURS, MAX_MONEY, parse_amount, parse_text
 from coopnet.directory.selectors import is_admin, organisation_for_member
@@ -149,6 +150,8 @@ def _store(computed: pricing.Schedule) -> FeeSchedule:
         )
         for row in computed.rows
     )
+    # bulk_create sends no model signal: the pages kept from the fees change with them
+    derived.announce()
     return stored
 
 

@@ -7,7 +7,7 @@ get 404 whatever the method; the services check roles (403 for a member who is n
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -16,8 +16,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
-from coopnet.common.access import coordinator_or_404, is_coordinator
+from coopnet.common import derived
+from coopnet.common.access import coordinator_or_404
 from coopnet.common.errors import apply_errors
 from coopnet.common.http import not_allowed
 from coopnet.common.once import accepted_once
@@ -25,7 +28,7 @@ from coopnet.directory.models import Organisation
 from coopnet.directory.selectors import organisation_for_member
 from coopnet.sharedservices import charts, pricing, selectors, services
 from coopnet.sharedservices.forms import EnrolmentForm, ServiceForm
-from coopnet.sharedservices.models import Enrolment, SharedService
+from coopnet.sharedservices.models import SharedService
 from coopnet.sharedservices.pricing import Row, Schedule
 
 CREATED = "“{name}” was created. Organisations can join it from next month."
@@ -46,9 +49,10 @@ def _month(period: dt.date) -> str:
 def service_list(request: HttpRequest) -> HttpResponse:
     if refused := not_allowed(request, "GET"):
         return refused
+    seen = selectors.viewer(request.user)
     context = {
-        "summaries": selectors.service_list(request.user),
-        "is_coordinator": is_coordinator(request.user),
+        "summaries": selectors.service_list_kept(seen.names),
+        "is_coordinator": seen.coordinator,
     }
     return render(request, "sharedservices/list.html", context)
 
@@ -105,18 +109,27 @@ def service_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 # -- a service's page -------------------------------------------------------------------------
+#
+# What the page shows is kept until the next change, in parts keyed by what about the viewer
+# changes them: the service's head (the coordinator sees an edit link), each of the viewer's
+# organisations' figures (its own people see them, whoever else is in the key's set), and the
+# fees chart and schedules (every row for the coordinator, else the rows of the viewer's
+# organisations among the members). Forms, and so the CSRF token, are rendered per request.
 
 
 @dataclass
 class Panel:
     """One of the user's organisations: its standing in the service, this month and next."""
 
-    organisation: Organisation
+    organisation: selectors.OwnOrganisation
     is_admin: bool
-    enrolment: Enrolment | None
+    #: its open enrolment's going-alone cost and hours (None when it has none)
+    enrolment: tuple[Decimal, Decimal] | None
     now: Row | None
     next: Row | None
-    form: EnrolmentForm
+    #: the figures above its forms, rendered (plain HTML, no form)
+    figures: str = ""
+    form: EnrolmentForm | None = None
     #: not in next month's pool: the equal share with it added (public), the pool's size then,
     #: and, when coopnet knows what going alone costs it, its forecast fee in the new game
     joining_fee: Decimal | None = None
@@ -125,33 +138,14 @@ class Panel:
     one_member_cost: Decimal | None = None
 
 
-def _row(schedule: Schedule | None, organisation: Organisation) -> Row | None:
+def _row(schedule: Schedule | None, organisation: selectors.OwnOrganisation) -> Row | None:
     rows = schedule.rows if schedule else []
     return next((r for r in rows if r.organisation_id == organisation.pk), None)
 
 
-def _panels(
-    request: HttpRequest,
-    service: SharedService,
-    now: Schedule | None,
-    nxt: Schedule | None,
-    bound: dict[int, EnrolmentForm],
-) -> list[Panel]:
-    panels = []
-    for organisation, is_admin in selectors.own_organisations(request.user):
-        enrolment = selectors.open_enrolment(service, organisation)
-        initial = {}
-        if enrolment is not None:
-            initial = {"alone_cost": enrolment.alone_cost, "hours_alone": enrolment.hours_alone}
-        form = bound.get(organisation.pk) or EnrolmentForm(
-            initial=initial, auto_id=f"{organisation.slug}-%s"
-        )
-        row_now, row_next = _row(now, organisation), _row(nxt, organisation)
-        panel = Panel(organisation, is_admin, enrolment, row_now, row_next, form)
-        if row_next is None and nxt is not None:
-            _joining(panel, service, nxt)
-        panels.append(panel)
-    return panels
+def _organisation(own: selectors.OwnOrganisation) -> Organisation:
+    """The organisation as the selectors and pricing take it (its id, slug and name)."""
+    return Organisation(pk=own.pk, slug=own.slug, name=own.name)
 
 
 def _joining(panel: Panel, service: SharedService, nxt: Schedule) -> None:
@@ -161,11 +155,104 @@ def _joining(panel: Panel, service: SharedService, nxt: Schedule) -> None:
     model = pricing.cost_model(service)
     panel.joining_fee = pricing.joining_fee(model, nxt.count)
     panel.one_member_cost = model.cost(1)
-    known = selectors.latest_enrolment(service, panel.organisation)
+    organisation = _organisation(panel.organisation)
+    known = selectors.latest_enrolment(service, organisation)
     if known is not None:
         panel.forecast = pricing.joining_forecast(
-            service, nxt.period, panel.organisation, known.alone_cost
+            service, nxt.period, organisation, known.alone_cost
         )
+
+
+def _panel(
+    service: SharedService, period: dt.date, organisation: selectors.OwnOrganisation
+) -> Panel:
+    """An organisation's figures, kept until the next change under its own key: only its own
+    people ask for it (the viewer's organisations come from their memberships)."""
+
+    def compute() -> Panel:
+        now, nxt = selectors.schedules_kept(service, period)
+        enrolment = selectors.open_enrolment(service, _organisation(organisation))
+        stated = None if enrolment is None else (enrolment.alone_cost, enrolment.hours_alone)
+        panel = Panel(organisation, False, stated, _row(now, organisation), _row(nxt, organisation))
+        if panel.next is None and nxt is not None:
+            _joining(panel, service, nxt)
+        context = {
+            "panel": panel,
+            "month_now": _month(period),
+            "month_next": _month(pricing.next_period(period)),
+        }
+        panel.figures = str(render_to_string("sharedservices/_panel_figures.html", context))
+        return panel
+
+    key = f"services:panel:{service.pk}:{period.isoformat()}:{organisation.pk}"
+    return derived.kept(key, compute)
+
+
+def _panels(
+    service: SharedService,
+    period: dt.date,
+    seen: selectors.Viewer,
+    bound: dict[int, EnrolmentForm],
+) -> list[Panel]:
+    panels = []
+    for organisation in seen.organisations:
+        kept = _panel(service, period, organisation)
+        # the viewer's own standing in it, not that of whoever computed the figures
+        panel = replace(kept, organisation=organisation, is_admin=organisation.is_admin)
+        panel.figures = mark_safe(panel.figures)  # rendered by the template engine
+        initial = {}
+        if panel.enrolment is not None:
+            initial = {"alone_cost": panel.enrolment[0], "hours_alone": panel.enrolment[1]}
+        panel.form = bound.get(organisation.pk) or EnrolmentForm(
+            initial=initial, auto_id=f"{organisation.slug}-%s"
+        )
+        panels.append(panel)
+    return panels
+
+
+def _head(service: SharedService, period: dt.date, coordinator: bool) -> str:
+    """The service's name, cost model and cost curve (public; an edit link for the
+    coordinator)."""
+
+    def compute() -> str:
+        now, _ = selectors.schedules_kept(service, period)
+        model = now.cost_model if now else pricing.cost_model(service)
+        context = {
+            "service": service,
+            "now": now,
+            "is_coordinator": coordinator,
+            "curve": charts.cost_curve(model, now.count if now else 0),
+            "model_changed": now is not None and now.cost_model != pricing.cost_model(service),
+        }
+        return str(render_to_string("sharedservices/_detail_head.html", context))
+
+    key = f"services:head:{service.pk}:{period.isoformat()}:{int(coordinator)}"
+    return derived.kept(key, compute)
+
+
+def _tail(service: SharedService, period: dt.date, seen: selectors.Viewer) -> str:
+    """The fees chart and both schedules as the viewer may see them: kept for every viewer
+    who sees the same rows (the coordinator all of them; anyone else the rows of their own
+    organisations among the members, so that all who are in none share one)."""
+    members = selectors.row_owners(service, period)
+    who = "all" if seen.coordinator else ",".join(map(str, sorted(seen.ids & members)))
+
+    def compute() -> str:
+        full_now, full_next = selectors.schedules_kept(service, period)
+        now = None if full_now is None else selectors.visible_to(full_now, seen)
+        nxt = None if full_next is None else selectors.visible_to(full_next, seen)
+        charted = now if now and now.rows else nxt
+        context = {
+            "now": now,
+            "next": nxt,
+            "month_now": _month(period),
+            "month_next": _month(pricing.next_period(period)),
+            "fee_chart": charts.fee_chart(charted.rows) if charted else None,
+            "charted": charted,
+        }
+        return str(render_to_string("sharedservices/_detail_tail.html", context))
+
+    return derived.kept(f"services:tail:{service.pk}:{period.isoformat()}:{who}", compute)
 
 
 def _detail(
@@ -175,30 +262,20 @@ def _detail(
     status: int = 200,
 ) -> HttpResponse:
     period = pricing.current_period()
-    nxt_period = pricing.next_period(period)
-    now = selectors.schedule_for(request.user, service, period)
-    nxt = selectors.schedule_for(request.user, service, nxt_period)
-    charted = now if now and now.rows else nxt
-    model = now.cost_model if now else pricing.cost_model(service)
+    seen = selectors.viewer(request.user)
     context: dict[str, Any] = {
         "service": service,
-        "now": now,
-        "next": nxt,
-        "month_now": _month(period),
-        "month_next": _month(nxt_period),
-        "is_coordinator": is_coordinator(request.user),
-        "panels": _panels(request, service, now, nxt, bound or {}),
-        "curve": charts.cost_curve(model, now.count if now else 0),
-        "fee_chart": charts.fee_chart(charted.rows) if charted else None,
-        "charted": charted,
-        "model_changed": now is not None and now.cost_model != pricing.cost_model(service),
+        # both rendered by the template engine from plain data, free of forms
+        "head": mark_safe(_head(service, period, seen.coordinator)),
+        "tail": mark_safe(_tail(service, period, seen)),
+        "panels": _panels(service, period, seen, bound or {}),
     }
     return render(request, "sharedservices/detail.html", context, status=status)
 
 
 @login_required
 def service_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    service = selectors.service_public(slug)
+    service = selectors.service_kept(slug)
     if refused := not_allowed(request, "GET"):
         return refused
     return _detail(request, service)
