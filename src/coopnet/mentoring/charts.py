@@ -11,7 +11,7 @@ from itertools import islice
 
 from coopnet.common.charts import bar_length, chart_height, row_y
 from coopnet.mentoring.models import ScoreSnapshot
-from coopnet.mentoring.selectors import OrganisationScore, SkillRow
+from coopnet.mentoring.selectors import OrganisationScore, ScorePoint, SkillRow
 
 
 @dataclass
@@ -128,7 +128,9 @@ class LineChart:
 
 
 def score_chart(
-    snapshots: Sequence[ScoreSnapshot], title: str, now: tuple[dt.datetime, float] | None = None
+    snapshots: Sequence[ScoreSnapshot | ScorePoint],
+    title: str,
+    now: tuple[dt.datetime, float] | None = None,
 ) -> LineChart:
     """The snapshots' scores over time and, with `now`, today's score as the last point: the
     line then ends at the score the page shows, whatever changed since the last snapshot."""

@@ -267,12 +267,20 @@ def network_skills_computed(now: dt.datetime | None = None) -> Stamped[NetworkSk
     return Stamped(whole, start, end)
 
 
+def network_skills_versioned(now: dt.datetime) -> tuple[NetworkSkills, str]:
+    """The network's map at `now` (`network_skills`) and the instants it holds for, as a
+    string: with the network's version (`derived.kept`), what a view kept from the map
+    depends on, since the demand window moves on without a write."""
+    stamped = derived.cached(network_skills_computed, now)
+    found, bounds = stamped.value, (stamped.start, stamped.end)
+    version = "~".join(b.isoformat() if b is not None else "" for b in bounds)
+    return replace(found, map=replace(found.map, since=demand_since(now))), version
+
+
 def network_skills(now: dt.datetime | None = None) -> NetworkSkills:
     """The network's map at `now`, computed once per change to the directory or the demand
     (`derived`)."""
-    now = now or timezone.now()
-    found = derived.cached(network_skills_computed, now).value
-    return replace(found, map=replace(found.map, since=demand_since(now)))
+    return network_skills_versioned(now or timezone.now())[0]
 
 
 def network_map() -> NetworkMap:
@@ -420,6 +428,19 @@ def history_recent(organisation_slug: str | None = None, count: int = 100) -> li
     """The last `count` scores of `history`, oldest first: what a chart has room for."""
     latest = history(organisation_slug).order_by("-taken_at", "-pk")[:count]
     return list(reversed(latest))
+
+
+@dataclass(frozen=True)
+class ScorePoint:
+    """A score recorded (`ScoreSnapshot`), as plain values: what a chart of it needs."""
+
+    taken_at: dt.datetime
+    score: float
+
+
+def history_points(count: int = 100) -> list[ScorePoint]:
+    """The network's last `count` scores (`history_recent`), oldest first, as plain values."""
+    return [ScorePoint(s.taken_at, s.score) for s in history_recent(count=count)]
 
 
 def hours_per_month(sessions: QuerySet[Session]) -> list[tuple[dt.date, Decimal]]:

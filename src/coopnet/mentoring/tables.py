@@ -40,13 +40,29 @@ class SkillTable:
         return SHOWS[self.show][0]
 
 
-def skill_table(request: HttpRequest, rows: Sequence[SkillRow], default: str) -> SkillTable:
-    """The page of `rows` that the request asks for (`default`: what to show unless asked)."""
+def choice(request: HttpRequest, default: str) -> tuple[str, str]:
+    """The name filter and the kind of skills that the request asks for, normalised."""
     query = " ".join(str(request.GET.get("q", "")).split())[:QUERY_LIMIT]
     show = str(request.GET.get("show", default))
-    if show not in SHOWS:
-        show = default
+    return query, show if show in SHOWS else default
+
+
+def chosen_rows(rows: Sequence[SkillRow], query: str, show: str) -> list[SkillRow]:
+    """The `rows` of kind `show` whose name or slug has `query` (`choice`)."""
     chosen, wanted = SHOWS[show][1], query.casefold()
-    found = [r for r in rows if chosen(r) and (wanted in r.name.casefold() or wanted in r.slug)]
+    return [r for r in rows if chosen(r) and (wanted in r.name.casefold() or wanted in r.slug)]
+
+
+def skill_table(request: HttpRequest, rows: Sequence[SkillRow], default: str) -> SkillTable:
+    """The page of `rows` that the request asks for (`default`: what to show unless asked)."""
+    query, show = choice(request, default)
+    found = chosen_rows(rows, query, show)
     page = Paginator(found, PER_PAGE).get_page(request.GET.get("page"))
     return SkillTable(page, query, show, len(found))
+
+
+def counted_table(request: HttpRequest, count: int, query: str, show: str) -> SkillTable:
+    """The table of `skill_table` for the `count` rows chosen, without them: its page numbers
+    and counts, for the filter and the pager (the rows are drawn elsewhere)."""
+    page = Paginator(range(count), PER_PAGE).get_page(request.GET.get("page"))
+    return SkillTable(page, query, show, count)

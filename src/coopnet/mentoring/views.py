@@ -5,6 +5,8 @@ plan's effect is computed again on today's map (`effects`)."""
 
 from __future__ import annotations
 
+import hashlib
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -12,9 +14,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.timezone import now
 
+from coopnet.common import derived
 from coopnet.common.access import coordinator_or_404, is_coordinator
 from coopnet.common.errors import apply_errors
 from coopnet.common.http import not_allowed as _not_allowed
@@ -23,7 +28,7 @@ from coopnet.mentoring import charts, selectors, services
 from coopnet.mentoring.effects import plan_effect
 from coopnet.mentoring.forms import DecisionForm, PlanForm
 from coopnet.mentoring.models import Pairing, Plan
-from coopnet.mentoring.tables import skill_table
+from coopnet.mentoring.tables import choice, chosen_rows, counted_table, skill_table
 
 PLAN_COMPUTED = "A new mentoring plan was computed: {count} pairings, score {before} → {after}."
 DECIDED = "You {decision} the pairing of {mentor} and {learner} for {skill}."
@@ -54,38 +59,110 @@ def _plan_context(plan: Plan | None) -> dict[str, Any]:
     }
 
 
-@login_required
-def overview(request: HttpRequest) -> HttpResponse:
-    """The network's skills map, its score explained, the score over time and the sessions."""
-    if refused := _not_allowed(request, "GET"):
-        return refused
-    skills = selectors.network_map()
-    sessions = selectors.visible_sessions(request.user)
-    latest = selectors.latest_plan()
-    mine = selectors.organisations_of(request.user)
+def _key(*parts: object) -> str:
+    """A part of a cache key from anything (a visitor's search, a chart's numbers): a digest."""
+    return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+
+
+def _fragment(template: str, context: dict[str, Any]) -> str:
+    """A part of a page rendered on its own, free of forms and of the session: the request
+    is not in its context."""
+    return mark_safe(render_to_string(template, context).removesuffix("\n"))
+
+
+def _overview_parts(
+    user: Any, skills: selectors.NetworkMap, coordinator: bool, mine: list[Any]
+) -> tuple[str, str, list[selectors.ScorePoint]]:
+    """What the skills page shows its viewer above the map, but the score over time: the
+    score's cards (the plan's, which a coordinator may compute; the viewer's organisations),
+    the charts of demand, of the organisations (the viewer's own among them) and of the
+    sessions the viewer may see; and the recorded scores, to be drawn up to now."""
+    sessions = selectors.visible_sessions(user)
     context = {
         "map": skills,
         "score": charts.percent(skills.score),
         "at_risk": len(skills.at_risk),
-        "table": skill_table(request, skills.skills, default="demanded"),
         "demand_chart": charts.demand_chart(skills.skills),
         "organisation_chart": charts.organisation_chart(
             skills.organisations, mine={o.slug for o in mine}, count=ORGANISATION_BARS
         ),
         "organisations": len(skills.organisations),
         "exposed": sum(o.score >= charts.EXPOSED for o in skills.organisations),
-        "history_chart": charts.score_chart(
-            selectors.history_recent(count=HISTORY_POINTS),
-            "The network's score over time",
-            (now(), skills.score),
-        ),
         "months_chart": charts.months_chart(selectors.hours_per_month(sessions)),
         "my_organisations": mine,
-        **_plan_context(latest),
-        "is_coordinator": is_coordinator(request.user),
-        "min_organisations": selectors.MIN_ORGANISATIONS_FOR_HOURS,
+        **_plan_context(selectors.latest_plan()),
+        "is_coordinator": coordinator,
         "min_posters": selectors.MIN_ORGANISATIONS_FOR_DEMAND,
         "demand_days": selectors.DEMAND_DAYS,
+    }
+    top = render_to_string("mentoring/_overview_top.html", context)
+    middle = render_to_string("mentoring/_overview_middle.html", context)
+    return top, middle, selectors.history_points(HISTORY_POINTS)
+
+
+def _drawn(chart: charts.LineChart) -> str:
+    """All that the score's chart shows (its points as the template rounds them), so that
+    the charts drawn at two instants share a key only when they are the same."""
+    tenth = Decimal("0.1")
+    rounded = [
+        (str(Decimal(str(p.x)).quantize(tenth, ROUND_HALF_UP)), p.y, p.label) for p in chart.points
+    ]
+    return _key(chart.title, chart.polyline, chart.first, chart.last, rounded)
+
+
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    """The network's skills map, its score explained, the score over time and the sessions.
+
+    Its parts are kept until the next change (`derived.kept`), keyed by what they depend on
+    besides the network's data: the demand window; above the map, whether the viewer is the
+    coordinator and their organisations; the map's table, the filter and the page. The score
+    over time ends now: drawn again, kept under what it shows. The filter's form and the pager
+    (links with the request's query string) are drawn for each request."""
+    if refused := _not_allowed(request, "GET"):
+        return refused
+    moment = now()
+    whole, version = selectors.network_skills_versioned(moment)
+    skills = whole.map
+    coordinator = is_coordinator(request.user)
+    mine = selectors.organisations_of(request.user)
+    viewer = f"{int(coordinator)}:{','.join(str(o.pk) for o in mine)}"
+    top, middle, points = derived.kept(
+        f"skills:overview:{version}:{viewer}",
+        lambda: _overview_parts(request.user, skills, coordinator, mine),
+    )
+    history_chart = charts.score_chart(
+        points, "The network's score over time", (moment, skills.score)
+    )
+    history = derived.kept(
+        f"skills:history:{version}:{_drawn(history_chart)}",
+        lambda: render_to_string(
+            "mentoring/_overview_history.html", {"history_chart": history_chart}
+        ),
+    )
+    query, show = choice(request, "demanded")
+    chosen = f"{version}:{show}:{_key(query)}"
+    count = derived.kept(
+        f"skills:count:{chosen}", lambda: len(chosen_rows(skills.skills, query, show))
+    )
+    table = counted_table(request, count, query, show)
+    table_html = derived.kept(
+        f"skills:table:{chosen}:{table.page.number}",
+        lambda: _fragment(
+            "mentoring/_overview_table.html",
+            {"table": skill_table(request, skills.skills, default="demanded")},
+        ),
+    )
+    context = {
+        "map": skills,
+        # parts rendered by the template engine (`_overview_parts`, `_fragment`)
+        "top": mark_safe(top),
+        "history": mark_safe(history),
+        "middle": mark_safe(middle),
+        "table": table,
+        "table_html": table_html,
+        "min_organisations": selectors.MIN_ORGANISATIONS_FOR_HOURS,
+        "min_posters": selectors.MIN_ORGANISATIONS_FOR_DEMAND,
     }
     return render(request, "mentoring/overview.html", context)
 
