@@ -5,6 +5,7 @@ not change; the work itself is done by selectors, services and csv_io."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any, cast
 
 from django.contrib import messages
@@ -15,10 +16,14 @@ from django.db.models import QuerySet
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.functional import cached_property
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_safe
 
+from coopnet.common import derived
 from coopnet.common.access import CHANGE, VIEW, Action, may
 from coopnet.common.errors import apply_errors
 from coopnet.common.http import not_allowed, site_url
@@ -103,27 +108,92 @@ def _page_of(request: HttpRequest, paginator: Paginator[Any]) -> Page[Any]:
 # -- the public directory -------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class PageLinks:
+    """What `directory/_pages.html` reads of a page: where it is among how many."""
+
+    number: int
+    num_pages: int
+
+    @property
+    def paginator(self) -> PageLinks:
+        return self
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
+@dataclass(frozen=True)
+class Found:
+    """A page of a directory search as HTML free of anything about the request or the viewer
+    (`directory/_results_found.html`): the links to the other pages, which keep the rest of
+    the request's query, go between `before` and `after` when `pages` is not None."""
+
+    before: SafeString
+    after: SafeString
+    pages: PageLinks | None
+
+
+#: where a page's links go in `directory/_results_found.html`, before they are known
+_PAGES_HERE = "<!--coopnet:pages-->"
+
+
+def _page_number(request: HttpRequest) -> int:
+    """The page that ?page= asks for, as `_page_of` reads it, from 1 to the most a search
+    pages through (beyond, the last page answers)."""
+    try:
+        number = int(request.GET.get("page", 1))
+    except ValueError:
+        number = 1
+    return min(max(number, 1), -(-SEARCH_LIMIT // PAGE_SIZE))
+
+
+def _found(user: Any, arguments: dict[str, Any], number: int) -> Found:
+    """A page of the search's results, rendered."""
+    found = selectors.directory_search(user, **arguments)
+    paginator = CappedPaginator(found, PAGE_SIZE, SEARCH_LIMIT)
+    page = paginator.page(min(number, paginator.num_pages))
+    page.object_list = selectors.public_people(cast("QuerySet[Person]", page.object_list))
+    context = {"page": page, "searched_skill": arguments["skill"], "pages": mark_safe(_PAGES_HERE)}
+    html = render_to_string("directory/_results_found.html", context)
+    before, here, after = html.partition(_PAGES_HERE)
+    links = PageLinks(page.number, paginator.num_pages) if here else None
+    return Found(mark_safe(before), mark_safe(after), links)  # halves of the template engine's HTML
+
+
 @login_required
 @require_safe
 def search(request: HttpRequest) -> HttpResponse:
     """Who in the network can do what, a page at a time; htmx asks for the results alone as
-    the form changes."""
+    the form changes. A page of results is kept until the network changes, for everyone who
+    asks the same search (`selectors.search_key`: the viewer's organisations count only when
+    free hours are asked for); the form, with what this person typed, is rendered anew."""
     form = SearchForm(request.GET)
-    page = None
+    found = None
     if form.is_valid():
-        found = selectors.directory_search(request.user, **form.search_arguments())
-        page = _page_of(request, CappedPaginator(found, PAGE_SIZE, SEARCH_LIMIT))
-        page.object_list = selectors.public_people(cast("QuerySet[Person]", page.object_list))
-    context = {
-        "form": form,
-        "page": page,
-        "searched_skill": form.cleaned_data.get("skill") if form.is_valid() else None,
-    }
+        arguments = form.search_arguments()
+        number = _page_number(request)
+        key = f"directory:search:{selectors.search_key(request.user, **arguments)}"
+        key += f":{number}:{translation.get_language()}"
+        found = derived.kept(key, lambda: _found(request.user, arguments, number))
     partial = request.headers.get("HX-Request") and not request.headers.get(
         "HX-History-Restore-Request"
     )
     template = "directory/_results.html" if partial else "directory/search.html"
-    response = render(request, template, context)
+    response = render(request, template, {"form": form, "found": found})
     patch_vary_headers(response, ["HX-Request"])
     return response
 
