@@ -89,6 +89,15 @@ def test_a_warm_read_reads_no_person_again(crowd, path, headers, own):
     assert len(_own_queries(client_for(crowd["alice"]), path, **headers)) == own
 
 
+def test_a_skill_typed_by_its_slug_is_resolved_and_labelled_from_the_cache(cast):
+    """A skill typed by a slug unlike its name shows in the form by its name: both read once."""
+    Skill.objects.create(slug="ml", name="Machine learning")
+    client = client_for(cast["bob"])
+    _own_queries(client, "/directory/?skill=ml")
+    assert len(_own_queries(client, "/directory/?skill=ml")) == 1
+    assert 'value="Machine learning"' in client.get("/directory/?skill=ml").content.decode()
+
+
 def test_a_warm_read_answers_the_same(crowd):
     client = client_for(crowd["charlie"])
     for path in ("/directory/?skill=python&min_level=2&page=2", "/api/people?skill=python"):

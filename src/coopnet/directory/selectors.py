@@ -314,16 +314,22 @@ def skills_named(text: str) -> list[Skill]:
 def skills_named_any(texts: Iterable[str]) -> dict[str, list[int]]:
     """For each of `texts` (by its lowercase), the ids of the skills whose slug or name it is,
     in any case: one query for many texts."""
-    wanted = {text.strip().lower() for text in texts if text.strip()}
-    named: dict[str, list[int]] = {text: [] for text in wanted}
+    wanted = sorted({text.strip().lower() for text in texts if text.strip()})
     if not wanted:
+        return {}
+
+    def found() -> dict[str, list[int]]:
+        named: dict[str, list[int]] = {text: [] for text in wanted}
+        rows = Skill.objects.annotate(lower_name=Lower("name"), lower_slug=Lower("slug"))
+        found = rows.filter(Q(lower_name__in=wanted) | Q(lower_slug__in=wanted)).order_by("pk")
+        for pk, name, slug in found.values_list("pk", "lower_name", "lower_slug"):
+            for text in {name, slug} & set(wanted):
+                named[text].append(pk)
         return named
-    rows = Skill.objects.annotate(lower_name=Lower("name"), lower_slug=Lower("slug"))
-    found = rows.filter(Q(lower_name__in=wanted) | Q(lower_slug__in=wanted)).order_by("pk")
-    for pk, name, slug in found.values_list("pk", "lower_name", "lower_slug"):
-        for text in {name, slug} & wanted:
-            named[text].append(pk)
-    return named
+
+    # kept until the taxonomy changes: a search form asks it for the label of its skill
+    key = "directory:skills-named-any:" + hashlib.sha256(json.dumps(wanted).encode()).hexdigest()
+    return derived.kept(key, found)
 
 
 def skills_by_slug(slugs: Iterable[str]) -> list[Skill]:
