@@ -138,7 +138,12 @@ def search_people(
     `Link` header gives the next page's address (rel="next")."""
     # The page's JSON is kept until the network changes for everyone who asks the same
     # (selectors.search_key): checked against the response schema once, when computed.
-    arguments = {"skill": skill, "min_level": min_level, "min_hours": min_hours, "name": name}
+    arguments: dict[str, Any] = {
+        "skill": skill,
+        "min_level": min_level,
+        "min_hours": min_hours,
+        "name": name,
+    }
     key = f"directory:people:{selectors.search_key(request.user, **arguments)}:{limit}:{offset}"
     body, more = derived.kept(key, lambda: _people_page(request.user, arguments, limit, offset))
     if more:
