@@ -5,12 +5,16 @@ call a selector or service, shape the answer."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema, Status
+from ninja.responses import NinjaJSONEncoder
+from pydantic import TypeAdapter
 
+from coopnet.common import derived
 from coopnet.common.amounts import Number
 from coopnet.directory import selectors, services
 from coopnet.directory.models import Invitation, Organisation, Person, Skill
@@ -89,8 +93,31 @@ def _private(person: Person) -> dict[str, Any]:
     }
 
 
+#: the people API's answer, as its response schema checks it
+_PEOPLE = TypeAdapter(list[PublicPerson])
+
 #: the people API's pages: `limit` people from `offset` (a `Link` header names the next page)
 PAGE_DEFAULT, PAGE_MOST, OFFSET_MOST = 50, 200, 100_000
+
+
+def _people_page(
+    user: Any, arguments: dict[str, Any], limit: int, offset: int
+) -> tuple[bytes, bool]:
+    """The people API's page as its JSON body, and whether more people follow."""
+    found = selectors.directory_search(user, **arguments)
+    people = selectors.public_people(found[offset : offset + limit + 1])
+    rows = [
+        {
+            "id": p.pk,
+            "name": p.name,
+            "organisation": p.organisation_slug,
+            "skills": [{"skill": s.slug, "level": s.level} for s in p.skills],
+        }
+        for p in people[:limit]
+    ]
+    # as ninja answers what the operation's response schema validated
+    checked = _PEOPLE.dump_python(_PEOPLE.validate_python(rows))
+    return json.dumps(checked, cls=NinjaJSONEncoder).encode(), len(people) > limit
 
 
 @router.get("/people", response=list[PublicPerson], tags=["directory"])
@@ -103,31 +130,30 @@ def search_people(
     name: str | None = None,
     limit: Annotated[int, Query(ge=1, le=PAGE_MOST)] = PAGE_DEFAULT,
     offset: Annotated[int, Query(ge=0, le=OFFSET_MOST)] = 0,
-) -> list[dict[str, Any]]:
+) -> HttpResponse:
     """Who in the network can do `skill` at `min_level` or above, with `min_hours` free:
     exactly for your own organisations' people; for others' by the band of free hours it
     falls in (at least 0, 10, 40, 100 or 200), since nobody else's hours are shown. A page of
     `limit` people (50 unless asked, at most 200) from `offset`; when there are more, the
     `Link` header gives the next page's address (rel="next")."""
-    found = selectors.directory_search(
-        request.user, skill=skill, min_level=min_level, min_hours=min_hours, name=name
-    )
-    people = selectors.public_people(found[offset : offset + limit + 1])
-    if len(people) > limit:
+    # The page's JSON is kept until the network changes for everyone who asks the same
+    # (selectors.search_key): checked against the response schema once, when computed.
+    arguments: dict[str, Any] = {
+        "skill": skill,
+        "min_level": min_level,
+        "min_hours": min_hours,
+        "name": name,
+    }
+    key = f"directory:people:{selectors.search_key(request.user, **arguments)}:{limit}:{offset}"
+    body, more = derived.kept(key, lambda: _people_page(request.user, arguments, limit, offset))
+    if more:
         following = request.GET.copy()
         following["offset"] = str(offset + limit)
         following["limit"] = str(limit)
         address = request.build_absolute_uri(f"{request.path}?{following.urlencode()}")
         response["Link"] = f'<{address}>; rel="next"'
-    return [
-        {
-            "id": p.pk,
-            "name": p.name,
-            "organisation": p.organisation_slug,
-            "skills": [{"skill": s.slug, "level": s.level} for s in p.skills],
-        }
-        for p in people[:limit]
-    ]
+    response.content = body
+    return response
 
 
 @router.get("/skills", response=list[TaxonomySkill], tags=["directory"])

@@ -3,6 +3,8 @@ anything outside gets Http404, never 403, so an outsider cannot even learn that 
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -14,7 +16,7 @@ from django.db.models.functions import Lower
 from django.http import Http404
 from django.utils import timezone
 
-from coopnet.common import audit
+from coopnet.common import audit, derived
 from coopnet.common.access import (
     ADMIN,
     CHANGE,
@@ -228,6 +230,27 @@ def directory_search(
     return people
 
 
+def search_key(
+    user: User,
+    *,
+    skill: str | None = None,
+    min_level: int = 1,
+    min_hours: Decimal | None = None,
+    name: str | None = None,
+) -> str:
+    """A name for the answer of `directory_search` with these arguments, to keep it under
+    (`derived.kept`): the search normalised (no skill and an empty one alike, 10 and 10.0
+    hours alike) and what about `user` changes the answer: nothing, unless it asks for free
+    hours, which are exact for `user`'s own organisations' people (`_with_free_hours`), so
+    then the ids of those organisations. Hashed: a name may hold any text."""
+    hours = None if min_hours is None else format(min_hours.normalize(), "f")
+    own = None
+    if min_hours is not None:
+        own = sorted(memberships(user).values_list("organisation_id", flat=True))
+    parts = [skill or None, min_level, hours, name or None, own]
+    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+
+
 #: a name search matching at most this many people and organisations lists them by their ids
 NAMED_AT_MOST = 1000
 
@@ -267,30 +290,46 @@ def skill_search(text: str, *, limit: int = SKILL_MATCHES) -> list[Skill]:
     return list(skills[: max(limit, 0)])
 
 
+_SKILL_FIELDS = ["id", "slug", "name", "family"]
+
+
 def skills_named(text: str) -> list[Skill]:
     """The skills whose slug or name is `text`, in any case (the slug's first): what a person
     may type into a skill field."""
     text = text.strip()
     if not text:
         return []
-    exact_slug = Case(When(slug__iexact=text, then=Value(0)), default=Value(1))
-    named = Skill.objects.filter(Q(slug__iexact=text) | Q(name__iexact=text))
-    return list(named.annotate(by_slug=exact_slug).order_by("by_slug", "slug")[:10])
+
+    def found() -> list[tuple[int, str, str, str]]:
+        exact_slug = Case(When(slug__iexact=text, then=Value(0)), default=Value(1))
+        named = Skill.objects.filter(Q(slug__iexact=text) | Q(name__iexact=text))
+        ordered = named.annotate(by_slug=exact_slug).order_by("by_slug", "slug")
+        return list(ordered.values_list(*_SKILL_FIELDS)[:10])
+
+    # kept until the taxonomy (the network) changes: every search form asks it for its skill
+    key = "directory:skills-named:" + hashlib.sha256(text.encode()).hexdigest()
+    return [Skill.from_db(Skill.objects.db, _SKILL_FIELDS, row) for row in derived.kept(key, found)]
 
 
 def skills_named_any(texts: Iterable[str]) -> dict[str, list[int]]:
     """For each of `texts` (by its lowercase), the ids of the skills whose slug or name it is,
     in any case: one query for many texts."""
-    wanted = {text.strip().lower() for text in texts if text.strip()}
-    named: dict[str, list[int]] = {text: [] for text in wanted}
+    wanted = sorted({text.strip().lower() for text in texts if text.strip()})
     if not wanted:
+        return {}
+
+    def found() -> dict[str, list[int]]:
+        named: dict[str, list[int]] = {text: [] for text in wanted}
+        rows = Skill.objects.annotate(lower_name=Lower("name"), lower_slug=Lower("slug"))
+        found = rows.filter(Q(lower_name__in=wanted) | Q(lower_slug__in=wanted)).order_by("pk")
+        for pk, name, slug in found.values_list("pk", "lower_name", "lower_slug"):
+            for text in {name, slug} & set(wanted):
+                named[text].append(pk)
         return named
-    rows = Skill.objects.annotate(lower_name=Lower("name"), lower_slug=Lower("slug"))
-    found = rows.filter(Q(lower_name__in=wanted) | Q(lower_slug__in=wanted)).order_by("pk")
-    for pk, name, slug in found.values_list("pk", "lower_name", "lower_slug"):
-        for text in {name, slug} & wanted:
-            named[text].append(pk)
-    return named
+
+    # kept until the taxonomy changes: a search form asks it for the label of its skill
+    key = "directory:skills-named-any:" + hashlib.sha256(json.dumps(wanted).encode()).hexdigest()
+    return derived.kept(key, found)
 
 
 def skills_by_slug(slugs: Iterable[str]) -> list[Skill]:

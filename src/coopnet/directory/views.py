@@ -4,6 +4,7 @@ not change; the work itself is done by selectors, services and csv_io."""
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from typing import Any, cast
@@ -17,10 +18,11 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.functional import cached_property
-from django.utils.safestring import mark_safe
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_safe
 
 from coopnet.common import derived
@@ -108,26 +110,133 @@ def _page_of(request: HttpRequest, paginator: Paginator[Any]) -> Page[Any]:
 # -- the public directory -------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class PageLinks:
+    """What `directory/_pages.html` reads of a page: where it is among how many."""
+
+    number: int
+    num_pages: int
+
+    @property
+    def paginator(self) -> PageLinks:
+        return self
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
+@dataclass(frozen=True)
+class Found:
+    """A page of a directory search as HTML free of anything about the request or the viewer
+    (`directory/_results_found.html`): the links to the other pages, which keep the rest of
+    the request's query, go between `before` and `after` when `pages` is not None."""
+
+    before: SafeString
+    after: SafeString
+    pages: PageLinks | None
+
+
+#: where a page's links go in `directory/_results_found.html`, before they are known
+_PAGES_HERE = "<!--coopnet:pages-->"
+
+
+def _page_number(request: HttpRequest) -> int:
+    """The page that ?page= asks for, as `_page_of` reads it, from 1 to the most a search
+    pages through (beyond, the last page answers)."""
+    try:
+        number = int(request.GET.get("page", 1))
+    except ValueError:
+        number = 1
+    return min(max(number, 1), -(-SEARCH_LIMIT // PAGE_SIZE))
+
+
+def _found(user: Any, arguments: dict[str, Any], number: int) -> Found:
+    """A page of the search's results, rendered."""
+    found = selectors.directory_search(user, **arguments)
+    paginator = CappedPaginator(found, PAGE_SIZE, SEARCH_LIMIT)
+    page = paginator.page(min(number, paginator.num_pages))
+    page.object_list = selectors.public_people(cast("QuerySet[Person]", page.object_list))
+    context = {"page": page, "searched_skill": arguments["skill"], "pages": mark_safe(_PAGES_HERE)}
+    html = render_to_string("directory/_results_found.html", context)
+    before, here, after = html.partition(_PAGES_HERE)
+    links = PageLinks(page.number, paginator.num_pages) if here else None
+    return Found(mark_safe(before), mark_safe(after), links)  # halves of the template engine's HTML
+
+
+#: the search form's fields that show what was typed as their input's value, in their order
+_TYPED = ("skill", "min_hours", "name")
+
+
+@functools.lru_cache(maxsize=8)
+def _search_form_parts(language: str) -> tuple[str, ...] | None:
+    """The search form's HTML without its values: the text around each of `_TYPED`'s
+    ` value="…"`, none selected in its <select>s (None if the form would not split so). Made
+    by the template engine from a form holding nothing anyone typed, once per language."""
+    marks = {name: f"coopnet-search-{name}-typed" for name in _TYPED}
+    html = str(SearchForm(initial=marks))
+    parts = []
+    for name in _TYPED:
+        before, found, html = html.partition(f' value="{marks[name]}"')
+        if not found:
+            return None
+        parts.append(before)
+    return (*parts, html)
+
+
+def _search_form(form: SearchForm) -> SafeString:
+    """`form` as `{{ form }}` shows it, with no error: its values put into `_search_form_parts`
+    as Django's widgets write them (each widget's `format_value`, escaped), much quicker than
+    rendering its templates again."""
+    parts = _search_form_parts(translation.get_language())
+    if parts is None:
+        return mark_safe(str(form))
+    shown = [parts[0]]
+    for name, after in zip(_TYPED, parts[1:], strict=True):
+        value = form[name].field.widget.format_value(form[name].value())
+        shown += ["" if value is None else f' value="{escape(value)}"', after]
+    html = "".join(shown)
+    level = form["min_level"]
+    for chosen in level.field.widget.format_value(level.value()):
+        option = f'<option value="{escape(chosen)}">'
+        html = html.replace(option, f"{option[:-1]} selected>", 1)
+    return mark_safe(html)
+
+
 @login_required
 @require_safe
 def search(request: HttpRequest) -> HttpResponse:
     """Who in the network can do what, a page at a time; htmx asks for the results alone as
-    the form changes."""
+    the form changes. A page of results is kept until the network changes, for everyone who
+    asks the same search (`selectors.search_key`: the viewer's organisations count only when
+    free hours are asked for); the form, with what this person typed, is rendered anew."""
     form = SearchForm(request.GET)
-    page = None
+    found = None
     if form.is_valid():
-        found = selectors.directory_search(request.user, **form.search_arguments())
-        page = _page_of(request, CappedPaginator(found, PAGE_SIZE, SEARCH_LIMIT))
-        page.object_list = selectors.public_people(cast("QuerySet[Person]", page.object_list))
-    context = {
-        "form": form,
-        "page": page,
-        "searched_skill": form.cleaned_data.get("skill") if form.is_valid() else None,
-    }
+        arguments = form.search_arguments()
+        number = _page_number(request)
+        key = f"directory:search:{selectors.search_key(request.user, **arguments)}"
+        key += f":{number}:{translation.get_language()}"
+        found = derived.kept(key, lambda: _found(request.user, arguments, number))
     partial = request.headers.get("HX-Request") and not request.headers.get(
         "HX-History-Restore-Request"
     )
     template = "directory/_results.html" if partial else "directory/search.html"
+    context: dict[str, Any] = {"form": form, "found": found}
+    if not partial and not form.errors:
+        context["form_html"] = _search_form(form)
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
