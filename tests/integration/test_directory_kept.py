@@ -9,11 +9,9 @@ from decimal import Decimal
 import pytest
 from casts import PLANTED_HOURS, client_for
 from django.db import connection
-from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
-from coopnet.directory import services, views
-from coopnet.directory.forms import SearchForm
+from coopnet.directory import services
 from coopnet.directory.models import Skill
 
 # transaction=True: the network's version is renewed when a write commits (derived.announce),
@@ -185,22 +183,3 @@ def test_the_page_kept_holds_nothing_of_the_viewer(crowd):
     page = bob.get("/directory/?skill=python&name=Person+0").content.decode()
     assert "alice" not in page
     assert 'value="Person 0"' in page
-
-
-@pytest.mark.parametrize(
-    "query",
-    [
-        "",
-        "skill=python&min_level=3&min_hours=10.50",
-        "skill=PYTHON&min_level=5",
-        "skill=ux-design&name=%22%3Cb%3E%27+%26+co",
-        "skill=+Ux-Design+&min_hours=0&name=+Zo%C3%AB+",
-        "min_level=1&name=a%26amp%3Bb",
-    ],
-)
-def test_the_search_form_shows_as_django_renders_it(cast, query):
-    """The form is filled into HTML rendered once without values: exactly what `{{ form }}`
-    shows, whatever was typed."""
-    form = SearchForm(QueryDict(query))
-    assert form.is_valid(), form.errors
-    assert views._search_form(form) == str(form)

@@ -4,7 +4,6 @@ not change; the work itself is done by selectors, services and csv_io."""
 
 from __future__ import annotations
 
-import functools
 import json
 from dataclasses import dataclass
 from typing import Any, cast
@@ -21,7 +20,6 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.functional import cached_property
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_safe
 
@@ -176,45 +174,6 @@ def _found(user: Any, arguments: dict[str, Any], number: int) -> Found:
     return Found(mark_safe(before), mark_safe(after), links)  # halves of the template engine's HTML
 
 
-#: the search form's fields that show what was typed as their input's value, in their order
-_TYPED = ("skill", "min_hours", "name")
-
-
-@functools.lru_cache(maxsize=8)
-def _search_form_parts(language: str) -> tuple[str, ...] | None:
-    """The search form's HTML without its values: the text around each of `_TYPED`'s
-    ` value="…"`, none selected in its <select>s (None if the form would not split so). Made
-    by the template engine from a form holding nothing anyone typed, once per language."""
-    marks = {name: f"coopnet-search-{name}-typed" for name in _TYPED}
-    html = str(SearchForm(initial=marks))
-    parts = []
-    for name in _TYPED:
-        before, found, html = html.partition(f' value="{marks[name]}"')
-        if not found:
-            return None
-        parts.append(before)
-    return (*parts, html)
-
-
-def _search_form(form: SearchForm) -> SafeString:
-    """`form` as `{{ form }}` shows it, with no error: its values put into `_search_form_parts`
-    as Django's widgets write them (each widget's `format_value`, escaped), much quicker than
-    rendering its templates again."""
-    parts = _search_form_parts(translation.get_language())
-    if parts is None:
-        return mark_safe(str(form))
-    shown = [parts[0]]
-    for name, after in zip(_TYPED, parts[1:], strict=True):
-        value = form[name].field.widget.format_value(form[name].value())
-        shown += ["" if value is None else f' value="{escape(value)}"', after]
-    html = "".join(shown)
-    level = form["min_level"]
-    for chosen in level.field.widget.format_value(level.value()):
-        option = f'<option value="{escape(chosen)}">'
-        html = html.replace(option, f"{option[:-1]} selected>", 1)
-    return mark_safe(html)
-
-
 @login_required
 @require_safe
 def search(request: HttpRequest) -> HttpResponse:
@@ -234,10 +193,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "HX-History-Restore-Request"
     )
     template = "directory/_results.html" if partial else "directory/search.html"
-    context: dict[str, Any] = {"form": form, "found": found}
-    if not partial and not form.errors:
-        context["form_html"] = _search_form(form)
-    response = render(request, template, context)
+    response = render(request, template, {"form": form, "found": found})
     patch_vary_headers(response, ["HX-Request"])
     return response
 
