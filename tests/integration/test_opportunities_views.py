@@ -4,6 +4,7 @@ Alice posts for Outlier (Bob is a member); Pat administers Partner Co-op (Quinn 
 Charlie (Rival) and Dee (Distant) are outsiders to Outlier's opportunities."""
 
 import datetime as dt
+import html
 import re
 
 import pytest
@@ -286,8 +287,8 @@ def test_admin_posts_an_opportunity(consortium_cast):
 
 def assert_field_error(page, field_id, message):
     """`message` is shown next to the field with id `field_id`."""
-    pattern = rf'id="{field_id}_error"[^>]*>\s*<li>{re.escape(escape(message))}'
-    assert re.search(pattern, page), (field_id, message)
+    pattern = rf'id="{field_id}_error"[^>]*>\s*<li>{re.escape(message)}'
+    assert re.search(pattern, html.unescape(page)), (field_id, message)
 
 
 def test_bad_shapes_show_a_message_per_field_and_save_nothing(consortium_cast):

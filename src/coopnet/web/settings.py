@@ -83,6 +83,11 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# Forms are drawn with Django's own Jinja2 templates of its widgets (the same HTML), several
+# times quicker than its template language's for a page with a form; an app's own widget
+# templates are in its jinja2/ folder.
+FORM_RENDERER = "django.forms.renderers.Jinja2"
+
 ROOT_URLCONF = "coopnet.web.urls"
 # Every 500 is logged with its request id (common.requestid), shown on the 500 page too
 LOGGING = logging_settings(os.environ.get("COOPNET_LOG_LEVEL", "INFO"))
