@@ -321,6 +321,7 @@ class KeptProposal:
     pk: int
     body: str
     can_decide: bool
+    decide_url: str
     #: the viewer's organisations' names and decisions (in lower case) among its partners
     mine: tuple[tuple[str, str], ...]
 
@@ -337,6 +338,8 @@ class KeptOpportunity:
     pk: int
     title: str
     title_public: bool
+    formation_url: str
+    title_url: str
     #: the page from its first line to the details, in HTML
     head: str
     #: may a search start (for the poster's admins)? None while forming: once the last
@@ -364,6 +367,7 @@ def _proposal_page(view: ProposalView, first: bool) -> KeptProposal:
         pk=view.proposal.pk,
         body=str(body),
         can_decide=view.can_decide,
+        decide_url=reverse("opportunities:decide", args=[view.proposal.pk]),
         mine=tuple((p.organisation.name, p.get_decision_display().lower()) for p in view.mine),
     )
 
@@ -398,6 +402,8 @@ def _opportunity_page(user: User, opportunity_id: int) -> KeptOpportunity:
         pk=opportunity.pk,
         title=opportunity.title,
         title_public=opportunity.title_public,
+        formation_url=reverse("opportunities:formation", args=[opportunity.pk]),
+        title_url=reverse("opportunities:title", args=[opportunity.pk]),
         head=str(head),
         # while forming, it depends on the last search, read for each request
         startable=None if forming else selectors.formation_can_start(opportunity),
