@@ -68,6 +68,7 @@ def formation_execute(*, run_id: int) -> None:
 def _fail(run: FormationRun, error: str) -> None:
     progress(run, 100, FAILED, status=FormationRun.FAILED, error=error, finished=timezone.now())
     Opportunity.objects.filter(pk=run.opportunity_id).update(status=Opportunity.FAILED)
+    demand_changed.send(sender=Opportunity)  # an update sends no model signal
 
 
 Alternative = tuple[str, Formation, Split, tuple[str, ...] | None, dict[str, Any]]

@@ -1,19 +1,21 @@
 """Reads. Who may see an opportunity is decided here, in `visible_proposals` and
-`visible_opportunities`: the posting organisation's members, and the members of each partner
-organisation of a proposal for it. A partner sees only the proposals it is in, never the
-formation runs (`run_for_user`: the poster's members only). A declined proposal stays visible
-to the posting organisation and to the partner that declined it only. Anything else gets
-Http404."""
+`visible_opportunities` (and, for one opportunity, `rights_and_poster`): the posting
+organisation's members, and the members of each partner organisation of a proposal for it. A
+partner sees only the proposals it is in, never the formation runs (`run_for_user`: the
+poster's members only). A declined proposal stays visible to the posting organisation and to
+the partner that declined it only. Anything else gets Http404."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from coopnet.common.access import User
+from coopnet.common.access import ADMIN, User
 from coopnet.directory.models import Membership, NetworkSettings, Organisation, PersonSkill
 from coopnet.directory.selectors import (
     commission_exempt,
@@ -51,6 +53,81 @@ def visible_opportunities(user: User) -> QuerySet[Opportunity]:
         Q(posted_by__in=_organisations(user))
         | Q(pk__in=visible_proposals(user).values("opportunity"))
     )
+
+
+@dataclass(frozen=True)
+class Rights:
+    """What the opportunity pages show differently from one viewer to another depends on
+    this alone: the organisations the viewer is a member of, and those it administers."""
+
+    member: frozenset[int]
+    admin: frozenset[int]
+
+    @property
+    def key(self) -> str:
+        """Names these rights in a cache key: equal for viewers with the same rights only."""
+        member = ",".join(map(str, sorted(self.member)))
+        return f"m{member}:a{','.join(map(str, sorted(self.admin)))}"
+
+
+_MEMBERSHIPS = "SELECT organisation_id, role FROM {membership} WHERE user_id = %s"
+_RIGHTS_AND_POSTER = "SELECT organisation_id, role, ({poster}) FROM {membership} WHERE user_id = %s"
+
+#: the poster of opportunity %s if the members of the organisations given by `{among}` may
+#: see it: the rule of `visible_opportunities` (they posted it, or are partners of a proposal
+#: for it that they may see: one not declined, or declined by them), for one opportunity
+_POSTER_IF_VISIBLE = (
+    "SELECT o.posted_by_id FROM {opportunity} o WHERE o.id = %s"
+    " AND (o.posted_by_id IN ({among}) OR EXISTS (SELECT 1 FROM {partner} pp"
+    " JOIN {proposal} p ON p.id = pp.proposal_id WHERE p.opportunity_id = o.id"
+    " AND pp.organisation_id IN ({among}) AND (p.status <> %s OR pp.decision = %s)))"
+)
+
+
+def _sql(template: str, **parts: str) -> str:
+    return template.format(
+        membership=Membership._meta.db_table,
+        opportunity=Opportunity._meta.db_table,
+        partner=ProposalPartner._meta.db_table,
+        proposal=Proposal._meta.db_table,
+        **parts,
+    )
+
+
+def _rights(rows: list[tuple[Any, ...]]) -> Rights:
+    return Rights(
+        member=frozenset(row[0] for row in rows),
+        admin=frozenset(row[0] for row in rows if row[1] == ADMIN),
+    )
+
+
+# Both reads below are made for every request before anything kept is shown, so they are
+# written in SQL: building the same queries with the ORM costs several times running them.
+
+
+def rights(user: User) -> Rights:
+    """`user`'s rights, read now (one query)."""
+    if not user.is_authenticated:
+        return Rights(frozenset(), frozenset())
+    with connection.cursor() as cursor:
+        cursor.execute(_sql(_MEMBERSHIPS), [user.pk])
+        return _rights(cursor.fetchall())
+
+
+def rights_and_poster(user: User, opportunity_id: int) -> tuple[Rights, int | None]:
+    """`user`'s rights, and the id of the organisation that posted opportunity
+    `opportunity_id` if `user` may see it (as `opportunity_for_user` decides), else None: read
+    now, in one query."""
+    if not user.is_authenticated:
+        return Rights(frozenset(), frozenset()), None
+    theirs = _sql("SELECT organisation_id FROM {membership} WHERE user_id = %s")
+    poster = _sql(_POSTER_IF_VISIBLE, among=theirs)
+    sql = _sql(_RIGHTS_AND_POSTER, poster=poster)
+    declined = [Proposal.DECLINED, ProposalPartner.DECLINED]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [opportunity_id, user.pk, user.pk, *declined, user.pk])
+        rows = cursor.fetchall()
+    return _rights(rows), (rows[0][2] if rows else None)
 
 
 def shared_opportunities() -> QuerySet[Opportunity]:

@@ -235,6 +235,7 @@ def _supersede_the_others(formed: Proposal) -> None:
     """Close the opportunity's other open proposals: another consortium has formed for it."""
     others = Proposal.objects.filter(opportunity=formed.opportunity, status=Proposal.PROPOSED)
     others.exclude(pk=formed.pk).update(status=Proposal.SUPERSEDED)
+    demand_changed.send(sender=Proposal)  # an update sends no model signal
 
 
 @transaction.atomic

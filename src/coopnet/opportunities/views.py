@@ -6,19 +6,23 @@ partner's own members alone see its payout as its own work's cost plus its surpl
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.safestring import mark_safe
 
+from coopnet.common import derived
 from coopnet.common.access import User
 from coopnet.common.charts import bar_length, chart_height, row_y
 from coopnet.common.errors import apply_errors
@@ -44,11 +48,14 @@ from coopnet.opportunities.forms import (
 )
 from coopnet.opportunities.models import (
     Assignment,
+    FormationRun,
     Opportunity,
     Proposal,
     ProposalPartner,
 )
 from coopnet.opportunities.payouts import PartnerPayout
+
+T = TypeVar("T")
 
 BAD_DECISION = "Choose Accept or Decline."
 POSTED = "“{title}” was posted. Find the consortium when you are ready."
@@ -83,13 +90,48 @@ def _check_posting_for(request: HttpRequest, organisations: list[Organisation]) 
 def opportunity_list(request: HttpRequest) -> HttpResponse:
     if refused := not_allowed(request, "GET"):
         return refused
+    rights = selectors.rights(request.user)
     context = {
-        "opportunities": selectors.opportunity_list(request.user),
-        "own": set(memberships(request.user).values_list("organisation_id", flat=True)),
-        "values_shown": network_settings().partner_view != NetworkSettings.OWN_ONLY,
-        "can_post": admin_memberships(request.user).exists(),
+        # the same for every viewer who is a member of the same organisations
+        "table": mark_safe(_kept("list", request.user, rights, lambda: _list_table(request.user))),
+        "can_post": bool(rights.admin),
     }
     return render(request, "opportunities/list.html", context)
+
+
+class _RightsChanged(Exception):
+    """The viewer's rights changed while their page was computed."""
+
+
+def _kept(page: str, user: User, rights: selectors.Rights, compute: Callable[[], T]) -> T:
+    """What `compute()` gives `user`, kept for the viewers with the same `rights` (read at the
+    start of the request) until the network changes. `compute` reads `user`'s rights again:
+    if they changed meanwhile, what it gives is shown to `user` alone, and kept for no one."""
+
+    def checked() -> T:
+        found = compute()
+        if selectors.rights(user) != rights:
+            raise _RightsChanged  # nothing is kept
+        return found
+
+    try:
+        return derived.kept(f"opportunities:{page}:{rights.key}", checked)
+    except _RightsChanged:
+        return compute()
+
+
+def _list_table(user: User) -> str:
+    """The table of the opportunities `user` may see (empty when there are none): what it shows
+    depends on the organisations `user` is a member of, and the network's data."""
+    opportunities = list(selectors.visible_opportunities(user).select_related("posted_by"))
+    if not opportunities:
+        return ""
+    context = {
+        "opportunities": opportunities,
+        "own": set(memberships(user).values_list("organisation_id", flat=True)),
+        "values_shown": network_settings().partner_view != NetworkSettings.OWN_ONLY,
+    }
+    return str(render_to_string("opportunities/_list_table.html", context))
 
 
 def _apply_errors(error: ValidationError, form: Form, formset: BaseRequirementFormSet) -> None:
@@ -271,35 +313,140 @@ def _off_the_top(opportunity: Opportunity) -> str:
     )
 
 
+@dataclass(frozen=True)
+class KeptProposal:
+    """A proposal as one viewer's rights show it: its article's HTML up to the viewer's
+    decision (which holds a form, rendered for each request), and what that needs."""
+
+    pk: int
+    body: str
+    can_decide: bool
+    decide_url: str
+    #: the viewer's organisations' names and decisions (in lower case) among its partners
+    mine: tuple[tuple[str, str], ...]
+
+    @property
+    def html(self) -> str:
+        return mark_safe(self.body)  # rendered by the template engine (`_proposal_page`)
+
+
+@dataclass(frozen=True)
+class KeptOpportunity:
+    """An opportunity's page as the viewers with the same rights see it, without its forms:
+    plain data and HTML rendered by the template engine, kept until the network changes."""
+
+    pk: int
+    title: str
+    title_public: bool
+    formation_url: str
+    title_url: str
+    #: the page from its first line to the details, in HTML
+    head: str
+    #: may a search start (for the poster's admins)? None while forming: once the last
+    #: search is stale, which the view reads for each request
+    startable: bool | None
+    declined_partners: tuple[str, ...]
+    proposals: tuple[KeptProposal, ...]
+    #: the last formation run's fields, for the poster's members (its message counts the
+    #: proposals), once the search is over: while forming, its progress is written as it
+    #: goes, unannounced, and it is read for each request instead
+    last_run: dict[str, Any] | None
+
+    @property
+    def run(self) -> FormationRun | None:
+        return None if self.last_run is None else FormationRun(**self.last_run)
+
+    @property
+    def head_html(self) -> str:
+        return mark_safe(self.head)  # rendered by the template engine (`_opportunity_page`)
+
+
+def _proposal_page(view: ProposalView, first: bool) -> KeptProposal:
+    body = render_to_string("opportunities/_proposal_body.html", {"view": view, "first": first})
+    return KeptProposal(
+        pk=view.proposal.pk,
+        body=str(body),
+        can_decide=view.can_decide,
+        decide_url=reverse("opportunities:decide", args=[view.proposal.pk]),
+        mine=tuple((p.organisation.name, p.get_decision_display().lower()) for p in view.mine),
+    )
+
+
+def _opportunity_page(user: User, opportunity_id: int) -> KeptOpportunity:
+    """What `opportunity_detail` shows `user`, but for the forms and the formation run: it
+    depends on `user`'s rights (`selectors.Rights`) and the network's data only."""
+    opportunity = selectors.opportunity_for_user(user, opportunity_id)
+    proposals = list(selectors.proposals_of(user, opportunity))
+    admin_of = set(admin_memberships(user).values_list("organisation_id", flat=True))
+    is_poster_admin = opportunity.posted_by_id in admin_of
+    sees_value = selectors.sees_value(user, opportunity)
+    views = [_proposal_view(user, p, admin_of, sees_value) for p in proposals]
+    forming = opportunity.status == Opportunity.FORMING
+    run = (
+        opportunity.runs.first()
+        if not forming and selectors.is_poster_member(user, opportunity)
+        else None
+    )
+    head = render_to_string(
+        "opportunities/_detail_head.html",
+        {
+            "opportunity": opportunity,
+            "sees_value": sees_value,
+            "commission_amount": opportunity.commission_amount,
+            "commission_terms": _commission_terms(opportunity),
+            "off_the_top": _off_the_top(opportunity),
+            "formed": next((v for v in views if v.proposal.status == Proposal.FORMED), None),
+        },
+    )
+    return KeptOpportunity(
+        pk=opportunity.pk,
+        title=opportunity.title,
+        title_public=opportunity.title_public,
+        formation_url=reverse("opportunities:formation", args=[opportunity.pk]),
+        title_url=reverse("opportunities:title", args=[opportunity.pk]),
+        head=str(head),
+        # while forming, it depends on the last search, read for each request
+        startable=None if forming else selectors.formation_can_start(opportunity),
+        declined_partners=(
+            tuple(o.name for o in selectors.declined_partners(opportunity))
+            if is_poster_admin
+            else ()
+        ),
+        proposals=tuple(_proposal_page(view, n == 0) for n, view in enumerate(views)),
+        last_run=None if run is None else {f: getattr(run, f) for f in _RUN_FIELDS},
+    )
+
+
+#: what the page shows of a formation run (`_progress.html`, `FormationRun.is_stale`)
+_RUN_FIELDS = ("id", "status", "progress", "message", "started", "created")
+
+
 @login_required
 def opportunity_detail(request: HttpRequest, opportunity_id: int) -> HttpResponse:
-    opportunity = selectors.opportunity_for_user(request.user, opportunity_id)
+    # who may see it is checked for every request, against the data as it is now
+    rights, poster = selectors.rights_and_poster(request.user, opportunity_id)
+    if poster is None:
+        raise Http404("no such opportunity")
     if refused := not_allowed(request, "GET"):
         return refused
-    proposals = list(selectors.proposals_of(request.user, opportunity))
-    admin_of = set(admin_memberships(request.user).values_list("organisation_id", flat=True))
-    is_poster_admin = opportunity.posted_by_id in admin_of
-    sees_value = selectors.sees_value(request.user, opportunity)
-    views = [_proposal_view(request.user, p, admin_of, sees_value) for p in proposals]
-    context = {
-        "opportunity": opportunity,
-        "sees_value": sees_value,
-        "commission_amount": opportunity.commission_amount,
-        "commission_terms": _commission_terms(opportunity),
-        "off_the_top": _off_the_top(opportunity),
+    page = _kept(
+        f"detail:{opportunity_id}",
+        request.user,
+        rights,
+        lambda: _opportunity_page(request.user, opportunity_id),
+    )
+    is_poster_admin = poster in rights.admin
+    startable, run = page.startable, page.run
+    if startable is None:  # forming: only once the last search's worker died
         # the run's message counts the proposals: the poster's members alone read it
-        "run": (
-            opportunity.runs.first()
-            if selectors.is_poster_member(request.user, opportunity)
-            else None
-        ),
+        runs = FormationRun.objects.filter(opportunity_id=opportunity_id)
+        run = runs.first() if poster in rights.member else None
+        startable = run is None or run.is_stale
+    context = {
+        "page": page,
+        "run": run,
         "is_poster_admin": is_poster_admin,
-        "may_start": is_poster_admin and selectors.formation_can_start(opportunity),
-        "declined_partners": (
-            [o.name for o in selectors.declined_partners(opportunity)] if is_poster_admin else []
-        ),
-        "proposals": views,
-        "formed": next((v for v in views if v.proposal.status == Proposal.FORMED), None),
+        "may_start": is_poster_admin and startable,
     }
     return render(request, "opportunities/detail.html", context)
 
