@@ -247,6 +247,11 @@ def _forget_cache(cache: dict[str, str]) -> None:
 
 
 def run_size(people: int, args: argparse.Namespace, command: str) -> None:
+    if not Path(sys.executable).with_name("locust").exists():
+        raise SystemExit(
+            "locust is not installed in this environment: `make load` installs it "
+            "(pip install -e '.[load]')"
+        )
     started = dt.datetime.now(dt.UTC).astimezone()
     clock = time.perf_counter()
     work = Path(tempfile.mkdtemp(prefix=f"coopnet-load-{people}-"))
