@@ -11,6 +11,7 @@ The modules, each importing only those above it in this list:
 - `pairs`: the eligible (person, requirement) pairs, pruned without losing optimality;
 - `dominance`: organisations other organisations' people make unnecessary (used by `form`);
 - `fixed_charges`: the binaries of organisations taking part, their costs and the cap;
+- `covers`: the requirements' flow-cover cuts, which tighten the MILP's relaxation;
 - `transport`: the model over the pairs, solved by HiGHS and re-solvable (`TransportModel`);
 - `diagnosis`: why an opportunity cannot be delivered (the requirements left uncovered);
 - `solve`: `form`, the cheapest or fewest-organisations consortium;

@@ -17,6 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from coopnet.engine.errors import SolverError
+from coopnet.engine.formation.covers import FlowCovers
 from coopnet.engine.formation.fixed_charges import MIP_ABSOLUTE_GAP, add_organisation_binaries
 from coopnet.engine.formation.pairs import EligiblePairs
 from coopnet.engine.formation.result import Status
@@ -26,8 +27,13 @@ _HOURS_TOL = 1e-7
 #: The candidates: the organisations the LP relaxation uses and this many times as many of
 #: the next in the ranking (`TransportModel._ranked`).
 NEIGHBOURS = 3
-#: Reduced-cost fixing is repeated on what it leaves at most this many times.
+#: Reduced-cost fixing is repeated on what it leaves at most this many times (and as many
+#: times more with cuts).
 FIXING_ROUNDS = 4
+#: Rounds of flow-cover cuts (`covers`) added to a relaxation at most, and the least share of
+#: the gap between its bound and the best consortium found that a round must close for another.
+CUT_ROUNDS = 8
+CUT_STALL = 0.02
 #: The options of the MILP that looks for a consortium cheaper than the candidates' (cut off
 #: at its cost): no heuristics (the sub-MIPs, RINS and RENS, and the other root heuristics
 #: cost more than the search itself). Restarts stay on: after the root fixes most binaries by
@@ -179,8 +185,8 @@ class TransportModel:
     def _solve_with_fixing(
         self, time_limit: float
     ) -> tuple[Status, NDArray[np.float64], float | None] | None:
-        """Solve in two steps, or None if the relaxation says nothing (then the whole model is
-        to be solved).
+        """Solve in steps, or None if the relaxation says nothing (then the whole model is to be
+        solved).
 
         The organisations are ranked (`_ranked`): those the LP relaxation uses, then the
         others by how close the relaxation comes to using them. A small MILP over the first
@@ -203,17 +209,13 @@ class TransportModel:
             return status, hours, max(self.objective - lower, 0.0)
         if status != "optimal":  # e.g. the relaxation's organisations exceed the cap
             return None
-        best = self.objective
-        allowed = lower + reduced <= best
+        allowed = lower + reduced <= self.objective
         if not np.any(allowed & ~candidates):
             return "optimal", hours, None
-        status, found, gap = self._cheaper_elsewhere(allowed, allowed & ~candidates, best, deadline)
-        if status == "infeasible" or (status == "feasible" and self.objective >= best):
-            found = hours
-            self.objective = best
+        status, hours, gap = self._cheaper_elsewhere(allowed, candidates, hours, deadline)
         if gap is not None:  # out of time; the relaxation bounds the optimum too
             gap = max(min(gap, self.objective - lower), 0.0)
-        return "optimal" if status == "infeasible" else status, found, gap
+        return status, hours, gap
 
     def _ranked(self, used: NDArray[np.bool_], reduced: NDArray[np.float64]) -> NDArray[np.int64]:
         """The organisations (positions in `orgs`) from the most to the least promising after
@@ -234,48 +236,134 @@ class TransportModel:
     def _cheaper_elsewhere(
         self,
         orgs: NDArray[np.bool_],
-        outside: NDArray[np.bool_],
-        best: float,
+        candidates: NDArray[np.bool_],
+        hours: NDArray[np.float64],
         deadline: float,
     ) -> tuple[Status, NDArray[np.float64], float | None]:
-        """The cheapest consortium of these organisations (a mask over `self.orgs`) with one of
-        `outside` at least, if it costs less than `best` ("infeasible" if none does).
+        """The cheapest consortium, given the candidates' (these hours, at cost
+        `self.objective`) and the organisations (a mask over `self.orgs`) that a cheaper one
+        may have: "optimal" with its hours, or "feasible" with the best found and the gap if
+        time ran out.
 
-        Its relaxation's bound and reduced costs leave out more organisations (L + d[o] > best),
-        and the relaxation of what is left bounds it more tightly, so the fixing is repeated
-        while it leaves organisations out; then the MILP of what is left."""
-        keep = orgs
-        for _ in range(FIXING_ROUNDS):
-            part, _ = self._part(keep, keep & outside)
-            relaxed = _relaxation(part, _integer_columns(part, int(keep.sum())))
+        A cheaper consortium has an organisation of `orgs` that is not a candidate (the
+        beyond): the model of `orgs` gets that constraint, and its relaxation's bound and
+        reduced costs leave out more organisations (L + d[o] > U, their columns fixed at
+        zero); flow-cover cuts (`covers`) tighten the relaxation of what is left, which then
+        leaves out more, and so on while that closes the gap (`_fix_and_cut`). If some are
+        still left, the candidates were likely not where the optimum is: the organisations
+        that the relaxations along the way used join them for a second search for a consortium
+        cheaper than U among them, which becomes the one to beat if found (its organisations
+        no longer count as beyond, and fixing and cuts go on with its cost). Then the MILP of
+        what is left looks for a cheaper consortium with an organisation beyond."""
+        best = self.objective
+        beyond = orgs & ~candidates
+        part, columns = self._part(orgs, beyond)
+        outside_row = part.getNumRow() - 1
+        n_x = len(self.pairs.person)
+        kept_x = columns[columns < n_x]
+        y_cols = np.arange(len(kept_x), len(columns), dtype=np.int32)
+        covers = FlowCovers(
+            self.pairs.requirement[kept_x],
+            np.searchsorted(np.flatnonzero(orgs), self._owner[kept_x]),
+            self.pairs.upper[kept_x],
+            self.needed,
+            y_cols,
+        )
+        keep, beyond = np.ones(len(y_cols), dtype=bool), beyond[orgs]
+        used = self._fix_and_cut(part, covers, keep, beyond, best)
+        if used is not None and np.any(used & beyond):
+            wider = keep & (~beyond | used)
+            search = np.zeros(len(self.orgs), dtype=bool)
+            search[np.flatnonzero(orgs)[wider]] = True
+            status, found, _ = self._cheaper(search, None, best, deadline)
+            if status != "infeasible" and self.objective < best:
+                best, hours = self.objective, found
+                for k in np.flatnonzero(wider & beyond):  # no longer beyond
+                    part.changeCoeff(outside_row, int(y_cols[k]), 0.0)
+                beyond &= ~wider
+                used = self._fix_and_cut(part, covers, keep, beyond, best)
+            self.objective = best
+        if used is None:
+            return "optimal", hours, None
+        gone = np.r_[np.flatnonzero(~keep[covers.owner]), y_cols[~keep]].astype(np.int32)
+        part.deleteCols(len(gone), gone)  # those left out
+        kept_x = kept_x[keep[covers.owner]]
+        status, found, gap = self._cheaper_part(part, kept_x, best, deadline, PROOF_OPTIONS)
+        if status == "infeasible" or (status == "feasible" and self.objective >= best):
+            found = hours
+            self.objective = best
+        return "optimal" if status == "infeasible" else status, found, gap
+
+    def _fix_and_cut(
+        self,
+        part: highspy.Highs,
+        covers: FlowCovers,
+        keep: NDArray[np.bool_],
+        beyond: NDArray[np.bool_],
+        best: float,
+    ) -> NDArray[np.bool_] | None:
+        """Reduced-cost fixing and flow-cover cuts on `part` (a part of the model, its
+        organisations' binaries `covers.y_cols`, those left `keep`), repeated while they leave
+        organisations out or close enough of the gap to `best`: None if no consortium cheaper
+        than `best` has an organisation of `beyond` (a mask over its organisations) any longer,
+        else the organisations any of its relaxations used. Updates `keep` and fixes at zero
+        the columns of those left out."""
+        y_cols, owner = covers.y_cols, covers.owner
+        used = np.zeros(len(keep), dtype=bool)
+        previous = -np.inf
+        for _ in range(FIXING_ROUNDS + CUT_ROUNDS):
+            relaxed = _relaxation(part, y_cols)
             if relaxed is None:
                 if part.getModelStatus() == highspy.HighsModelStatus.kInfeasible:
-                    return "infeasible", np.zeros(0), None
+                    return None
                 break
-            lower, _, reduced = relaxed
-            fixed = keep.copy()
-            fixed[keep] = lower + reduced <= best
-            if not np.any(fixed & outside):
-                return "infeasible", np.zeros(0), None
-            if fixed.sum() == keep.sum():
+            lower, now, reduced = relaxed
+            used |= now
+            out = keep & (lower + reduced > best)
+            keep &= ~out
+            if not np.any(keep & beyond):
+                return None
+            if np.any(out):
+                dropped = np.r_[y_cols[out], np.flatnonzero(out[owner])].astype(np.int32)
+                zeros = np.zeros(len(dropped))
+                part.changeColsBounds(len(dropped), dropped, zeros, zeros)
+            elif lower - previous < CUT_STALL * (best - lower):
                 break
-            keep = fixed
-        return self._cheaper(keep, keep & outside, best, deadline)
+            previous = lower
+            values = np.asarray(part.getSolution().col_value)
+            if not covers.add_violated(part, values) and not np.any(out):
+                break
+        return used
 
     def _cheaper(
         self,
         orgs: NDArray[np.bool_],
-        outside: NDArray[np.bool_],
+        outside: NDArray[np.bool_] | None,
         best: float,
         deadline: float,
     ) -> tuple[Status, NDArray[np.float64], float | None]:
-        """The MILP of `_cheaper_elsewhere`: "optimal" with the hours if a consortium cheaper
-        than `best` exists (the cheapest), "infeasible" if none does, "feasible" if time ran
-        out (with the hours of the cheapest found, if any, and the gap to the bound on any
-        cheaper)."""
+        """The cheapest consortium of these organisations (with one of `outside` at least, if
+        given) cheaper than `best`: see `_cheaper_part`. Without `outside`, a candidates'
+        search, with their small MILP's options."""
         n_x = len(self.pairs.person)
         part, columns = self._part(orgs, outside)
-        for option, value in PROOF_OPTIONS.items():
+        options = PROOF_OPTIONS if outside is not None else BOUND_OPTIONS
+        return self._cheaper_part(part, columns[columns < n_x], best, deadline, options)
+
+    def _cheaper_part(
+        self,
+        part: highspy.Highs,
+        kept_x: NDArray[np.int64],
+        best: float,
+        deadline: float,
+        options: dict[str, float | bool],
+    ) -> tuple[Status, NDArray[np.float64], float | None]:
+        """Solve `part` (a part of the model keeping these hours columns first) cut off at
+        `best`: "optimal" with the hours if a consortium cheaper than `best` exists (the
+        cheapest), "infeasible" if none does, "feasible" if time ran out (with the hours of the
+        cheapest found, if any, and the gap to the bound on any cheaper)."""
+        n_x = len(self.pairs.person)
+        for option, value in options.items():
             part.setOptionValue(option, value)
         part.setOptionValue("objective_bound", best)
         part.setOptionValue("time_limit", max(deadline - time.perf_counter(), 0.01))
@@ -285,7 +373,6 @@ class TransportModel:
         found = info.primal_solution_status == 2 and info.objective_function_value < best
         better = np.zeros(n_x)
         if found:
-            kept_x = columns[columns < n_x]
             better[kept_x] = self._hours(part, len(kept_x))
             self.objective = float(info.objective_function_value)
         if status == kinds.kOptimal and found:
@@ -301,11 +388,14 @@ class TransportModel:
         return "feasible", better, max(incumbent - bound, 0.0)
 
     def _part(
-        self, orgs: NDArray[np.bool_], outside: NDArray[np.bool_] | None = None
+        self,
+        orgs: NDArray[np.bool_],
+        outside: NDArray[np.bool_] | None = None,
     ) -> tuple[highspy.Highs, NDArray[np.int64]]:
         """The model with only these organisations (a mask over `self.orgs`), and the columns
         of the whole model it keeps (hours columns first, then the organisations'); with
-        `outside` (a mask within `orgs`), at least one of those organisations takes part."""
+        `outside` (a mask within `orgs`), at least one of those organisations takes part (the
+        last row)."""
         n_x = len(self.pairs.person)
         columns = np.r_[np.flatnonzero(orgs[self._owner]), n_x + np.flatnonzero(orgs)]
         part = highspy.Highs()
@@ -415,12 +505,6 @@ def _relaxation(
     used = np.asarray(solution.col_value)[y_cols] > 1e-9
     reduced = np.maximum(np.asarray(solution.col_dual)[y_cols], 0.0)
     return float(highs.getInfo().objective_function_value), used, reduced
-
-
-def _integer_columns(highs: highspy.Highs, count: int) -> NDArray[np.int32]:
-    """The last `count` columns (the organisations' binaries come after the hours)."""
-    n = highs.getNumCol()
-    return np.arange(n - count, n, dtype=np.int32)
 
 
 def _configure(highs: highspy.Highs) -> None:
