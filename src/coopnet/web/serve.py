@@ -17,8 +17,9 @@ from typing import Any
 GC_THRESHOLDS = (50_000, 10, 10)
 
 #: `coopnet serve`'s defaults, chosen by measurement on a two-core machine (docs/benchmarks.md,
-#: "Web under load"; docs/deployment.md says how to size them for another machine)
-WORKERS, THREADS = 2, 1
+#: "Web under load"; docs/deployment.md says how to size them for another machine): two sync
+#: processes per core, so that one computes while the other waits for the database or Redis
+WORKERS, THREADS = 2 * len(os.sched_getaffinity(0)), 1
 
 
 def setup_django() -> None:
