@@ -59,7 +59,7 @@ class FlowCovers:
         for r in np.flatnonzero(inside.any(axis=0)):
             support = np.flatnonzero(inside[:, r])
             covers: list[NDArray[np.bool_]] = []
-            for cut in self._most_violated(r, support, given[support, r], y[support]):
+            for cut in self._most_violated(int(r), support, given[support, r], y[support]):
                 lam, cover, counted = cut
                 if any(np.array_equal(cover, c) for c in covers):
                     continue
