@@ -34,7 +34,10 @@ from coopnet.opportunities.models import Proposal, ProposalPartner
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("immediate_tasks", "clock")]
 
-NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?")
+#: a number standing alone: digits run into letters are not figures but parts of words, names
+#: and random tokens (a form's CSRF token, whose digits change with every page and once made
+#: a sum below hit a cost by coincidence)
+NUMBER = re.compile(r"(?<![\w.])-?\d[\d,]*(?:\.\d+)?(?!\w)")
 #: a month's name, in full or cut short ("February", "Feb", "Sept")
 _MONTHS = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
 #: dates and times, wherever they are written: not figures anyone could solve with (their
