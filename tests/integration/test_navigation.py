@@ -63,3 +63,33 @@ def test_a_user_made_inactive_is_signed_out_on_the_next_page(cast):
     found = client.get("/opportunities/")
     assert found.status_code == 302
     assert found["Location"].startswith("/accounts/login/")
+
+
+CURRENT = re.compile(r'<a href="([^"]+)" aria-current="page">([^<]+)</a>')
+
+
+def test_the_current_section_is_marked_and_only_it(cast):
+    client = client_for(cast["alice"])
+    for path, section in [
+        ("/directory/", "Directory"),
+        ("/services/", "Shared services"),
+        ("/skills/", "Skills and mentoring"),
+        ("/books/", "Contracts"),
+        ("/organisations/outlier/manage/", "My organisation"),
+    ]:
+        marked = CURRENT.findall(client.get(path).content.decode())
+        assert [label for _, label in marked] == [section], path
+    assert CURRENT.findall(client.get("/opportunities/").content.decode()) == []
+
+
+def test_sign_out_carries_this_sessions_csrf_token_and_works(cast):
+    """The navigation's HTML is kept per process; each page puts in its own request's token."""
+    client = client_for(cast["alice"], csrf=True)
+    body = client.get("/directory/").content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1)
+    assert "\x00" not in body
+    out = client.post("/accounts/logout/", {"csrfmiddlewaretoken": token})
+    assert out.status_code in (200, 302)  # not refused (403) for want of a token
+    assert client.get("/directory/").status_code == 302  # signed out: back to sign-in
+    other = client_for(cast["bob"], csrf=True).get("/directory/").content.decode()
+    assert token not in other

@@ -74,12 +74,12 @@ def tables(sql):
 
 
 @pytest.mark.parametrize("name", ["alice", "pat"])
-def test_a_warm_read_of_an_opportunity_makes_four_queries(consortium_cast, proposed, name):
-    """The session, the user (with what the navigation asks of it), the network's version,
+def test_a_warm_read_of_an_opportunity_makes_three_queries(consortium_cast, proposed, name):
+    """The session, the user (with what the navigation asks of it and the network's version),
     and one for the viewer's rights and access: no proposal, partner, payout or requirement
     is read again."""
     queries = warm_queries(client_for(consortium_cast[name]), url(proposed))
-    assert len(queries) == 4, queries
+    assert len(queries) == 3, queries
     read = set().union(*(tables(sql) for sql in queries))
     assert "opportunities_proposal" in read  # the access check, made for every request
     assert "common_derivedversion" in read
@@ -98,16 +98,16 @@ def test_a_warm_read_while_forming_reads_the_run_for_the_poster(consortium_cast,
     assert 'value="0"' in get(alice, url(proposed))
     FormationRun.objects.filter(pk=run.pk).update(progress=60)  # as `formation.progress` does
     queries = warm_queries(alice, url(proposed))
-    assert len(queries) == 5, queries
+    assert len(queries) == 4, queries
     assert 'value="60"' in get(alice, url(proposed))
-    assert len(warm_queries(client_for(consortium_cast["pat"]), url(proposed))) == 4
+    assert len(warm_queries(client_for(consortium_cast["pat"]), url(proposed))) == 3
 
 
-def test_a_warm_read_of_the_list_makes_four_queries(consortium_cast, proposed):
-    """The session, the user, the viewer's rights and the network's version: the
+def test_a_warm_read_of_the_list_makes_three_queries(consortium_cast, proposed):
+    """The session, the user (with the network's version) and the viewer's rights: the
     opportunities are not read again."""
     queries = warm_queries(client_for(consortium_cast["pat"]), "/opportunities/")
-    assert len(queries) == 4, queries
+    assert len(queries) == 3, queries
     assert not any("opportunities_opportunity" in tables(sql) for sql in queries)
 
 

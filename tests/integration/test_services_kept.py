@@ -30,7 +30,7 @@ OUTLIER = ["987.65", "37.25", "463.20"]
 RIVAL = ["811.11", "12.75"]
 #: what a warm read asks, the floor of every signed-in page: the session, the user (with its
 #: coordinator flag and first organisation, for the navigation) and the network's version
-WARM = ["django_session", "auth_user", "common_derivedversion"]
+WARM = ["django_session", "auth_user"]  # the network's version comes with the user
 
 
 def _last_month():

@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 #: what a warm read asks the database: the session, the user (with whether they are the
 #: coordinator and their first organisation), the network's version, and the viewer's
 #: organisations (the view's)
-WARM_QUERIES = ["django_session", "auth_user", "common_derivedversion", "directory_membership"]
+WARM_QUERIES = ["django_session", "auth_user", "directory_membership"]
 
 
 @pytest.fixture
@@ -95,7 +95,7 @@ def _tables(queries):
     return [match.group(1) for match in found]
 
 
-def test_a_warm_read_sends_four_small_queries(fortran):
+def test_a_warm_read_sends_three_small_queries(fortran):
     alice = client_for(fortran["alice"])
     cold = _page(alice)
     with CaptureQueriesContext(connection) as queries:

@@ -18,12 +18,17 @@ from django.core.exceptions import ValidationError
 from django.db import router
 from django.db.models import Exists, OuterRef, Subquery
 
+from coopnet.common import derived
 from coopnet.common.access import COORDINATOR
 from coopnet.common.models import Coordinator
 from coopnet.directory.models import Membership
 
 #: the attribute holding the slug of the user's first organisation (None: in none)
 FIRST_ORGANISATION = "coopnet_first_organisation"
+
+#: the network's version token, read with the user (`derived.primed`): the request's kept
+#: views then need no query of their own to find it
+_NETWORK_TOKEN = "coopnet_network_token"
 
 
 #: a user id no user has, marking where the real one goes in the compiled query
@@ -38,6 +43,7 @@ def _annotated(user_id: Any) -> Any:
             **{
                 COORDINATOR: Exists(Coordinator.objects.filter(user_id=OuterRef("pk"))),
                 FIRST_ORGANISATION: Subquery(first.values("organisation__slug")[:1]),
+                _NETWORK_TOKEN: derived.token_query(),
             }
         )
         .filter(pk=user_id)
@@ -66,4 +72,5 @@ class MemberBackend(ModelBackend):
         if found is None or not self.user_can_authenticate(found):
             return None
         setattr(found, COORDINATOR, bool(getattr(found, COORDINATOR)))
+        derived.primed(derived.NETWORK, getattr(found, _NETWORK_TOKEN))
         return found

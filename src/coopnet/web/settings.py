@@ -103,7 +103,9 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "coopnet.common.context.network",
                 "coopnet.directory.context.my_organisation",
-            ]
+            ],
+            # the header's navigation, on every page (built in Python, kept per process)
+            "builtins": ["coopnet.web.navigation"],
         },
     }
 ]
