@@ -31,6 +31,21 @@ elif action == "get":
 elif action == "backend":
     from django.core.cache import caches
     print(type(caches["default"]).__name__)
+elif action == "clients":
+    # how many Redis clients many operations, some from other threads, went through
+    import threading
+    from django.core.cache import caches
+    backend = caches["default"]
+    seen = set()
+    def work(n):
+        for i in range(20):
+            backend.set(f"{rest[0]}-{n}-{i}", i, 60)
+            assert backend.get(f"{rest[0]}-{n}-{i}") == i
+            seen.add(id(backend._cache.get_client(write=True)))
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    print(len(seen))
 elif action == "sessions":
     from django.conf import settings
     print(settings.SESSION_ENGINE.rpartition(".")[2])
@@ -86,6 +101,14 @@ def test_what_one_process_stores_in_redis_another_reads(shared_redis):
     assert probe(env, "get", "greeting") == "{'value': 'hello from the first process'}"
     # stored in Redis itself, under the deployment's prefix (Django's prefix:version:key)
     assert [key.decode() for key in client.scan_iter(f"{prefix}:*")] == [f"{prefix}:1:greeting"]
+
+
+def test_a_process_makes_one_redis_client_and_shares_it_between_threads(shared_redis):
+    """Django makes a client per cache operation (copying redis-py's callback table each
+    time); ours makes one per connection pool, and threads borrow connections through it."""
+    env, client, prefix = shared_redis
+    assert probe(env, "clients", "n") == "1"
+    assert len(list(client.scan_iter(f"{prefix}:*"))) == 80  # every thread's every write
 
 
 def test_two_deployments_on_one_redis_keep_apart_by_prefix(shared_redis):

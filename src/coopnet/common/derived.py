@@ -244,8 +244,11 @@ def kept(key: str, compute: Callable[[], T], name: str = NETWORK) -> T:
 
 
 #: how many kept views a process holds itself, the least recently read dropped first (what it
-#: holds is under a version: a change makes them unread, and they leave as others come)
-KEPT_IN_PROCESS = 512
+#: holds is under a version: a change makes them unread, and they leave as others come). A
+#: view is mostly a page's HTML, 5 to 30 KB: at most some 40 MB a process. Each web process
+#: holds its own, so with several the same views are held several times over; enough for the
+#: searches, profiles and opportunity pages a network of 10,000 reads in a few minutes.
+KEPT_IN_PROCESS = 2048
 _kept: OrderedDict[str, Stamped[Any]] = OrderedDict()
 _kept_lock = threading.Lock()
 

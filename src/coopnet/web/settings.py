@@ -162,7 +162,7 @@ elif _cache_scheme not in {"redis", "rediss", "unix"}:
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "coopnet.common.rediscache.RedisCache",
             "LOCATION": _cache_url,
             "KEY_PREFIX": env.text("COOPNET_CACHE_PREFIX"),
             "OPTIONS": {"socket_connect_timeout": 5, "socket_timeout": 5},
