@@ -201,5 +201,5 @@ def test_no_such_organisation_is_a_404_and_keeps_nothing(consortium_cast):
     charlie = client_for(consortium_cast["charlie"])
     assert charlie.get("/organisations/nowhere/").status_code == 404
     today = timezone.localdate().isoformat()
-    key = f"coopnet:kept:network:{derived.token()}:directory:profile:nowhere:{today}"
+    key = f"coopnet:kept:network:{derived.token()}:directory:profile-shown:nowhere:{today}"
     assert cache.get(key) is None
