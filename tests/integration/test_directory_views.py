@@ -210,6 +210,42 @@ def test_profile_lists_people_and_skills_and_unknown_is_404(cast):
     )
 
 
+def test_profile_table_lists_each_person_once_by_name_with_every_text_escaped(cast):
+    """The profile's table of people, written in Python: each person once whatever their
+    number of skills, by name, their skills highest level first; names escaped as the
+    template engine escapes them, a person with no skill listed as having none."""
+    Skill.objects.create(slug="markup", name='<i>Markup</i> & "co"')
+    for name, skills in (('<b>Eve</b> & "E"', {"markup": 2, "python": 4}), ("Zoe", {})):
+        services.person_create(
+            actor=cast["alice"],
+            organisation_slug="outlier",
+            name=name,
+            hours_available="1",
+            cost_rate="1",
+            skills=skills,
+        )
+    charlie = client_for(cast["charlie"])
+    text = charlie.get("/organisations/outlier/").content.decode()
+    level = '<span class="level" title="level {0} of 5">{0}</span>'
+    eve = (
+        '<tr><td>&lt;b&gt;Eve&lt;/b&gt; &amp; &quot;E&quot;</td><td><ul class="skills">'
+        f"<li>Python {level.format(4)}</li>"
+        f"<li>&lt;i&gt;Markup&lt;/i&gt; &amp; &quot;co&quot; {level.format(2)}</li></ul></td></tr>"
+    )
+    assert eve in text
+    assert "<b>Eve</b>" not in text
+    assert '<tr><td>Zoe</td><td><span class="muted">none listed</span></td></tr>' in text
+    ada = f'<tr><td>Ada Lovelace</td><td><ul class="skills"><li>Elixir {level.format(4)}</li>'
+    assert text.count("<tr><td>") == 3
+    assert text.index(ada) < text.index("<tr><td>Zoe</td>")
+    # the directory's results list skills the same way, the one searched for marked
+    found = charlie.get("/directory/?skill=markup").content.decode()
+    assert (
+        f'<li class="match">&lt;i&gt;Markup&lt;/i&gt; &amp; &quot;co&quot; {level.format(2)}'
+        in found
+    )
+
+
 # -- changing people ------------------------------------------------------------------------
 
 

@@ -5,6 +5,7 @@ organisations, but never an organisation's rates, hours or costs, nor partners' 
 Everyone else (Alice and Pat, admins; Bob and Quinn, members; Charlie and Dee, admins of
 other organisations) gets 404 on her pages and endpoints, whatever the method."""
 
+import datetime as dt
 import re
 from decimal import Decimal
 from html import unescape
@@ -29,6 +30,7 @@ from coopnet.directory.models import (
 from coopnet.network import services
 from coopnet.network.forms import COMMISSION_PERCENT
 from coopnet.opportunities import services as opportunity_services
+from coopnet.opportunities.consortia import formed_consortia, past_consortia
 from coopnet.opportunities.models import Opportunity, Proposal, ProposalPartner
 from coopnet.opportunities.payouts import why_words
 
@@ -474,6 +476,33 @@ def test_proposals_not_yet_formed_are_not_past_consortia(consortium_cast, post_o
     page = text(client_for(consortium_cast["charlie"]).get("/organisations/outlier/"))
     assert "Outlier Co-op has not formed a consortium yet." in page
     assert "Booking system" not in page
+
+
+def test_past_consortia_latest_first_as_in_the_coordinators_record(
+    consortium_cast, form_contract, clock
+):
+    """Two consortia, the second formed a day after the first: each partner's profile lists
+    them as the coordinator's record of formed consortia has them (the latest first, the
+    partners by name, the same dates), with a title only where its poster consented."""
+    first = form_contract()
+    clock.shift(dt.timedelta(days=1))
+    second = form_contract(title="Payroll app")
+    opportunity_services.opportunity_title_consent(
+        actor=consortium_cast["alice"], opportunity_id=second.proposal.opportunity_id, public=True
+    )
+    record = formed_consortia()
+    partners = ("Outlier Co-op", "Partner Co-op")
+    for organisation in (consortium_cast["outlier"], Organisation.objects.get(slug="partner")):
+        past = past_consortia(organisation)
+        assert [(c.opportunity_id, c.title, c.partners) for c in past] == [
+            (second.proposal.opportunity_id, "Payroll app", partners),
+            (first.proposal.opportunity_id, None, partners),
+        ]
+        assert [(c.opportunity_id, c.formed) for c in past] == [
+            (c.opportunity_id, c.formed) for c in record
+        ]
+        assert past[0].formed - past[1].formed >= dt.timedelta(days=1)
+    assert past_consortia(Organisation.objects.get(slug="rival")) == []
 
 
 def test_a_long_coverage_table_folds_after_25_skills(cast, cora):

@@ -77,6 +77,30 @@ def test_a_warm_read_reads_nothing_of_the_profile(consortium_cast):
     assert not [sql for sql in warm if any(table in sql for table in PROFILE_TABLES)]
 
 
+def test_a_cold_read_reads_each_part_of_the_profile_in_one_query(consortium_cast, form_contract):
+    """The organisation with its number of people, its past consortia, its services this month
+    and its first page of people: one query each, whatever their numbers (people with one
+    skill and with two; a consortium of two partners, read once a first query finds one)."""
+
+    def profile_queries():
+        page, cold = _read(dee, "/organisations/partner/")
+        assert "Linus Torvalds" in page
+        profile = [sql for sql in cold if any(table in sql for table in PROFILE_TABLES)]
+        # besides: the floor (the session, its user, the network's version) and the viewer's
+        # organisations (read again after a change)
+        assert len(cold) == 4 + len(profile), cold
+        return page, profile
+
+    dee = client_for(consortium_cast["dee"])
+    page, queries = profile_queries()
+    assert "Partner Co-op has not formed a consortium yet." in page
+    assert len(queries) == 4, queries
+    form_contract()
+    page, queries = profile_queries()
+    assert '<td data-label="Partners">Outlier Co-op, Partner Co-op</td>' in page
+    assert len(queries) == 5, queries
+
+
 def test_another_viewer_reads_only_their_organisations(consortium_cast):
     _read(client_for(consortium_cast["charlie"]))
     page, first = _read(client_for(consortium_cast["bob"]))
@@ -202,5 +226,5 @@ def test_no_such_organisation_is_a_404_and_keeps_nothing(consortium_cast):
     charlie = client_for(consortium_cast["charlie"])
     assert charlie.get("/organisations/nowhere/").status_code == 404
     today = timezone.localdate().isoformat()
-    key = f"coopnet:kept:network:{derived.token()}:directory:profile:nowhere:{today}"
+    key = f"coopnet:kept:network:{derived.token()}:directory:profile-shown:nowhere:{today}"
     assert cache.get(key) is None

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db.models import Case, Prefetch, Q, QuerySet, Sum, Value, When
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Lower
 from django.http import Http404
 from django.utils import timezone
@@ -26,6 +27,7 @@ from coopnet.common.access import (
     is_coordinator,
     may,
 )
+from coopnet.common.compiled import Compiled
 from coopnet.common.models import AuditEvent
 from coopnet.directory.models import (
     Invitation,
@@ -85,6 +87,29 @@ def organisation_public(slug: str) -> Organisation:
         return Organisation.objects.get(slug=slug)
     except Organisation.DoesNotExist:
         raise Http404("no such organisation") from None
+
+
+#: an organisation's public fields, as `Organisation.from_db` takes them (in the model's order)
+_PUBLIC_FIELDS = ("id", "name", "slug", "description")
+
+_PROFILE = Compiled(
+    lambda slug: (
+        Organisation.objects.filter(slug=slug)
+        .annotate(people_count=Count("people"))
+        .values_list(*_PUBLIC_FIELDS, "people_count")
+    )
+)
+
+
+def organisation_profile(slug: str) -> tuple[Organisation, int]:
+    """An organisation's public profile and how many people it lists, in one query (404 if
+    there is none): an organisation with its public fields only (a private one read from it
+    is read from the database on its own)."""
+    found = _PROFILE.rows(slug)
+    if not found:
+        raise Http404("no such organisation")
+    *public, people = found[0]
+    return Organisation.from_db(DEFAULT_DB_ALIAS, _PUBLIC_FIELDS, public), people
 
 
 def organisation_for_member(user: User, slug: str) -> Organisation:
@@ -165,10 +190,44 @@ def with_skills(people: QuerySet[Person]) -> QuerySet[Person]:
     return people.prefetch_related(Prefetch("skills", queryset=held))
 
 
-def people_public(organisation: Organisation) -> QuerySet[Person]:
-    """An organisation's people with their skills, for its public profile (callers show only
-    their names and skills)."""
-    return with_skills(organisation.people.all())
+@dataclass(frozen=True)
+class ListedPerson:
+    """A person as their organisation's profile lists them: their name and skills."""
+
+    name: str
+    #: highest level first, then by name
+    skills: tuple[HeldSkill, ...]
+
+
+def _people_page(
+    organisation_id: int, *, start: int, size: int
+) -> QuerySet[Person, tuple[int, str, str, str, int]]:
+    page = Person.objects.filter(organisation_id=organisation_id).order_by("name", "pk")
+    # a person without skills comes once, with None for the skill's columns
+    return (
+        Person.objects.filter(pk__in=page.values("pk")[start : start + size])
+        .order_by("name", "pk")
+        .values_list("pk", "name", "skills__skill__slug", "skills__skill__name", "skills__level")
+    )
+
+
+_PEOPLE_PAGE = Compiled(_people_page)
+
+
+def people_public(organisation_id: int, start: int, size: int) -> list[ListedPerson]:
+    """`size` of an organisation's people from the `start`th (0 the first), by name, with
+    their skills, for its public profile: names and skills only, in one query."""
+    names: dict[int, str] = {}
+    held: dict[int, list[HeldSkill]] = {}
+    for pk, name, slug, skill, level in _PEOPLE_PAGE.rows(organisation_id, start=start, size=size):
+        names[pk] = name
+        skills = held.setdefault(pk, [])
+        if slug is not None:
+            skills.append(HeldSkill(slug, skill, level))
+    return [
+        ListedPerson(name, tuple(sorted(held[pk], key=lambda s: (-s.level, s.name))))
+        for pk, name in names.items()
+    ]
 
 
 def people_private(user: User, slug: str) -> QuerySet[Person]:

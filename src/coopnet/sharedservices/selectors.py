@@ -17,11 +17,12 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from coopnet.common import derived
 from coopnet.common.access import User, is_coordinator
+from coopnet.common.compiled import Compiled
 from coopnet.directory.models import Membership, Organisation
 from coopnet.directory.selectors import memberships
 from coopnet.sharedservices import pricing
@@ -250,24 +251,42 @@ def latest_enrolment(service: SharedService, organisation: Organisation) -> Enro
     )
 
 
-def services_of(organisation: Organisation, today: dt.date | None = None) -> list[SharedService]:
-    """The shared services `organisation` is a member of this month (public, like every
-    service's member list), by name."""
-    now = pricing.current_period(today)
+def _in_services(organisation_id: int, now: dt.date) -> QuerySet[SharedService]:
+    """The shared services the organisation is a member of in the month `now`, by name."""
     # one filter() call, so that every condition holds for the same enrolment
-    return list(
+    return (
         SharedService.objects.filter(
             Q(enrolments__leaves__isnull=True) | Q(enrolments__leaves__gt=now),
-            enrolments__organisation=organisation,
+            enrolments__organisation_id=organisation_id,
             enrolments__joins__lte=now,
         )
-        .only("name", "slug")
         .distinct()
         .order_by("name")
     )
 
 
+def services_of(organisation: Organisation, today: dt.date | None = None) -> list[SharedService]:
+    """The shared services `organisation` is a member of this month (public, like every
+    service's member list), by name."""
+    now = pricing.current_period(today)
+    return list(_in_services(organisation.pk, now).only("name", "slug"))
+
+
+@dataclass(frozen=True)
+class ServiceLink:
+    """A service as a list of them links to it."""
+
+    name: str
+    slug: str
+
+
+_SERVICES_OF = Compiled(
+    lambda organisation_id, now: _in_services(organisation_id, now).values_list("name", "slug")
+)
+
+
 def profile_panel(organisation: Organisation) -> dict[str, Any]:
     """The profile's "Shared services" panel: the services it is in this month (the same for
-    every viewer)."""
-    return {"services": services_of(organisation)}
+    every viewer, as `services_of` finds them), read as plain values."""
+    found = _SERVICES_OF.rows(organisation.pk, now=pricing.current_period())
+    return {"services": [ServiceLink(name, slug) for name, slug in found]}
