@@ -86,9 +86,9 @@ def test_a_cold_read_reads_each_part_of_the_profile_in_one_query(consortium_cast
         page, cold = _read(dee, "/organisations/partner/")
         assert "Linus Torvalds" in page
         profile = [sql for sql in cold if any(table in sql for table in PROFILE_TABLES)]
-        # besides: the floor (the session, its user, the network's version) and the viewer's
-        # organisations (read again after a change)
-        assert len(cold) == 4 + len(profile), cold
+        # besides: the floor (the session, its user with the network's version) and the
+        # viewer's organisations (read again after a change)
+        assert len(cold) == 3 + len(profile), cold
         return page, profile
 
     dee = client_for(consortium_cast["dee"])
