@@ -1,13 +1,18 @@
 """What the directory's search shows, written without the template engine: the results table
-(`results.found_html`) and the skills of each row (`skills_html`, also the `skill_list` tag),
-as the template engine would have written them."""
+(`results.found_html`), the skills of each row (`skills_html`, also the `skill_list` tag), the
+search form's fields rendered once per value shown (`RememberedField`): each as the template
+engine and the form renderer would have written it."""
 
 import pytest
+from casts import client_for
 from django.core.paginator import Paginator
+from django.forms import BoundField
+from django.http import QueryDict
 from django.template.defaultfilters import floatformat
 from django.utils import translation
 
-from coopnet.directory import results
+from coopnet.directory import forms, results
+from coopnet.directory.forms import SearchForm
 from coopnet.directory.models import PersonSkill, Skill
 from coopnet.directory.search_sql import FoundPerson, FoundSkill
 from coopnet.directory.selectors import HeldSkill
@@ -88,3 +93,56 @@ def test_skill_list_and_skills_html_write_the_same_escaped_list(db):
     )
     assert skills_html([("rust", "Rust", 2), ("cpp", "C++ & <x>", 4)], "cpp") == expected
     assert skills_html([], "cpp") == '<span class="muted">none listed</span>'
+
+
+class PlainSearchForm(SearchForm):
+    """The search form rendered by Django alone, every time."""
+
+    bound_field_class = BoundField
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        {},
+        {"skill": "python", "min_level": "3"},
+        {"skill": "PYTHON", "min_hours": "10", "name": 'Ada "<b>"'},
+        {"skill": "cobol", "min_level": "9", "min_hours": "lots"},
+        {"min_hours": "-1", "name": "x" * 201},
+    ],
+)
+def test_the_search_form_is_rendered_as_django_renders_it(cast, typed):
+    query = QueryDict(mutable=True)
+    query.update(typed)
+    for _ in range(2):  # rendered, then remembered
+        assert str(SearchForm(query)) == str(PlainSearchForm(query))
+    assert forms._FIELDS_SHOWN
+
+
+def test_a_renamed_skill_shows_by_its_new_name_in_the_form(cast):
+    query = QueryDict("skill=python")
+    assert 'value="Python"' in str(SearchForm(query))
+    python = Skill.objects.get(slug="python")
+    python.name = "Python 3"
+    python.save()
+    assert 'value="Python 3"' in str(SearchForm(query))
+
+
+def test_the_form_remembers_no_more_fields_than_its_bound(cast, monkeypatch):
+    monkeypatch.setattr(forms, "FIELDS_REMEMBERED", 3)
+    for name in ("one", "two", "three"):
+        assert f'value="{name}"' in str(SearchForm(QueryDict(f"name={name}")))
+        assert 1 <= len(forms._FIELDS_SHOWN) <= 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_viewer_sees_the_search_as_they_typed_it(cast):
+    """The results of `name=Ada` and `name=ada` are the same, kept once; the form of each
+    shows what was typed."""
+    upper = client_for(cast["bob"]).get("/directory/?name=Ada").content.decode()
+    lower = client_for(cast["charlie"]).get("/directory/?name=ada").content.decode()
+    assert 'value="Ada"' in upper
+    assert 'value="ada"' not in upper
+    assert 'value="ada"' in lower
+    assert 'value="Ada"' not in lower
+    assert upper.count("<td>Ada Lovelace</td>") == lower.count("<td>Ada Lovelace</td>") == 1

@@ -4,6 +4,7 @@ not change; the work itself is done by selectors, services and csv_io."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -13,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -152,17 +153,55 @@ def _found(user: Any, arguments: dict[str, Any], number: int) -> Found:
     return Found(mark_safe(before), mark_safe(after), links)  # halves of results' escaped HTML
 
 
+@dataclass(frozen=True)
+class Searched:
+    """The search form as a request filled it in: its HTML, and the search it asks for (the
+    arguments of `selectors.directory_search`), or None and the errors it shows instead, as
+    (field id, label, message)."""
+
+    form: str
+    arguments: dict[str, Any] | None
+    errors: tuple[tuple[str, str, str], ...]
+
+
+#: what the search form reads of a request's query (any other parameter changes nothing in it)
+_SEARCH_FIELDS = tuple(SearchForm.base_fields)
+
+
+def _searched(request: HttpRequest) -> Searched:
+    """The search form filled in with the request's query, checked and rendered once for
+    everyone who types the same, until the network changes (a skill is found by its name in
+    the taxonomy, and shown by it)."""
+    typed = [request.GET.get(name) for name in _SEARCH_FIELDS]
+    digest = hashlib.sha256(json.dumps(typed).encode()).hexdigest()
+    key = f"directory:search-form:{digest}:{translation.get_language()}"
+    return derived.kept(key, lambda: _searched_now(request.GET))
+
+
+def _searched_now(query: QueryDict) -> Searched:
+    form = SearchForm(query)
+    if form.is_valid():
+        return Searched(str(form), form.search_arguments(), ())
+    errors = tuple(
+        (field.id_for_label, str(field.label), str(error))
+        for field in form
+        for error in field.errors
+    )
+    return Searched(str(form), None, errors)
+
+
 @login_required
 @require_safe
 def search(request: HttpRequest) -> HttpResponse:
     """Who in the network can do what, a page at a time; htmx asks for the results alone as
     the form changes. A page of results is kept until the network changes, for everyone who
     asks the same search (`selectors.search_key`: the viewer's organisations count only when
-    free hours are asked for); the form, with what this person typed, is rendered anew."""
-    form = SearchForm(request.GET)
+    free hours are asked for); so is the form as filled in, for everyone who types the same
+    (`_searched`: it holds no CSRF token, being sent by GET)."""
+    searched = _searched(request)
     found = None
-    if form.is_valid():
-        arguments = form.search_arguments()
+    if searched.arguments is not None:
+        arguments = searched.arguments
         number = _page_number(request)
         key = f"directory:search:{selectors.search_key(request.user, **arguments)}"
         key += f":{number}:{translation.get_language()}"
@@ -171,7 +210,12 @@ def search(request: HttpRequest) -> HttpResponse:
         "HX-History-Restore-Request"
     )
     template = "directory/_results.html" if partial else "directory/search.html"
-    response = render(request, template, {"form": form, "found": found})
+    context = {
+        "form": mark_safe(searched.form),  # rendered by the form renderer (_searched)
+        "errors": searched.errors,
+        "found": found,
+    }
+    response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
 
