@@ -1,7 +1,11 @@
 """What the directory's search shows, written without the template engine: the results table
 (`results.found_html`), the skills of each row (`skills_html`, also the `skill_list` tag), the
-search form's fields rendered once per value shown (`RememberedField`): each as the template
-engine and the form renderer would have written it."""
+search form's fields rendered once per value shown (`RememberedField`), and the people API's
+JSON written from plain rows: each as the engine, the form renderer and the response schema
+would have written it."""
+
+import json
+from decimal import Decimal
 
 import pytest
 from casts import client_for
@@ -10,8 +14,10 @@ from django.forms import BoundField
 from django.http import QueryDict
 from django.template.defaultfilters import floatformat
 from django.utils import translation
+from ninja.responses import NinjaJSONEncoder
+from pydantic import TypeAdapter
 
-from coopnet.directory import forms, results
+from coopnet.directory import api, forms, results, services
 from coopnet.directory.forms import SearchForm
 from coopnet.directory.models import PersonSkill, Skill
 from coopnet.directory.search_sql import FoundPerson, FoundSkill
@@ -146,3 +152,30 @@ def test_each_viewer_sees_the_search_as_they_typed_it(cast):
     assert 'value="ada"' in lower
     assert 'value="Ada"' not in lower
     assert upper.count("<td>Ada Lovelace</td>") == lower.count("<td>Ada Lovelace</td>") == 1
+
+
+@pytest.fixture
+def crowd(cast):
+    for k in range(6):
+        services.person_create(
+            actor=cast["alice"],
+            organisation_slug="outlier",
+            name=f'Person <{k}> & "co"',
+            hours_available=Decimal(10 * k),
+            cost_rate="50",
+            skills={"python": 1 + k % 5, "elixir": 5 - k % 5},
+        )
+    return cast
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [("skill=python&limit=4", 4), ("skill=python&limit=4&offset=4", 2), ("name=person", 6),
+     ("name=zz", 0)],
+)  # fmt: skip
+def test_the_people_api_answers_what_its_response_schema_validates(crowd, query, found):
+    body = client_for(crowd["charlie"]).get(f"/api/people?{query}").content
+    schema = TypeAdapter(list[api.PublicPerson])
+    checked = schema.dump_python(schema.validate_json(body))
+    assert body == json.dumps(checked, cls=NinjaJSONEncoder).encode()
+    assert len(checked) == found
