@@ -35,7 +35,7 @@ def failing_client(user):
 
 
 def test_an_api_500_is_logged_and_answered_with_its_request_id(cast, monkeypatch, log):
-    monkeypatch.setattr("coopnet.directory.selectors.directory_search", broken)
+    monkeypatch.setattr("coopnet.directory.search_sql.prepared", broken)
     response = failing_client(cast["charlie"]).get("/api/people")
     assert response.status_code == 500
     request_id = response[HEADER]

@@ -11,12 +11,10 @@ from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema, Status
-from ninja.responses import NinjaJSONEncoder
-from pydantic import TypeAdapter
 
 from coopnet.common import derived
 from coopnet.common.amounts import Number
-from coopnet.directory import selectors, services
+from coopnet.directory import search_sql, selectors, services
 from coopnet.directory.models import Invitation, Organisation, Person, Skill
 
 router = Router()
@@ -93,9 +91,6 @@ def _private(person: Person) -> dict[str, Any]:
     }
 
 
-#: the people API's answer, as its response schema checks it
-_PEOPLE = TypeAdapter(list[PublicPerson])
-
 #: the people API's pages: `limit` people from `offset` (a `Link` header names the next page)
 PAGE_DEFAULT, PAGE_MOST, OFFSET_MOST = 50, 200, 100_000
 
@@ -103,9 +98,10 @@ PAGE_DEFAULT, PAGE_MOST, OFFSET_MOST = 50, 200, 100_000
 def _people_page(
     user: Any, arguments: dict[str, Any], limit: int, offset: int
 ) -> tuple[bytes, bool]:
-    """The people API's page as its JSON body, and whether more people follow."""
-    found = selectors.directory_search(user, **arguments)
-    people = selectors.public_people(found[offset : offset + limit + 1])
+    """The people API's page as its JSON body (as ninja writes what the response schema,
+    `list[PublicPerson]`, validated: the rows are plain ints and strings in its fields'
+    order), and whether more people follow."""
+    people = search_sql.prepared(user, **arguments).people(offset, limit + 1)
     rows = [
         {
             "id": p.pk,
@@ -115,9 +111,7 @@ def _people_page(
         }
         for p in people[:limit]
     ]
-    # as ninja answers what the operation's response schema validated
-    checked = _PEOPLE.dump_python(_PEOPLE.validate_python(rows))
-    return json.dumps(checked, cls=NinjaJSONEncoder).encode(), len(people) > limit
+    return json.dumps(rows).encode(), len(people) > limit
 
 
 @router.get("/people", response=list[PublicPerson], tags=["directory"])
@@ -137,7 +131,7 @@ def search_people(
     `limit` people (50 unless asked, at most 200) from `offset`; when there are more, the
     `Link` header gives the next page's address (rel="next")."""
     # The page's JSON is kept until the network changes for everyone who asks the same
-    # (selectors.search_key): checked against the response schema once, when computed.
+    # (selectors.search_key).
     arguments: dict[str, Any] = {
         "skill": skill,
         "min_level": min_level,

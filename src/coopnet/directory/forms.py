@@ -7,8 +7,10 @@ from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
-from django.forms import formset_factory
+from django.forms import BoundField, formset_factory
 from django.urls import reverse
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 
 from coopnet.common.forms import AmountField
 from coopnet.directory import selectors
@@ -140,7 +142,34 @@ def skill_labels(skills: list[Skill]) -> dict[str, str]:
     }
 
 
+class RememberedField(BoundField):
+    """A field whose HTML (its label, help text, errors and input) is rendered once per process
+    for each value it shows and each set of errors, on which alone it depends: the directory's
+    search form is shown with every search, new or not, and the form renderer took longer
+    than the search's own work. The skill field shows a skill by its name: a rename changes
+    the value shown, and so the HTML remembered for it."""
+
+    def as_field_group(self) -> SafeString:
+        errors = tuple(str(error) for error in self.errors)
+        key = (type(self.form), self.name, repr(self.value()), errors, get_language())
+        html = _FIELDS_SHOWN.get(key)
+        if html is None:
+            if len(_FIELDS_SHOWN) >= FIELDS_REMEMBERED:
+                _FIELDS_SHOWN.clear()
+            html = _FIELDS_SHOWN[key] = super().as_field_group()
+        return html
+
+
+#: how many fields' HTML a process remembers (`RememberedField`): all are forgotten at once
+#: when it has that many (the search form's fields show about as many values as the taxonomy
+#: has skills, and as many names as people type)
+FIELDS_REMEMBERED = 4096
+_FIELDS_SHOWN: dict[tuple[Any, ...], SafeString] = {}
+
+
 class SearchForm(forms.Form):
+    bound_field_class = RememberedField
+
     skill = SkillField(
         required=False, help_text="A skill's name, e.g. Python; suggestions appear as you type."
     )

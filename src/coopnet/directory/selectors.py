@@ -255,6 +255,13 @@ def _with_free_hours(user: User, min_hours: Decimal) -> Q:
     return Q(hours_available__gte=hours_band(min_hours)) & (exact | ~own)
 
 
+def check_min_level(min_level: object) -> None:
+    """A ValidationError unless `min_level` is a whole number from 1 to 5 (a level no one can
+    hold is a mistake in a search, not an empty answer)."""
+    if isinstance(min_level, bool) or not isinstance(min_level, int) or not 1 <= min_level <= 5:
+        raise ValidationError({"min_level": BAD_MIN_LEVEL.format(level=min_level)})
+
+
 def directory_search(
     user: User,
     *,
@@ -267,12 +274,7 @@ def directory_search(
     level no one can hold is a mistake, not an empty answer) or above, with at least
     `min_hours` free. Returns people; callers show only public fields (name, organisation,
     skills)."""
-    if isinstance(min_level, bool) or not isinstance(min_level, int) or not 1 <= min_level <= 5:
-        raise ValidationError({"min_level": BAD_MIN_LEVEL.format(level=min_level)})
-
-    """Public search: who can do `skill` at `min_level` or above, with at least `min_hours`
-    free (by band for other organisations' people: `_with_free_hours`). Returns people;
-    callers show only public fields (name, organisation, skills)."""
+    check_min_level(min_level)
     people = with_skills(Person.objects.select_related("organisation"))
     if skill:
         # by the skill's id, not a join on its slug: PostgreSQL then knows from its statistics

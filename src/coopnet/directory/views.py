@@ -4,23 +4,22 @@ not change; the work itself is done by selectors, services and csv_io."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from html import escape
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
-from django.utils.functional import cached_property
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_safe
 
@@ -29,7 +28,7 @@ from coopnet.common.access import CHANGE, VIEW, Action, User
 from coopnet.common.errors import apply_errors
 from coopnet.common.http import not_allowed, site_url
 from coopnet.common.once import accepted_once
-from coopnet.directory import csv_io, selectors, services
+from coopnet.directory import csv_io, results, search_sql, selectors, services
 from coopnet.directory.forms import (
     BaseSkillFormSet,
     ImportForm,
@@ -78,25 +77,6 @@ def _person_to_edit(request: HttpRequest, person_id: int) -> tuple[Person, bool]
     return person, is_admin
 
 
-class CappedPaginator(Paginator[Any]):
-    """Pages through the first `limit` rows of a queryset, counted without their order (a
-    count of at most `limit` rows reads no more than them, whatever the number of matches)."""
-
-    def __init__(self, rows: QuerySet[Any], per_page: int, limit: int) -> None:
-        super().__init__(rows[:limit], per_page)
-        self.limit = limit
-        self._unordered = rows.order_by()[:limit]
-
-    @cached_property
-    def count(self) -> int:
-        return self._unordered.count()
-
-    @property
-    def capped(self) -> bool:
-        """Were there `limit` rows or more (and so perhaps more than are paged through)?"""
-        return self.count >= self.limit
-
-
 def _page_of(request: HttpRequest, paginator: Paginator[Any]) -> Page[Any]:
     """The page that ?page= asks for: the first for anything but a number from 1, the last
     for a number past the end (never an error)."""
@@ -141,7 +121,7 @@ class PageLinks:
 @dataclass(frozen=True)
 class Found:
     """A page of a directory search as HTML free of anything about the request or the viewer
-    (`directory/_results_found.html`): the links to the other pages, which keep the rest of
+    (`results.found_html`): the links to the other pages, which keep the rest of
     the request's query, go between `before` and `after` when `pages` is not None."""
 
     before: SafeString
@@ -149,7 +129,7 @@ class Found:
     pages: PageLinks | None
 
 
-#: where a page's links go in `directory/_results_found.html`, before they are known
+#: where a page's links go in `results.found_html`, before they are known
 _PAGES_HERE = "<!--coopnet:pages-->"
 
 
@@ -164,16 +144,52 @@ def _page_number(request: HttpRequest) -> int:
 
 
 def _found(user: Any, arguments: dict[str, Any], number: int) -> Found:
-    """A page of the search's results, rendered."""
-    found = selectors.directory_search(user, **arguments)
-    paginator = CappedPaginator(found, PAGE_SIZE, SEARCH_LIMIT)
+    """Page `number` of the search's results (the last if there are fewer), rendered."""
+    search = search_sql.prepared(user, **arguments)
+    paginator = Paginator(range(search.count(SEARCH_LIMIT)), PAGE_SIZE)
     page = paginator.page(min(number, paginator.num_pages))
-    page.object_list = selectors.public_people(cast("QuerySet[Person]", page.object_list))
-    context = {"page": page, "searched_skill": arguments["skill"], "pages": mark_safe(_PAGES_HERE)}
-    html = render_to_string("directory/_results_found.html", context)
+    people = search.people((page.number - 1) * PAGE_SIZE, PAGE_SIZE)
+    html = results.found_html(page, people, arguments["skill"], SEARCH_LIMIT, _PAGES_HERE)
     before, here, after = html.partition(_PAGES_HERE)
     links = PageLinks(page.number, paginator.num_pages) if here else None
-    return Found(mark_safe(before), mark_safe(after), links)  # halves of the template engine's HTML
+    return Found(mark_safe(before), mark_safe(after), links)  # halves of results' escaped HTML
+
+
+@dataclass(frozen=True)
+class Searched:
+    """The search form as a request filled it in: its HTML, and the search it asks for (the
+    arguments of `selectors.directory_search`), or None and the errors it shows instead, as
+    (field id, label, message)."""
+
+    form: str
+    arguments: dict[str, Any] | None
+    errors: tuple[tuple[str, str, str], ...]
+
+
+#: what the search form reads of a request's query (any other parameter changes nothing in it)
+_SEARCH_FIELDS = tuple(SearchForm.base_fields)
+
+
+def _searched(request: HttpRequest) -> Searched:
+    """The search form filled in with the request's query, checked and rendered once for
+    everyone who types the same, until the network changes (a skill is found by its name in
+    the taxonomy, and shown by it)."""
+    typed = [request.GET.get(name) for name in _SEARCH_FIELDS]
+    digest = hashlib.sha256(json.dumps(typed).encode()).hexdigest()
+    key = f"directory:search-form:{digest}:{translation.get_language()}"
+    return derived.kept(key, lambda: _searched_now(request.GET))
+
+
+def _searched_now(query: QueryDict) -> Searched:
+    form = SearchForm(query)
+    if form.is_valid():
+        return Searched(str(form), form.search_arguments(), ())
+    errors = tuple(
+        (field.id_for_label, str(field.label), str(error))
+        for field in form
+        for error in field.errors
+    )
+    return Searched(str(form), None, errors)
 
 
 @login_required
@@ -182,11 +198,12 @@ def search(request: HttpRequest) -> HttpResponse:
     """Who in the network can do what, a page at a time; htmx asks for the results alone as
     the form changes. A page of results is kept until the network changes, for everyone who
     asks the same search (`selectors.search_key`: the viewer's organisations count only when
-    free hours are asked for); the form, with what this person typed, is rendered anew."""
-    form = SearchForm(request.GET)
+    free hours are asked for); so is the form as filled in, for everyone who types the same
+    (`_searched`: it holds no CSRF token, being sent by GET)."""
+    searched = _searched(request)
     found = None
-    if form.is_valid():
-        arguments = form.search_arguments()
+    if searched.arguments is not None:
+        arguments = searched.arguments
         number = _page_number(request)
         key = f"directory:search:{selectors.search_key(request.user, **arguments)}"
         key += f":{number}:{translation.get_language()}"
@@ -195,7 +212,12 @@ def search(request: HttpRequest) -> HttpResponse:
         "HX-History-Restore-Request"
     )
     template = "directory/_results.html" if partial else "directory/search.html"
-    response = render(request, template, {"form": form, "found": found})
+    context = {
+        "form": mark_safe(searched.form),  # rendered by the form renderer (_searched)
+        "errors": searched.errors,
+        "found": found,
+    }
+    response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
 
