@@ -7,6 +7,7 @@ the partner that declined it only. Anything else gets Http404."""
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -45,6 +46,23 @@ def visible_proposals(user: User) -> QuerySet[Proposal]:
     )
     return Proposal.objects.filter(
         Q(opportunity__posted_by__in=_organisations(user)) | Q(pk__in=as_partner.values("proposal"))
+    )
+
+
+def sees_proposal(
+    member: Collection[int], poster: int, status: str, partners: Iterable[tuple[int, str]]
+) -> bool:
+    """The rule of `visible_proposals` for one proposal read already: may the members of the
+    organisations `member` read a proposal with `status`, for an opportunity `poster` posted,
+    whose partners are `partners` (each its organisation and decision)? Its poster's members
+    may; a partner's, unless the proposal was declined, when only the partner that declined it
+    may."""
+    if poster in member:
+        return True
+    return any(
+        organisation in member
+        and (status != Proposal.DECLINED or decision == ProposalPartner.DECLINED)
+        for organisation, decision in partners
     )
 
 
@@ -207,9 +225,14 @@ def sees_value(user: User, opportunity: Opportunity) -> bool:
     shows them the others' payouts too (`NetworkSettings.PAYOUTS` or `FULL`): the value less
     what is taken off the top is the sum of the payouts, so with one's own figures it gives
     the other partner's cost in a consortium of two (see `payouts`)."""
-    if network_settings().partner_view != NetworkSettings.OWN_ONLY:
-        return True
-    return is_poster_member(user, opportunity)
+    view = network_settings().partner_view
+    return view != NetworkSettings.OWN_ONLY or is_poster_member(user, opportunity)
+
+
+def sees_value_as(member: Collection[int], poster: int, view: str) -> bool:
+    """`sees_value` for the members of the organisations `member`, of an opportunity `poster`
+    posted, under the network's `partner_view` `view`, all read already."""
+    return view != NetworkSettings.OWN_ONLY or poster in member
 
 
 def is_poster_member(user: User, opportunity: Opportunity) -> bool:
