@@ -14,7 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from coopnet.common import derived
-from coopnet.directory.models import Membership
+from coopnet.directory.models import Membership, Skill
 from coopnet.opportunities import formation, records, selectors, services, views
 from coopnet.opportunities.models import (
     FormationRun,
@@ -300,7 +300,29 @@ def test_the_record_shows_what_the_selectors_let_through(
             assert seen == set(proposals.values_list("pk", flat=True)), (name, opportunity.title)
             hidden += visible and len(seen) < len(record.proposals)
     assert hidden == 2  # Pat and Quinn do not see the proposal Alice declined
+    for name in ("alice", "bob", "pat", "quinn", "charlie", "dee"):
+        user = consortium_cast[name]
+        listed = [(o.pk, o.poster, o.value) for o in selectors.listed_opportunities(user)]
+        visible = selectors.visible_opportunities(user).select_related("posted_by")
+        assert listed == [(o.pk, o.posted_by.name, o.value) for o in visible], name
     assert records.read(declined.pk).declined == ("Partner Co-op",)
+
+
+def test_the_record_names_the_skills_only_one_partner_brings(consortium_cast, proposed):
+    """The partners' explanations name the skills only they bring: the record reads their
+    names with the requirements, and reads a skill no requirement asks for any more alone."""
+    opportunity = proposed["opportunity"]
+    with CaptureQueriesContext(connection) as queries:
+        record = records.read(opportunity.pk)
+    assert record.skill_names == {"elixir": "Elixir", "ux-design": "Ux-Design"}
+    assert not any('FROM "directory_skill"' in q["sql"] for q in queries)
+    requirement = Requirement.objects.get(opportunity=opportunity, skill__slug="elixir")
+    requirement.skill = Skill.objects.get(slug="python")
+    requirement.save()
+    with CaptureQueriesContext(connection) as queries:
+        record = records.read(opportunity.pk)
+    assert record.skill_names == {"elixir": "Elixir", "ux-design": "Ux-Design"}
+    assert sum('FROM "directory_skill"' in q["sql"] for q in queries) == 1
 
 
 def test_a_partner_whose_proposals_the_poster_declined_gets_404(consortium_cast, proposed):

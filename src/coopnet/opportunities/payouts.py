@@ -113,12 +113,17 @@ def partner_payouts(
     return payouts_of(partners, proposal.recommended, own, view, skill_names(partners))
 
 
-def skill_names(partners: Iterable[ProposalPartner]) -> dict[str, str]:
-    """The names of the skills only one of `partners` brings, by slug (no query for none)."""
+def skill_names(
+    partners: Iterable[ProposalPartner], known: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """The names of the skills only one of `partners` brings, by slug: from `known` (names by
+    slug) where it has them, else read (no query when it has them all)."""
+    known = known or {}
     slugs = {need["skill"] for partner in partners for need in skill_needs(partner)}
-    if not slugs:
-        return {}
-    return dict(Skill.objects.filter(slug__in=slugs).values_list("slug", "name"))
+    names = {slug: known[slug] for slug in slugs if slug in known}
+    if missing := slugs - names.keys():
+        names.update(Skill.objects.filter(slug__in=missing).values_list("slug", "name"))
+    return names
 
 
 def payouts_of(

@@ -10,12 +10,19 @@ see (`selectors.sees_proposal`, `selectors.sees_value`, `payouts.payouts_of`).""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
+
+from django.db import router
+from django.db.models import Model, Subquery
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from coopnet.common import derived
-from coopnet.directory.selectors import network_settings
+from coopnet.common.compiled import Compiled
+from coopnet.directory.models import NetworkSettings, Organisation
 from coopnet.opportunities import selectors
 from coopnet.opportunities.models import (
     Assignment,
@@ -26,6 +33,8 @@ from coopnet.opportunities.models import (
     Requirement,
 )
 from coopnet.opportunities.payouts import skill_names
+
+M = TypeVar("M", bound=Model)
 
 
 @dataclass(frozen=True)
@@ -53,8 +62,12 @@ class ProposalRecord:
     proposal: Proposal
     #: by organisation name, each with its organisation
     partners: tuple[ProposalPartner, ...]
-    #: by organisation, person and primary key
-    assignments: tuple[AssignmentRow, ...]
+    #: who does what, the rows of its table in HTML (`_assignments.html`)
+    assignments: str
+
+    @property
+    def assignments_html(self) -> str:
+        return mark_safe(self.assignments)  # rendered by the template engine (`_rows`)
 
     def seen_by(self, member: frozenset[int], poster: int) -> bool:
         """May the members of the organisations `member` read it? (`selectors.sees_proposal`)"""
@@ -66,7 +79,8 @@ class ProposalRecord:
 class OpportunityRecord:
     #: with the organisations that posted it and found its client
     opportunity: Opportunity
-    requirements: tuple[RequirementRow, ...]
+    #: the skills it needs, the items of their list in HTML (`_requirements.html`)
+    requirements: str
     #: every proposal, by primary key
     proposals: tuple[ProposalRecord, ...]
     #: the names of the skills the partners' explanations name, by slug
@@ -81,8 +95,12 @@ class OpportunityRecord:
     #: forming, when its progress is written unannounced
     last_run: dict[str, Any] | None
 
+    @property
+    def requirements_html(self) -> str:
+        return mark_safe(self.requirements)  # rendered by the template engine (`_rows`)
+
     def seen_by(self, member: frozenset[int]) -> bool:
-        """May the members of the organisations `member` read it? (`selectors.sees_opportunity`)"""
+        """May the members of the organisations `member` read it? (`visible_opportunities`)"""
         poster = self.opportunity.posted_by_id
         return poster in member or any(p.seen_by(member, poster) for p in self.proposals)
 
@@ -97,26 +115,82 @@ def record(opportunity_id: int) -> OpportunityRecord | None:
     return derived.kept(f"opportunities:data:{opportunity_id}", lambda: read(opportunity_id))
 
 
+# Read for each opportunity and each change of the network, by SQL compiled once: building
+# these queries with the ORM costs more than the database takes to answer them.
+
+
+@functools.cache
+def _columns(model: type[Model]) -> tuple[str, ...]:
+    return tuple(field.attname for field in model._meta.concrete_fields)
+
+
+_OPPORTUNITY = Compiled(
+    lambda pk: Opportunity.objects.filter(pk=pk).values_list(
+        *_columns(Opportunity),
+        "posted_by__name",
+        "finder__name",
+        Subquery(NetworkSettings.objects.order_by("pk").values("partner_view")[:1]),
+    )
+)
+_REQUIREMENTS = Compiled(
+    lambda pk: Requirement.objects.filter(opportunity_id=pk).values_list(
+        "skill__slug", "skill__name", "min_level", "hours"
+    )
+)
+_PROPOSALS = Compiled(
+    lambda pk: Proposal.objects.filter(opportunity_id=pk).values_list(*_columns(Proposal))
+)
+_PARTNERS = Compiled(
+    lambda pk: ProposalPartner.objects.filter(proposal__opportunity_id=pk).values_list(
+        *_columns(ProposalPartner), "organisation__name"
+    )
+)
+_ASSIGNMENTS = Compiled(
+    lambda pk: Assignment.objects.filter(proposal__opportunity_id=pk).values_list(
+        "proposal_id", "organisation__name", "person__name", "skill__name", "role", "hours"
+    )
+)
+_LAST_RUN = Compiled(
+    lambda pk: FormationRun.objects.filter(opportunity_id=pk).values_list(*RUN_FIELDS)[:1]
+)
+
+
+def _loaded(model: type[M], values: tuple[Any, ...] | list[Any]) -> M:
+    """An instance of `model` from the values of its concrete fields, as the ORM loads it."""
+    return model.from_db(router.db_for_read(model), _columns(model), values)
+
+
+def _organisation(pk: int, name: str) -> Organisation:
+    """Organisation `pk`, with its name alone: reading anything else reads it all."""
+    return Organisation.from_db(router.db_for_read(Organisation), ["id", "name"], [pk, name])
+
+
 def read(opportunity_id: int) -> OpportunityRecord | None:
     """Opportunity `opportunity_id`'s record, read now."""
-    found = Opportunity.objects.select_related("posted_by", "finder").filter(pk=opportunity_id)
-    opportunity = found.first()
-    if opportunity is None:
+    found = _OPPORTUNITY.rows(opportunity_id)
+    if not found:
         return None
-    partners = list(
-        ProposalPartner.objects.filter(proposal__opportunity_id=opportunity_id).select_related(
-            "organisation"
-        )
-    )
+    *values, poster, finder, partner_view = found[0]
+    opportunity = _loaded(Opportunity, values)
+    opportunity.posted_by = _organisation(opportunity.posted_by_id, poster)
+    if opportunity.finder_id is not None:
+        opportunity.finder = _organisation(opportunity.finder_id, finder)
+    requirements = _REQUIREMENTS.rows(opportunity_id)
+    partners = [_partner(row) for row in _PARTNERS.rows(opportunity_id)]
+    proposals = _proposals(opportunity_id, partners)
     forming = opportunity.status == Opportunity.FORMING
-    run = None if forming else FormationRun.objects.filter(opportunity_id=opportunity_id).first()
+    statuses = [(p.proposal.status,) for p in proposals]
+    run = None if forming else next(iter(_LAST_RUN.rows(opportunity_id)), None)
     return OpportunityRecord(
         opportunity=opportunity,
-        requirements=_requirements(opportunity_id),
-        proposals=_proposals(opportunity_id, partners),
-        skill_names=skill_names(partners),
-        partner_view=network_settings().partner_view,
-        startable=None if forming else selectors.formation_can_start(opportunity),
+        requirements=_rows("requirements", [RequirementRow(*row[1:]) for row in requirements]),
+        proposals=proposals,
+        skill_names=skill_names(partners, known={row[0]: row[1] for row in requirements}),
+        partner_view=partner_view or NetworkSettings().partner_view,
+        startable=(
+            None if forming else selectors.formation_can_start_after(opportunity.status, statuses)
+        ),
+        # as `selectors.declined_partners`
         declined=tuple(
             sorted(
                 {
@@ -127,30 +201,32 @@ def read(opportunity_id: int) -> OpportunityRecord | None:
                 }
             )
         ),
-        last_run=None if run is None else {f: getattr(run, f) for f in RUN_FIELDS},
+        last_run=None if run is None else dict(zip(RUN_FIELDS, run, strict=True)),
     )
 
 
-def _requirements(opportunity_id: int) -> tuple[RequirementRow, ...]:
-    rows = Requirement.objects.filter(opportunity_id=opportunity_id).values_list(
-        "skill__name", "min_level", "hours"
-    )
-    return tuple(RequirementRow(*row) for row in rows)
+def _partner(row: tuple[Any, ...]) -> ProposalPartner:
+    *values, name = row
+    partner = _loaded(ProposalPartner, values)
+    partner.organisation = _organisation(partner.organisation_id, name)
+    return partner
+
+
+def _rows(template: str, rows: list[Any]) -> str:
+    """`rows` in HTML, by the template `opportunities/_<template>.html`."""
+    return str(render_to_string(f"opportunities/_{template}.html", {template: rows}))
 
 
 def _proposals(opportunity_id: int, partners: list[ProposalPartner]) -> tuple[ProposalRecord, ...]:
     assignments: dict[int, list[AssignmentRow]] = {}
-    rows = Assignment.objects.filter(proposal__opportunity_id=opportunity_id).values_list(
-        "proposal_id", "organisation__name", "person__name", "skill__name", "role", "hours"
-    )
-    for proposal_id, organisation, person, skill, role, hours in rows:
+    for proposal_id, organisation, person, skill, role, hours in _ASSIGNMENTS.rows(opportunity_id):
         row = AssignmentRow(organisation, person, skill, role, hours)
         assignments.setdefault(proposal_id, []).append(row)
     return tuple(
         ProposalRecord(
             proposal=proposal,
             partners=tuple(p for p in partners if p.proposal_id == proposal.pk),
-            assignments=tuple(assignments.get(proposal.pk, ())),
+            assignments=_rows("assignments", assignments.get(proposal.pk, [])),
         )
-        for proposal in Proposal.objects.filter(opportunity_id=opportunity_id)
+        for proposal in (_loaded(Proposal, row) for row in _PROPOSALS.rows(opportunity_id))
     )

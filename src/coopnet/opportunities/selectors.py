@@ -7,16 +7,19 @@ the partner that declined it only. Anything else gets Http404."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth.models import User as Account
 from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from coopnet.common.access import ADMIN, User
+from coopnet.common.compiled import Compiled
 from coopnet.directory.models import Membership, NetworkSettings, Organisation, PersonSkill
 from coopnet.directory.selectors import (
     commission_exempt,
@@ -71,6 +74,40 @@ def visible_opportunities(user: User) -> QuerySet[Opportunity]:
         Q(posted_by__in=_organisations(user))
         | Q(pk__in=visible_proposals(user).values("opportunity"))
     )
+
+
+@dataclass(frozen=True)
+class Listed:
+    """An opportunity as the list shows it."""
+
+    pk: int
+    title: str
+    client: str
+    posted_by_id: int
+    poster: str
+    value: Decimal
+    deadline: dt.date
+    status: str
+
+    @property
+    def status_display(self) -> str:
+        return dict(Opportunity.STATUSES).get(self.status, self.status)
+
+
+#: `visible_opportunities` as the list shows them, compiled once: building it with the ORM
+#: takes several times as long as running it
+_LISTED = Compiled(
+    lambda user_id: visible_opportunities(Account(pk=user_id)).values_list(
+        "pk", "title", "client", "posted_by_id", "posted_by__name", "value", "deadline", "status"
+    )
+)
+
+
+def listed_opportunities(user: User) -> list[Listed]:
+    """The opportunities `user` may see (`visible_opportunities`), newest first."""
+    if not user.is_authenticated:
+        return []
+    return [Listed(*row) for row in _LISTED.rows(user.pk)]
 
 
 @dataclass(frozen=True)
@@ -247,9 +284,16 @@ def formation_can_start(opportunity: Opportunity) -> bool:
     if opportunity.status == Opportunity.FORMING:
         latest = opportunity.runs.first()
         return latest is None or latest.is_stale
-    if opportunity.status == Opportunity.PROPOSED:
-        return not opportunity.proposals.exclude(status=Proposal.DECLINED).exists()
-    return opportunity.status in (
+    undeclined = opportunity.proposals.exclude(status=Proposal.DECLINED)
+    return formation_can_start_after(opportunity.status, undeclined.values_list("status")[:1])
+
+
+def formation_can_start_after(status: str, proposals: Iterable[tuple[str]]) -> bool:
+    """`formation_can_start` for an opportunity with `status`, but forming, whose proposals'
+    statuses are `proposals` (only read when it is proposed)."""
+    if status == Opportunity.PROPOSED:
+        return all(found == Proposal.DECLINED for (found,) in proposals)
+    return status in (
         Opportunity.DRAFT,
         Opportunity.INFEASIBLE,
         Opportunity.UNPROFITABLE,

@@ -33,7 +33,6 @@ from coopnet.common.once import accepted_once
 from coopnet.directory.models import NetworkSettings, Organisation
 from coopnet.directory.selectors import (
     admin_memberships,
-    memberships,
     network_settings,
     organisation_for_member,
 )
@@ -122,12 +121,12 @@ def _kept(page: str, user: User, rights: selectors.Rights, compute: Callable[[],
 def _list_table(user: User) -> str:
     """The table of the opportunities `user` may see (empty when there are none): what it shows
     depends on the organisations `user` is a member of, and the network's data."""
-    opportunities = list(selectors.visible_opportunities(user).select_related("posted_by"))
+    opportunities = selectors.listed_opportunities(user)
     if not opportunities:
         return ""
     context = {
         "opportunities": opportunities,
-        "own": set(memberships(user).values_list("organisation_id", flat=True)),
+        "own": selectors.rights(user).member,
         "values_shown": network_settings().partner_view != NetworkSettings.OWN_ONLY,
     }
     return str(render_to_string("opportunities/_list_table.html", context))
@@ -248,7 +247,8 @@ class ProposalView:
     partners: list[ProposalPartner]
     #: each partner's payout and why; with its parts for the user's own organisations only
     payouts: list[PartnerPayout]
-    assignments: list[records.AssignmentRow]
+    #: the rows of its table of who does what, in HTML
+    assignments: str
     #: the partner rows of the organisations the user administers
     mine: list[ProposalPartner]
     can_decide: bool
@@ -285,7 +285,7 @@ def _proposal_view(
         proposal=proposal,
         partners=partners,
         payouts=payouts,
-        assignments=list(found.assignments),
+        assignments=found.assignments_html,
         mine=mine,
         can_decide=open_ and any(p.decision == ProposalPartner.PENDING for p in mine),
         chart=_chart(record.opportunity, partners) if whole else None,
@@ -396,11 +396,12 @@ def _opportunity_page(user: User, opportunity_id: int) -> KeptOpportunity:
         "opportunities/_detail_head.html",
         {
             "opportunity": opportunity,
-            "requirements": record.requirements,
+            "requirements": record.requirements_html,
             "sees_value": sees_value,
             "commission_amount": opportunity.commission_amount,
-            "commission_terms": _commission_terms(opportunity),
-            "off_the_top": _off_the_top(opportunity),
+            # in words for those who read them alone
+            "commission_terms": _commission_terms(opportunity) if sees_value else "",
+            "off_the_top": _off_the_top(opportunity) if sees_value else "",
             "formed": next((v for v in views if v.proposal.status == Proposal.FORMED), None),
         },
     )
