@@ -94,8 +94,8 @@ class Listed:
         return dict(Opportunity.STATUSES).get(self.status, self.status)
 
 
-#: `visible_opportunities` as the list shows them, compiled once: building it with the ORM
-#: takes several times as long as running it
+#: `visible_opportunities` as the list shows them, compiled once (building it with the ORM
+#: takes several times as long as running it) for a user given by their key alone
 _LISTED = Compiled(
     lambda user_id: visible_opportunities(Account(pk=user_id)).values_list(
         "pk", "title", "client", "posted_by_id", "posted_by__name", "value", "deadline", "status"
@@ -284,13 +284,14 @@ def formation_can_start(opportunity: Opportunity) -> bool:
     if opportunity.status == Opportunity.FORMING:
         latest = opportunity.runs.first()
         return latest is None or latest.is_stale
+    # one proposal not declined is enough to say no (read only when it is proposed)
     undeclined = opportunity.proposals.exclude(status=Proposal.DECLINED)
     return formation_can_start_after(opportunity.status, undeclined.values_list("status")[:1])
 
 
 def formation_can_start_after(status: str, proposals: Iterable[tuple[str]]) -> bool:
-    """`formation_can_start` for an opportunity with `status`, but forming, whose proposals'
-    statuses are `proposals` (only read when it is proposed)."""
+    """`formation_can_start` for an opportunity that is not forming, with `status`, whose
+    proposals have the statuses `proposals` (one-tuples, iterated only when it is proposed)."""
     if status == Opportunity.PROPOSED:
         return all(found == Proposal.DECLINED for (found,) in proposals)
     return status in (
