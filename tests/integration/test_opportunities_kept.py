@@ -14,8 +14,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from coopnet.common import derived
-from coopnet.directory.models import Membership
-from coopnet.opportunities import formation, selectors, services, views
+from coopnet.directory.models import Membership, Skill
+from coopnet.opportunities import formation, records, selectors, services, views
 from coopnet.opportunities.models import (
     FormationRun,
     Opportunity,
@@ -263,6 +263,66 @@ def test_the_access_check_is_the_selectors_rule(consortium_cast, proposed, post_
         admins = memberships.filter(role=Membership.ADMIN)
         assert rights.admin == set(admins.values_list("organisation_id", flat=True))
         assert selectors.rights(user) == rights
+
+
+def test_the_record_shows_what_the_selectors_let_through(
+    consortium_cast, proposed, post_opportunity
+):
+    """An opportunity's record (read once for every viewer) lets each member of the cast see
+    exactly the opportunities `visible_opportunities` lets through and, of those, the
+    proposals `visible_proposals` does; its organisations left out of new searches are
+    `declined_partners`. Pat declines one proposal (his organisation still sees it), Alice,
+    the poster, another (Pat's no longer does)."""
+    declined = post_opportunity(title="Declined")
+    services.formation_start(actor=consortium_cast["alice"], opportunity_id=declined.pk)
+    cheapest = declined.proposals.get(kind=Proposal.CHEAPEST)
+    services.proposal_decide(actor=consortium_cast["pat"], proposal_id=cheapest.pk, accept=False)
+    services.proposal_decide(
+        actor=consortium_cast["alice"], proposal_id=proposed["proposal"].pk, accept=False
+    )
+    post_opportunity(title="Draft")
+    assert records.read(10**6) is None
+    hidden = 0
+    for opportunity in Opportunity.objects.all():
+        record = records.read(opportunity.pk)
+        poster = opportunity.posted_by_id
+        assert set(record.declined) == {o.name for o in selectors.declined_partners(opportunity)}
+        assert [p.proposal.pk for p in record.proposals] == sorted(
+            opportunity.proposals.values_list("pk", flat=True)
+        )
+        for name in ("alice", "bob", "pat", "quinn", "charlie", "dee"):
+            user = consortium_cast[name]
+            member = selectors.rights(user).member
+            visible = selectors.visible_opportunities(user).filter(pk=opportunity.pk).exists()
+            assert record.seen_by(member) is visible, (name, opportunity.title)
+            seen = {p.proposal.pk for p in record.proposals if p.seen_by(member, poster)}
+            proposals = selectors.visible_proposals(user).filter(opportunity=opportunity)
+            assert seen == set(proposals.values_list("pk", flat=True)), (name, opportunity.title)
+            hidden += visible and len(seen) < len(record.proposals)
+    assert hidden == 2  # Pat and Quinn do not see the proposal Alice declined
+    for name in ("alice", "bob", "pat", "quinn", "charlie", "dee"):
+        user = consortium_cast[name]
+        listed = [(o.pk, o.poster, o.value) for o in selectors.listed_opportunities(user)]
+        visible = selectors.visible_opportunities(user).select_related("posted_by")
+        assert listed == [(o.pk, o.posted_by.name, o.value) for o in visible], name
+    assert records.read(declined.pk).declined == ("Partner Co-op",)
+
+
+def test_the_record_names_the_skills_only_one_partner_brings(consortium_cast, proposed):
+    """The partners' explanations name the skills only they bring: the record reads their
+    names with the requirements, and reads a skill no requirement asks for any more alone."""
+    opportunity = proposed["opportunity"]
+    with CaptureQueriesContext(connection) as queries:
+        record = records.read(opportunity.pk)
+    assert record.skill_names == {"elixir": "Elixir", "ux-design": "Ux-Design"}
+    assert not any('FROM "directory_skill"' in q["sql"] for q in queries)
+    requirement = Requirement.objects.get(opportunity=opportunity, skill__slug="elixir")
+    requirement.skill = Skill.objects.get(slug="python")
+    requirement.save()
+    with CaptureQueriesContext(connection) as queries:
+        record = records.read(opportunity.pk)
+    assert record.skill_names == {"elixir": "Elixir", "ux-design": "Ux-Design"}
+    assert sum('FROM "directory_skill"' in q["sql"] for q in queries) == 1
 
 
 def test_a_partner_whose_proposals_the_poster_declined_gets_404(consortium_cast, proposed):

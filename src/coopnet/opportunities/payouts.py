@@ -18,7 +18,7 @@ off the top are read only by the poster (`sees_value`), who set them.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -108,13 +108,37 @@ def partner_payouts(
     proposal: Proposal, own: Collection[int], view: str = NetworkSettings.OWN_ONLY
 ) -> list[PartnerPayout]:
     """Every partner's payout as a reader who is a member of the organisations `own` (their
-    primary keys) may see it under the network's `partner_view`: all of those organisations'
-    money; of the others', their payouts (`PAYOUTS`), also their added values and why (`FULL`),
-    or nothing (`OWN_ONLY`)."""
-    nucleolus = proposal.recommended == Proposal.NUCLEOLUS
+    primary keys) may see it under the network's `partner_view` (`payouts_of`)."""
     partners = list(proposal.partners.all())
+    return payouts_of(partners, proposal.recommended, own, view, skill_names(partners))
+
+
+def skill_names(
+    partners: Iterable[ProposalPartner], known: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """The names of the skills only one of `partners` brings, by slug: from `known` (names by
+    slug) where it has them, else read (no query when it has them all)."""
+    known = known or {}
     slugs = {need["skill"] for partner in partners for need in skill_needs(partner)}
-    names = dict(Skill.objects.filter(slug__in=slugs).values_list("slug", "name"))
+    names = {slug: known[slug] for slug in slugs if slug in known}
+    if missing := slugs - names.keys():
+        names.update(Skill.objects.filter(slug__in=missing).values_list("slug", "name"))
+    return names
+
+
+def payouts_of(
+    partners: Iterable[ProposalPartner],
+    recommended: str,
+    own: Collection[int],
+    view: str,
+    names: Mapping[str, str],
+) -> list[PartnerPayout]:
+    """The payouts of a proposal's `partners` (its `recommended` split) as a reader who is a
+    member of the organisations `own` may see them under the network's `partner_view` `view`:
+    all of those organisations' money; of the others', their payouts (`PAYOUTS`), also their
+    added values and why (`FULL`), or nothing (`OWN_ONLY`). `names`: the skills' names by slug
+    (`skill_names`)."""
+    nucleolus = recommended == Proposal.NUCLEOLUS
     found = []
     for partner in partners:
         mine = partner.organisation_id in own
@@ -127,7 +151,7 @@ def partner_payouts(
                 added_value=partner.added_value if added else None,
                 why=why_words(partner, names) if added else None,
                 shapley_payout=partner.shapley_payout if nucleolus and added else None,
-                own=own_payout(partner, proposal.recommended) if mine else None,
+                own=own_payout(partner, recommended) if mine else None,
             )
         )
     return found

@@ -7,15 +7,19 @@ the partner that declined it only. Anything else gets Http404."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth.models import User as Account
 from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from coopnet.common.access import ADMIN, User
+from coopnet.common.compiled import Compiled
 from coopnet.directory.models import Membership, NetworkSettings, Organisation, PersonSkill
 from coopnet.directory.selectors import (
     commission_exempt,
@@ -48,11 +52,62 @@ def visible_proposals(user: User) -> QuerySet[Proposal]:
     )
 
 
+def sees_proposal(
+    member: Collection[int], poster: int, status: str, partners: Iterable[tuple[int, str]]
+) -> bool:
+    """The rule of `visible_proposals` for one proposal read already: may the members of the
+    organisations `member` read a proposal with `status`, for an opportunity `poster` posted,
+    whose partners are `partners` (each its organisation and decision)? Its poster's members
+    may; a partner's, unless the proposal was declined, when only the partner that declined it
+    may."""
+    if poster in member:
+        return True
+    return any(
+        organisation in member
+        and (status != Proposal.DECLINED or decision == ProposalPartner.DECLINED)
+        for organisation, decision in partners
+    )
+
+
 def visible_opportunities(user: User) -> QuerySet[Opportunity]:
     return Opportunity.objects.filter(
         Q(posted_by__in=_organisations(user))
         | Q(pk__in=visible_proposals(user).values("opportunity"))
     )
+
+
+@dataclass(frozen=True)
+class Listed:
+    """An opportunity as the list shows it."""
+
+    pk: int
+    title: str
+    client: str
+    posted_by_id: int
+    poster: str
+    value: Decimal
+    deadline: dt.date
+    status: str
+
+    @property
+    def status_display(self) -> str:
+        return dict(Opportunity.STATUSES).get(self.status, self.status)
+
+
+#: `visible_opportunities` as the list shows them, compiled once (building it with the ORM
+#: takes several times as long as running it) for a user given by their key alone
+_LISTED = Compiled(
+    lambda user_id: visible_opportunities(Account(pk=user_id)).values_list(
+        "pk", "title", "client", "posted_by_id", "posted_by__name", "value", "deadline", "status"
+    )
+)
+
+
+def listed_opportunities(user: User) -> list[Listed]:
+    """The opportunities `user` may see (`visible_opportunities`), newest first."""
+    if not user.is_authenticated:
+        return []
+    return [Listed(*row) for row in _LISTED.rows(user.pk)]
 
 
 @dataclass(frozen=True)
@@ -207,9 +262,14 @@ def sees_value(user: User, opportunity: Opportunity) -> bool:
     shows them the others' payouts too (`NetworkSettings.PAYOUTS` or `FULL`): the value less
     what is taken off the top is the sum of the payouts, so with one's own figures it gives
     the other partner's cost in a consortium of two (see `payouts`)."""
-    if network_settings().partner_view != NetworkSettings.OWN_ONLY:
-        return True
-    return is_poster_member(user, opportunity)
+    view = network_settings().partner_view
+    return view != NetworkSettings.OWN_ONLY or is_poster_member(user, opportunity)
+
+
+def sees_value_as(member: Collection[int], poster: int, view: str) -> bool:
+    """`sees_value` for the members of the organisations `member`, of an opportunity `poster`
+    posted, under the network's `partner_view` `view`, all read already."""
+    return view != NetworkSettings.OWN_ONLY or poster in member
 
 
 def is_poster_member(user: User, opportunity: Opportunity) -> bool:
@@ -224,9 +284,17 @@ def formation_can_start(opportunity: Opportunity) -> bool:
     if opportunity.status == Opportunity.FORMING:
         latest = opportunity.runs.first()
         return latest is None or latest.is_stale
-    if opportunity.status == Opportunity.PROPOSED:
-        return not opportunity.proposals.exclude(status=Proposal.DECLINED).exists()
-    return opportunity.status in (
+    # one proposal not declined is enough to say no (read only when it is proposed)
+    undeclined = opportunity.proposals.exclude(status=Proposal.DECLINED)
+    return formation_can_start_after(opportunity.status, undeclined.values_list("status")[:1])
+
+
+def formation_can_start_after(status: str, proposals: Iterable[tuple[str]]) -> bool:
+    """`formation_can_start` for an opportunity that is not forming, with `status`, whose
+    proposals have the statuses `proposals` (one-tuples, iterated only when it is proposed)."""
+    if status == Opportunity.PROPOSED:
+        return all(found == Proposal.DECLINED for (found,) in proposals)
+    return status in (
         Opportunity.DRAFT,
         Opportunity.INFEASIBLE,
         Opportunity.UNPROFITABLE,

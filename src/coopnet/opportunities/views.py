@@ -33,11 +33,10 @@ from coopnet.common.once import accepted_once
 from coopnet.directory.models import NetworkSettings, Organisation
 from coopnet.directory.selectors import (
     admin_memberships,
-    memberships,
     network_settings,
     organisation_for_member,
 )
-from coopnet.opportunities import selectors, services
+from coopnet.opportunities import records, selectors, services
 from coopnet.opportunities.forms import (
     MAX_ROWS,
     BaseRequirementFormSet,
@@ -47,13 +46,12 @@ from coopnet.opportunities.forms import (
     requirement_formset_grown,
 )
 from coopnet.opportunities.models import (
-    Assignment,
     FormationRun,
     Opportunity,
     Proposal,
     ProposalPartner,
 )
-from coopnet.opportunities.payouts import PartnerPayout
+from coopnet.opportunities.payouts import PartnerPayout, payouts_of
 
 T = TypeVar("T")
 
@@ -123,12 +121,12 @@ def _kept(page: str, user: User, rights: selectors.Rights, compute: Callable[[],
 def _list_table(user: User) -> str:
     """The table of the opportunities `user` may see (empty when there are none): what it shows
     depends on the organisations `user` is a member of, and the network's data."""
-    opportunities = list(selectors.visible_opportunities(user).select_related("posted_by"))
+    opportunities = selectors.listed_opportunities(user)
     if not opportunities:
         return ""
     context = {
         "opportunities": opportunities,
-        "own": set(memberships(user).values_list("organisation_id", flat=True)),
+        "own": selectors.rights(user).member,
         "values_shown": network_settings().partner_view != NetworkSettings.OWN_ONLY,
     }
     return str(render_to_string("opportunities/_list_table.html", context))
@@ -249,7 +247,8 @@ class ProposalView:
     partners: list[ProposalPartner]
     #: each partner's payout and why; with its parts for the user's own organisations only
     payouts: list[PartnerPayout]
-    assignments: list[Assignment]
+    #: the rows of its table of who does what, in HTML
+    assignments: str
     #: the partner rows of the organisations the user administers
     mine: list[ProposalPartner]
     can_decide: bool
@@ -268,22 +267,28 @@ class ProposalView:
 
 
 def _proposal_view(
-    user: User, proposal: Proposal, admin_of: set[int], sees_value: bool
+    record: records.OpportunityRecord,
+    found: records.ProposalRecord,
+    rights: selectors.Rights,
+    sees_value: bool,
 ) -> ProposalView:
-    partners = list(proposal.partners.all())
-    mine = [p for p in partners if p.organisation_id in admin_of]
+    """`found` as the viewers with `rights` see it (they may read it: `ProposalRecord.seen_by`)."""
+    proposal, partners = found.proposal, list(found.partners)
+    mine = [p for p in partners if p.organisation_id in rights.admin]
     open_ = proposal.status == Proposal.PROPOSED
-    open_ = open_ and proposal.opportunity.status == Opportunity.PROPOSED
-    payouts = selectors.proposal_payouts(user, proposal)
+    open_ = open_ and record.opportunity.status == Opportunity.PROPOSED
+    payouts = payouts_of(
+        partners, proposal.recommended, rights.member, record.partner_view, record.skill_names
+    )
     whole = sees_value and all(p.payout is not None for p in payouts)
     return ProposalView(
         proposal=proposal,
         partners=partners,
         payouts=payouts,
-        assignments=list(proposal.assignments.all()),
+        assignments=found.assignments_html,
         mine=mine,
         can_decide=open_ and any(p.decision == ProposalPartner.PENDING for p in mine),
-        chart=_chart(proposal.opportunity, partners) if whole else None,
+        chart=_chart(record.opportunity, partners) if whole else None,
     )
 
 
@@ -374,27 +379,29 @@ def _proposal_page(view: ProposalView, first: bool) -> KeptProposal:
 
 def _opportunity_page(user: User, opportunity_id: int) -> KeptOpportunity:
     """What `opportunity_detail` shows `user`, but for the forms and the formation run: it
-    depends on `user`'s rights (`selectors.Rights`) and the network's data only."""
-    opportunity = selectors.opportunity_for_user(user, opportunity_id)
-    proposals = list(selectors.proposals_of(user, opportunity))
-    admin_of = set(admin_memberships(user).values_list("organisation_id", flat=True))
-    is_poster_admin = opportunity.posted_by_id in admin_of
-    sees_value = selectors.sees_value(user, opportunity)
-    views = [_proposal_view(user, p, admin_of, sees_value) for p in proposals]
-    forming = opportunity.status == Opportunity.FORMING
-    run = (
-        opportunity.runs.first()
-        if not forming and selectors.is_poster_member(user, opportunity)
-        else None
-    )
+    depends on `user`'s rights (`selectors.Rights`, read now) and the network's data only,
+    read once for every viewer (`records.record`)."""
+    rights = selectors.rights(user)
+    record = records.record(opportunity_id)
+    if record is None or not record.seen_by(rights.member):
+        raise Http404("no such opportunity")
+    opportunity, poster = record.opportunity, record.opportunity.posted_by_id
+    sees_value = selectors.sees_value_as(rights.member, poster, record.partner_view)
+    views = [
+        _proposal_view(record, found, rights, sees_value)
+        for found in record.proposals
+        if found.seen_by(rights.member, poster)
+    ]
     head = render_to_string(
         "opportunities/_detail_head.html",
         {
             "opportunity": opportunity,
+            "requirements": record.requirements_html,
             "sees_value": sees_value,
             "commission_amount": opportunity.commission_amount,
-            "commission_terms": _commission_terms(opportunity),
-            "off_the_top": _off_the_top(opportunity),
+            # in words for those who read them alone
+            "commission_terms": _commission_terms(opportunity) if sees_value else "",
+            "off_the_top": _off_the_top(opportunity) if sees_value else "",
             "formed": next((v for v in views if v.proposal.status == Proposal.FORMED), None),
         },
     )
@@ -406,19 +413,12 @@ def _opportunity_page(user: User, opportunity_id: int) -> KeptOpportunity:
         title_url=reverse("opportunities:title", args=[opportunity.pk]),
         head=str(head),
         # while forming, it depends on the last search, read for each request
-        startable=None if forming else selectors.formation_can_start(opportunity),
-        declined_partners=(
-            tuple(o.name for o in selectors.declined_partners(opportunity))
-            if is_poster_admin
-            else ()
-        ),
+        startable=record.startable,
+        declined_partners=record.declined if poster in rights.admin else (),
         proposals=tuple(_proposal_page(view, n == 0) for n, view in enumerate(views)),
-        last_run=None if run is None else {f: getattr(run, f) for f in _RUN_FIELDS},
+        # its message counts the proposals: for the poster's members only
+        last_run=record.last_run if poster in rights.member else None,
     )
-
-
-#: what the page shows of a formation run (`_progress.html`, `FormationRun.is_stale`)
-_RUN_FIELDS = ("id", "status", "progress", "message", "started", "created")
 
 
 @login_required
