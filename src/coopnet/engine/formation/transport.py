@@ -264,6 +264,7 @@ class TransportModel:
             status, found, _ = self._cheaper(search, None, best, deadline)
             if status != "infeasible" and self.objective < best:
                 best, hours = self.objective, found
+            if status != "feasible":  # proven: none cheaper than `best` among them alone
                 part.not_beyond(search[part.y])
                 used = self._fix_and_cut(part, best)
             self.objective = best
