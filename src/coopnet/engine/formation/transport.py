@@ -247,13 +247,14 @@ class TransportModel:
 
         A cheaper consortium has an organisation of `orgs` that is not a candidate (the
         beyond): the model of `orgs` gets that constraint, and its relaxation's bound and
-        reduced costs leave out more organisations (L + d[o] > U, their columns fixed at
-        zero); flow-cover cuts (`covers`) tighten the relaxation of what is left, which then
-        leaves out more, and so on while that closes the gap (`_fix_and_cut`). If some are
-        still left, the candidates were likely not where the optimum is: the organisations
-        that the relaxations along the way used join them for a second search for a consortium
-        cheaper than U among them, which becomes the one to beat if found (its organisations
-        no longer count as beyond, and fixing and cuts go on with its cost). Then the MILP of
+        reduced costs leave out more organisations (L + d[o] > U, their columns deleted);
+        flow-cover cuts (`covers`) tighten the relaxation of what is left, which then leaves
+        out more, and so on while that closes the gap (`_fix_and_cut`). If some are still
+        left, the candidates were likely not where the optimum is: the organisations that the
+        relaxations along the way used join them for a second search for a consortium cheaper
+        than U among them, which becomes the one to beat if found. Found or not, that search
+        proves that any cheaper consortium has an organisation outside it, so its
+        organisations no longer count as beyond, and fixing and cuts go on. Then the MILP of
         what is left looks for a cheaper consortium with an organisation beyond."""
         best = self.objective
         part = self._tightened(orgs, orgs & ~candidates)
