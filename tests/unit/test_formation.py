@@ -282,6 +282,32 @@ def test_a_dominated_freelancer_is_left_out():
     assert result.cost == pytest.approx(30 * 40 + 10 * 50 + 300)
 
 
+def test_of_two_freelancers_that_dominate_each_other_one_stays():
+    """Twins (same coordination, rate, skill and hours, each with the whole opportunity's
+    hours) dominate each other: the first judged is left out, and the second, judged against
+    the people still in, is not, so the opportunity can still be delivered."""
+    network = {
+        "organisations": [
+            {"id": "twin1", "coordination_cost": 100},
+            {"id": "twin2", "coordination_cost": 100},
+        ],
+        "people": [
+            {"id": "t1", "org": "twin1", "skills": {"a": 3}, "hours": 40, "cost_rate": 50},
+            {"id": "t2", "org": "twin2", "skills": {"a": 3}, "hours": 40, "cost_rate": 50},
+        ],
+    }
+    opportunity = {"value": 10000, "requirements": [{"skill": "a", "min_level": 3, "hours": 40}]}
+    from coopnet.engine.formation import eligible_pairs
+    from coopnet.engine.formation.dominance import without_dominated
+
+    net, opp = parse_network(network), parse_opportunity(opportunity)
+    kept = without_dominated(net, opp, eligible_pairs(net, opp, np.ones(2, dtype=bool)))
+    assert [net.people[p].id for p in kept.person] == ["t2"]
+    result = solve_case(network, opportunity)
+    assert result.organisations == ("twin2",)
+    assert result.cost == pytest.approx(40 * 50 + 100)
+
+
 @settings(max_examples=150, deadline=None)
 @given(st.integers(0, 10**6), st.sampled_from([None, 1, 2]))
 @example(87, None)
