@@ -294,17 +294,16 @@ class TransportModel:
         used = np.zeros(len(part.y), dtype=bool)
         previous = -np.inf
         for _ in range(FIXING_ROUNDS + CUT_ROUNDS):
-            relaxed = _relaxation(part.highs, part.y_cols)
+            relaxed = _solve_relaxation(part.highs)
             if relaxed is None:
                 if part.highs.getModelStatus() == highspy.HighsModelStatus.kInfeasible:
                     return None
                 break
-            lower, now, reduced = relaxed
-            used |= now
-            out = lower + reduced > best
+            lower, values, duals = relaxed
+            used |= values[part.y_cols] > 1e-9
+            out = lower + np.maximum(duals[part.y_cols], 0.0) > best
             if not np.any(part.beyond & ~out):
                 return None
-            values = np.asarray(part.highs.getSolution().col_value)
             if np.any(out):
                 values = part.drop(out, values)
                 used = used[~out]
@@ -550,6 +549,18 @@ def _relaxation(
 ) -> tuple[float, NDArray[np.bool_], NDArray[np.float64]] | None:
     """The LP relaxation's bound, which organisations it uses and their reduced costs (None if
     it has no optimum)."""
+    solved = _solve_relaxation(highs)
+    if solved is None:
+        return None
+    lower, values, duals = solved
+    return lower, values[y_cols] > 1e-9, np.maximum(duals[y_cols], 0.0)
+
+
+def _solve_relaxation(
+    highs: highspy.Highs,
+) -> tuple[float, NDArray[np.float64], NDArray[np.float64]] | None:
+    """The LP relaxation's bound, column values and reduced costs (None if it has no
+    optimum)."""
     highs.setOptionValue("solve_relaxation", True)
     highs.setOptionValue("presolve", RELAXATION_PRESOLVE)
     highs.run()
@@ -558,9 +569,9 @@ def _relaxation(
     if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None
     solution = highs.getSolution()
-    used = np.asarray(solution.col_value)[y_cols] > 1e-9
-    reduced = np.maximum(np.asarray(solution.col_dual)[y_cols], 0.0)
-    return float(highs.getInfo().objective_function_value), used, reduced
+    values = np.asarray(solution.col_value)
+    duals = np.asarray(solution.col_dual)
+    return float(highs.getInfo().objective_function_value), values, duals
 
 
 def _configure(highs: highspy.Highs) -> None:
