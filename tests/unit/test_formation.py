@@ -342,6 +342,32 @@ def test_the_search_beyond_the_candidate_organisations_keeps_the_optimum(seed, c
 
 @settings(max_examples=100, deadline=None)
 @given(st.integers(0, 10**6), st.sampled_from([None, 1, 2]))
+def test_organisations_left_out_of_the_second_search_stay_in_the_last(seed, cap):
+    """With no neighbours among the candidates and a single organisation joining them in the
+    second search, the others the relaxations used are still beyond for the last MILP, which
+    must find the optimum when it is there."""
+    from coopnet.engine.formation import transport
+
+    network, opportunity = freelancer_network(seed)
+    if cap is not None:
+        opportunity["max_organisations"] = cap
+    expected = brute_force_cost(network, opportunity)
+    neighbours, joining = transport.NEIGHBOURS, transport.JOINING
+    transport.NEIGHBOURS, transport.JOINING = 0, 1
+    try:
+        result = solve_case(network, opportunity)
+    finally:
+        transport.NEIGHBOURS, transport.JOINING = neighbours, joining
+    if expected is None:
+        assert result.status == "infeasible"
+    else:
+        assert result.status == "optimal"
+        assert result.cost == pytest.approx(expected, abs=0.01)
+        assert_feasible(network, opportunity, result)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(0, 10**6), st.sampled_from([None, 1, 2]))
 def test_flow_cover_cuts_keep_the_optimum(seed, cap):
     """The requirements' flow-cover cuts, added round after round at the relaxation's
     solutions, leave the MILP's optimum where the brute force has it."""
