@@ -282,6 +282,32 @@ def test_a_dominated_freelancer_is_left_out():
     assert result.cost == pytest.approx(30 * 40 + 10 * 50 + 300)
 
 
+def test_of_two_freelancers_that_dominate_each_other_one_stays():
+    """Twins (same coordination, rate, skill and hours, each with the whole opportunity's
+    hours) dominate each other: the first judged is left out, and the second, judged against
+    the people still in, is not, so the opportunity can still be delivered."""
+    network = {
+        "organisations": [
+            {"id": "twin1", "coordination_cost": 100},
+            {"id": "twin2", "coordination_cost": 100},
+        ],
+        "people": [
+            {"id": "t1", "org": "twin1", "skills": {"a": 3}, "hours": 40, "cost_rate": 50},
+            {"id": "t2", "org": "twin2", "skills": {"a": 3}, "hours": 40, "cost_rate": 50},
+        ],
+    }
+    opportunity = {"value": 10000, "requirements": [{"skill": "a", "min_level": 3, "hours": 40}]}
+    from coopnet.engine.formation import eligible_pairs
+    from coopnet.engine.formation.dominance import without_dominated
+
+    net, opp = parse_network(network), parse_opportunity(opportunity)
+    kept = without_dominated(net, opp, eligible_pairs(net, opp, np.ones(2, dtype=bool)))
+    assert [net.people[p].id for p in kept.person] == ["t2"]
+    result = solve_case(network, opportunity)
+    assert result.organisations == ("twin2",)
+    assert result.cost == pytest.approx(40 * 50 + 100)
+
+
 @settings(max_examples=150, deadline=None)
 @given(st.integers(0, 10**6), st.sampled_from([None, 1, 2]))
 @example(87, None)
@@ -306,6 +332,32 @@ def test_the_search_beyond_the_candidate_organisations_keeps_the_optimum(seed, c
         result = solve_case(network, opportunity)
     finally:
         transport.NEIGHBOURS = neighbours
+    if expected is None:
+        assert result.status == "infeasible"
+    else:
+        assert result.status == "optimal"
+        assert result.cost == pytest.approx(expected, abs=0.01)
+        assert_feasible(network, opportunity, result)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(0, 10**6), st.sampled_from([None, 1, 2]))
+def test_organisations_left_out_of_the_second_search_stay_in_the_last(seed, cap):
+    """With no neighbours among the candidates and a single organisation joining them in the
+    second search, the others the relaxations used are still beyond for the last MILP, which
+    must find the optimum when it is there."""
+    from coopnet.engine.formation import transport
+
+    network, opportunity = freelancer_network(seed)
+    if cap is not None:
+        opportunity["max_organisations"] = cap
+    expected = brute_force_cost(network, opportunity)
+    neighbours, joining = transport.NEIGHBOURS, transport.JOINING
+    transport.NEIGHBOURS, transport.JOINING = 0, 1
+    try:
+        result = solve_case(network, opportunity)
+    finally:
+        transport.NEIGHBOURS, transport.JOINING = neighbours, joining
     if expected is None:
         assert result.status == "infeasible"
     else:

@@ -21,6 +21,7 @@ people still in the model, so that every removal is justified by what remains.
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import NDArray
 
 from coopnet.engine.formation.pairs import EligiblePairs
 from coopnet.engine.network import Network, Opportunity
@@ -48,18 +49,38 @@ def without_dominated(
     order = np.argsort(org, kind="stable")
     orgs, starts, size = np.unique(org[order], return_index=True, return_counts=True)
     dearest_first = np.argsort(-network.coordination[orgs], kind="stable")
-    for o in dearest_first[size[dearest_first] <= MAX_PEOPLE]:
-        mine = order[starts[o] : starts[o] + size[o]]
-        needs = np.bitwise_or.reduce(can[mine])
-        dominators = (
-            alive
-            & (org != orgs[o])
-            & (coordination <= coordination[mine[0]])
-            & (np.bitwise_and(can, needs) == needs)
-            & (rate <= rate[mine].min())
-            & (hours >= min(float(hours[mine].sum()), total))
+    small = dearest_first[size[dearest_first] <= MAX_PEOPLE]
+    # per organisation: the requirements its people can take, their least rate, the hours a
+    # dominator needs
+    needs = np.bitwise_or.reduceat(can[order], starts)
+    least_rate = np.minimum.reduceat(rate[order], starts)
+    enough = np.minimum(np.add.reduceat(hours[order], starts), total)
+    # Who could dominate each small organisation if everyone were still in: a superset of
+    # its dominators at its turn (removals only take people away), so those whose possible
+    # dominators hold fewer than `total` hours are never removed and are not looked at again.
+    possible: dict[int, NDArray[np.int64]] = {}
+    for mask in np.unique(needs[small]):
+        group = small[needs[small] == mask]
+        coordinations = network.coordination[orgs[group]]
+        able = np.flatnonzero(
+            (np.bitwise_and(can, mask) == mask)
+            & (coordination <= coordinations.max())
+            & (rate <= least_rate[group].max())
+            & (hours >= enough[group].min())
         )
-        if hours[dominators].sum() >= total:
-            alive[mine] = False
+        could = (
+            (org[able][None, :] != orgs[group][:, None])
+            & (coordination[able][None, :] <= coordinations[:, None])
+            & (rate[able][None, :] <= least_rate[group][:, None])
+            & (hours[able][None, :] >= enough[group][:, None])
+        )
+        held = np.where(could, hours[able][None, :], 0.0).sum(axis=1)
+        for o, row, h in zip(group, could, held, strict=True):
+            if h >= total - 1e-6:
+                possible[int(o)] = able[row]
+    for o in small:  # in turn, each judged against the people still in
+        dominators = possible.get(int(o))
+        if dominators is not None and hours[dominators[alive[dominators]]].sum() >= total:
+            alive[order[starts[o] : starts[o] + size[o]]] = False
     keep = alive[position]
     return EligiblePairs(pairs.person[keep], pairs.requirement[keep], pairs.upper[keep])

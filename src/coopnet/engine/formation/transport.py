@@ -27,6 +27,11 @@ _HOURS_TOL = 1e-7
 #: The candidates: the organisations the LP relaxation uses and this many times as many of
 #: the next in the ranking (`TransportModel._ranked`).
 NEIGHBOURS = 3
+#: The organisations beyond the candidates that join them in the second search: this many
+#: of those the relaxations tightened by cuts used most (their binaries summed over the
+#: rounds). On the benchmark's 60 instances, the optimum's organisations beyond the
+#: candidates were always the first or second of them; the rest only made the MILP harder.
+JOINING = 4
 #: Reduced-cost fixing is repeated on what it leaves at most this many times (and as many
 #: times more with cuts).
 FIXING_ROUNDS = 4
@@ -247,91 +252,73 @@ class TransportModel:
 
         A cheaper consortium has an organisation of `orgs` that is not a candidate (the
         beyond): the model of `orgs` gets that constraint, and its relaxation's bound and
-        reduced costs leave out more organisations (L + d[o] > U, their columns fixed at
-        zero); flow-cover cuts (`covers`) tighten the relaxation of what is left, which then
-        leaves out more, and so on while that closes the gap (`_fix_and_cut`). If some are
-        still left, the candidates were likely not where the optimum is: the organisations
-        that the relaxations along the way used join them for a second search for a consortium
-        cheaper than U among them, which becomes the one to beat if found (its organisations
-        no longer count as beyond, and fixing and cuts go on with its cost). Then the MILP of
+        reduced costs leave out more organisations (L + d[o] > U, their columns deleted);
+        flow-cover cuts (`covers`) tighten the relaxation of what is left, which then leaves
+        out more, and so on while that closes the gap (`_fix_and_cut`). If some are still
+        left, the candidates were likely not where the optimum is: the few beyond that the
+        relaxations along the way used most (`JOINING`) join them for a second search for a
+        consortium cheaper than U among them, which becomes the one to beat if found. Found or
+        not, that search proves that any cheaper consortium has an organisation outside it, so
+        its organisations no longer count as beyond, and fixing and cuts go on. Then the MILP of
         what is left looks for a cheaper consortium with an organisation beyond."""
         best = self.objective
-        beyond = orgs & ~candidates
-        part, columns = self._part(orgs, beyond)
-        outside_row = part.getNumRow() - 1
-        n_x = len(self.pairs.person)
-        kept_x = columns[columns < n_x]
-        y_cols = np.arange(len(kept_x), len(columns), dtype=np.int32)
-        covers = FlowCovers(
-            self.pairs.requirement[kept_x],
-            np.searchsorted(np.flatnonzero(orgs), self._owner[kept_x]),
-            self.pairs.upper[kept_x],
-            self.needed,
-            y_cols,
-        )
-        keep, beyond = np.ones(len(y_cols), dtype=bool), beyond[orgs]
-        used = self._fix_and_cut(part, covers, keep, beyond, best)
-        if used is not None and np.any(used & beyond):
-            wider = keep & (~beyond | used)
+        part = self._tightened(orgs, orgs & ~candidates)
+        used = self._fix_and_cut(part, best)
+        if used is not None and np.any((used > 1e-9) & part.beyond):
+            joining = np.flatnonzero((used > 1e-9) & part.beyond)
+            joining = joining[np.argsort(-used[joining], kind="stable")[:JOINING]]
             search = np.zeros(len(self.orgs), dtype=bool)
-            search[np.flatnonzero(orgs)[wider]] = True
+            search[part.y[~part.beyond]] = True
+            search[part.y[joining]] = True
             status, found, _ = self._cheaper(search, None, best, deadline)
             if status != "infeasible" and self.objective < best:
                 best, hours = self.objective, found
-                for k in np.flatnonzero(wider & beyond):  # no longer beyond
-                    part.changeCoeff(outside_row, int(y_cols[k]), 0.0)
-                beyond &= ~wider
-                used = self._fix_and_cut(part, covers, keep, beyond, best)
+            if status != "feasible":  # proven: none cheaper than `best` among them alone
+                part.not_beyond(search[part.y])
+                used = self._fix_and_cut(part, best)
             self.objective = best
         if used is None:
             return "optimal", hours, None
-        gone = np.r_[np.flatnonzero(~keep[covers.owner]), y_cols[~keep]].astype(np.int32)
-        part.deleteCols(len(gone), gone)  # those left out
-        kept_x = kept_x[keep[covers.owner]]
-        status, found, gap = self._cheaper_part(part, kept_x, best, deadline, PROOF_OPTIONS)
+        part.integral()
+        status, found, gap = self._cheaper_part(part.highs, part.x, best, deadline, PROOF_OPTIONS)
         if status == "infeasible" or (status == "feasible" and self.objective >= best):
             found = hours
             self.objective = best
         return "optimal" if status == "infeasible" else status, found, gap
 
-    def _fix_and_cut(
-        self,
-        part: highspy.Highs,
-        covers: FlowCovers,
-        keep: NDArray[np.bool_],
-        beyond: NDArray[np.bool_],
-        best: float,
-    ) -> NDArray[np.bool_] | None:
-        """Reduced-cost fixing and flow-cover cuts on `part` (a part of the model, its
-        organisations' binaries `covers.y_cols`, those left `keep`), repeated while they leave
+    def _tightened(self, orgs: NDArray[np.bool_], beyond: NDArray[np.bool_]) -> _Tightened:
+        """The relaxation of the model with only these organisations (a mask over `orgs`) and
+        the row "at least one of `beyond`", ready for `_fix_and_cut`."""
+        part, columns = self._part(orgs, beyond)
+        n_x = len(self.pairs.person)
+        return _Tightened(self, part, columns[columns < n_x], np.flatnonzero(orgs), beyond[orgs])
+
+    def _fix_and_cut(self, part: _Tightened, best: float) -> NDArray[np.float64] | None:
+        """Reduced-cost fixing and flow-cover cuts on `part`, repeated while they leave
         organisations out or close enough of the gap to `best`: None if no consortium cheaper
-        than `best` has an organisation of `beyond` (a mask over its organisations) any longer,
-        else the organisations any of its relaxations used. Updates `keep` and fixes at zero
-        the columns of those left out."""
-        y_cols, owner = covers.y_cols, covers.owner
-        used = np.zeros(len(keep), dtype=bool)
+        than `best` has an organisation beyond any longer, else how much its relaxations used
+        each organisation still in `part` (its binary summed over the rounds). Those left out
+        leave `part`."""
+        used = np.zeros(len(part.y))
         previous = -np.inf
         for _ in range(FIXING_ROUNDS + CUT_ROUNDS):
-            relaxed = _relaxation(part, y_cols)
+            relaxed = _solve_relaxation(part.highs)
             if relaxed is None:
-                if part.getModelStatus() == highspy.HighsModelStatus.kInfeasible:
+                if part.highs.getModelStatus() == highspy.HighsModelStatus.kInfeasible:
                     return None
                 break
-            lower, now, reduced = relaxed
-            used |= now
-            out = keep & (lower + reduced > best)
-            keep &= ~out
-            if not np.any(keep & beyond):
+            lower, values, duals = relaxed
+            used += np.maximum(values[part.y_cols], 0.0)
+            out = lower + np.maximum(duals[part.y_cols], 0.0) > best
+            if not np.any(part.beyond & ~out):
                 return None
             if np.any(out):
-                dropped = np.r_[y_cols[out], np.flatnonzero(out[owner])].astype(np.int32)
-                zeros = np.zeros(len(dropped))
-                part.changeColsBounds(len(dropped), dropped, zeros, zeros)
+                values = part.drop(out, values)
+                used = used[~out]
             elif lower - previous < CUT_STALL * (best - lower):
                 break
             previous = lower
-            values = np.asarray(part.getSolution().col_value)
-            if not covers.add_violated(part, values) and not np.any(out):
+            if not part.covers.add_violated(part.highs, values) and not np.any(out):
                 break
         return used
 
@@ -401,6 +388,9 @@ class TransportModel:
         part = highspy.Highs()
         _configure(part)
         part.passModel(self.highs.getLp())
+        basis = self.highs.getBasis()
+        if outside is not None and basis.valid:  # its relaxation starts from the whole model's
+            part.setBasis(basis)
         dropped = np.setdiff1d(np.arange(self.highs.getNumCol()), columns).astype(np.int32)
         part.deleteCols(len(dropped), dropped)
         if outside is not None:
@@ -454,6 +444,79 @@ class TransportModel:
         return np.where(values > _HOURS_TOL, values, 0.0)
 
 
+class _Tightened:
+    """A part of the model whose relaxation `_fix_and_cut` tightens: its HiGHS model (the
+    binaries continuous until `integral`), whose columns are the hours of the pairs `x`
+    (positions in the model's pairs), then the binaries of the organisations `y` (positions in
+    the model's `orgs`); the row `outside` wants one organisation of those `beyond` (a mask
+    over `y`). Organisations left out are deleted from it, with the rows they leave empty, so
+    that each re-solve works on what is left only."""
+
+    def __init__(
+        self,
+        model: TransportModel,
+        highs: highspy.Highs,
+        x: NDArray[np.int64],
+        y: NDArray[np.int64],
+        beyond: NDArray[np.bool_],
+    ):
+        self.model, self.highs, self.x, self.y, self.beyond = model, highs, x, y, beyond
+        self.outside = highs.getNumRow() - 1
+        n = len(y)
+        highs.changeColsIntegrality(
+            n, self.y_cols, np.full(n, highspy.HighsVarType.kContinuous, dtype=np.uint8)
+        )
+        self.covers = self._covers()
+
+    @property
+    def y_cols(self) -> NDArray[np.int32]:
+        return np.arange(len(self.x), len(self.x) + len(self.y), dtype=np.int32)
+
+    def _covers(self) -> FlowCovers:
+        model = self.model
+        return FlowCovers(
+            model.pairs.requirement[self.x],
+            np.searchsorted(self.y, model._owner[self.x]),
+            model.pairs.upper[self.x],
+            model.needed,
+            self.y_cols,
+        )
+
+    def drop(self, out: NDArray[np.bool_], values: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Delete the organisations `out` (a mask over `y`): their columns, and the rows left
+        empty. The column values given, for those kept."""
+        gone_x = out[self.covers.owner]
+        gone = np.r_[np.flatnonzero(gone_x), self.y_cols[out]].astype(np.int32)
+        kept = np.ones(len(values), dtype=bool)
+        kept[gone] = False
+        self.highs.deleteCols(len(gone), gone)
+        self.x, self.y, self.beyond = self.x[~gone_x], self.y[~out], self.beyond[~out]
+        matrix = self.highs.getLp().a_matrix_
+        if matrix.format_ == highspy.MatrixFormat.kColwise:
+            entries = np.bincount(matrix.index_, minlength=self.highs.getNumRow())
+        else:
+            entries = np.diff(matrix.start_)
+        empty = np.flatnonzero(entries == 0).astype(np.int32)
+        if len(empty):
+            self.highs.deleteRows(len(empty), empty)
+            self.outside -= int(np.count_nonzero(empty < self.outside))
+        self.covers = self._covers()
+        return values[kept]
+
+    def not_beyond(self, orgs: NDArray[np.bool_]) -> None:
+        """These organisations (a mask over `y`) no longer count as beyond."""
+        for k in np.flatnonzero(orgs & self.beyond):
+            self.highs.changeCoeff(self.outside, int(self.y_cols[k]), 0.0)
+        self.beyond &= ~orgs
+
+    def integral(self) -> None:
+        """The binaries integral again, for the MILP."""
+        n = len(self.y)
+        self.highs.changeColsIntegrality(
+            n, self.y_cols, np.full(n, highspy.HighsVarType.kInteger, dtype=np.uint8)
+        )
+
+
 class _Groups:
     """Positions of an array grouped by value: `order` sorts them, group g is
     order[starts[g] : starts[g] + counts[g]], its value keys[g] and first position first[g]."""
@@ -494,6 +557,18 @@ def _relaxation(
 ) -> tuple[float, NDArray[np.bool_], NDArray[np.float64]] | None:
     """The LP relaxation's bound, which organisations it uses and their reduced costs (None if
     it has no optimum)."""
+    solved = _solve_relaxation(highs)
+    if solved is None:
+        return None
+    lower, values, duals = solved
+    return lower, values[y_cols] > 1e-9, np.maximum(duals[y_cols], 0.0)
+
+
+def _solve_relaxation(
+    highs: highspy.Highs,
+) -> tuple[float, NDArray[np.float64], NDArray[np.float64]] | None:
+    """The LP relaxation's bound, column values and reduced costs (None if it has no
+    optimum)."""
     highs.setOptionValue("solve_relaxation", True)
     highs.setOptionValue("presolve", RELAXATION_PRESOLVE)
     highs.run()
@@ -502,9 +577,9 @@ def _relaxation(
     if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None
     solution = highs.getSolution()
-    used = np.asarray(solution.col_value)[y_cols] > 1e-9
-    reduced = np.maximum(np.asarray(solution.col_dual)[y_cols], 0.0)
-    return float(highs.getInfo().objective_function_value), used, reduced
+    values = np.asarray(solution.col_value)
+    duals = np.asarray(solution.col_dual)
+    return float(highs.getInfo().objective_function_value), values, duals
 
 
 def _configure(highs: highspy.Highs) -> None:
