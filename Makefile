@@ -35,6 +35,7 @@ format: install
 
 test: lint
 	scripts/ensure-chromium
+	scripts/ensure-axe
 	scripts/ensure-pango
 	$(BIN)/pytest -q
 

@@ -3,11 +3,15 @@
 Never `playwright install`: the browser is /usr/bin/chromium (scripts/ensure-chromium).
 """
 
+import contextlib
 import importlib.util
 import os
 from pathlib import Path
+from types import SimpleNamespace
+from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
@@ -38,6 +42,7 @@ clock = _builders.clock
 coordinator = _builders.coordinator
 post_opportunity = _builders.post_opportunity
 form_contract = _builders.form_contract
+full_partner_view = _builders.full_partner_view
 
 # Playwright runs an event loop in this thread; Django's async-safety check would refuse the
 # ORM calls the tests make between browser steps.
@@ -64,11 +69,83 @@ def browser():
         browser.close()
 
 
+#: axe-core from the npm registry (scripts/ensure-axe installs the version tests/e2e/axe pins)
+AXE = Path(__file__).parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+#: the rules of WCAG 2.1 levels A and AA
+AXE_OPTIONS = (
+    "{runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},"
+    " resultTypes: ['violations']}"
+)
+#: pages that are not coopnet's own: the API's documentation is Swagger UI's page as it ships
+AXE_SKIPPED = ("/api/docs",)
+#: in every HTML document the page opens: once it has loaded, axe checks it and reports what it
+#: found to the test (`window.coopnetAxeReport`); `window.coopnetAxeDone` settles after
+AXE_ON_LOAD = f"""
+(() => {{
+  if (window.top !== window || !(document instanceof HTMLDocument)) return;
+  if ({list(AXE_SKIPPED)!r}.some((path) => location.pathname.startsWith(path))) return;
+  const found = (violations) => violations.map((v) => ({{
+    rule: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.slice(0, 5).map((n) => n.target.join(" ")),
+  }}));
+  window.coopnetAxeDone = new Promise((done) => {{
+    window.addEventListener("load", () => setTimeout(() => {{
+      axe.run(document, {AXE_OPTIONS})
+        .then((r) => window.coopnetAxeReport(location.pathname, found(r.violations)))
+        .catch((e) => window.coopnetAxeReport(
+          location.pathname, [{{rule: "axe-error", help: String(e)}}]))
+        .finally(done);
+    }}, 0));
+  }});
+}})();
+"""
+#: the page as the test leaves it (after its last clicks), checked again
+AXE_NOW = f"""async () => {{
+  if (!window.axe) return [];
+  await window.coopnetAxeDone;
+  const r = await axe.run(document, {AXE_OPTIONS});
+  return r.violations.map((v) => ({{rule: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.slice(0, 5).map((n) => n.target.join(" "))}}));
+}}"""
+
+
+def axe_checked_context(browser):
+    """A browser context whose every HTML page is checked by axe-core once it has loaded, and
+    the list its violations are added to, as (path, violation)."""
+    if not AXE.exists():
+        pytest.fail("axe-core is missing: run scripts/ensure-axe")
+    context = browser.new_context()
+    violations: list[tuple[str, dict]] = []
+    context.expose_function(
+        "coopnetAxeReport", lambda path, found: violations.extend((path, v) for v in found)
+    )
+    context.add_init_script(script=AXE.read_text() + AXE_ON_LOAD)
+    return context, violations
+
+
+def axe_check_now(page, violations):
+    """Check the page as it is now (after the test's last clicks) and add what axe finds."""
+    path = urlparse(page.url).path
+    if page.is_closed() or not page.url.startswith("http") or path.startswith(AXE_SKIPPED):
+        return
+    with contextlib.suppress(PlaywrightError):  # navigating away as the test ended
+        violations.extend((path, v) for v in page.evaluate(AXE_NOW))
+
+
+def axe_report(violations):
+    return "accessibility (axe-core, WCAG 2.1 AA):\n" + "\n".join(
+        f"{path}: {v['rule']} ({v.get('impact')}): {v['help']} at {v.get('nodes')}"
+        for path, v in violations
+    )
+
+
 @pytest.fixture
 def page(browser):
-    """A new page; the test fails if the Content Security Policy refused anything on it (an
-    inline script, a style or image from elsewhere): every browser test checks the policy."""
-    context = browser.new_context()
+    """A new page, whose every HTML page is checked by axe-core for WCAG 2.1 A and AA once it
+    has loaded, and again as the test leaves it: the test fails on any violation. It fails too
+    if the Content Security Policy refused anything on it (an inline script, a style or image
+    from elsewhere): every browser test checks the policy and accessibility."""
+    context, violations = axe_checked_context(browser)
     page = context.new_page()
     refused = []
     page.on(
@@ -78,8 +155,10 @@ def page(browser):
         ),
     )
     yield page
+    axe_check_now(page, violations)
     context.close()
     assert refused == [], refused
+    assert violations == [], axe_report(violations)
 
 
 @pytest.fixture
@@ -107,3 +186,9 @@ def sign_in(page, base, username):
 @pytest.fixture(name="sign_in")
 def sign_in_fixture():
     return sign_in
+
+
+@pytest.fixture
+def axe_tools():
+    """The accessibility check's parts, for the test of the check itself."""
+    return SimpleNamespace(checked_context=axe_checked_context, check_now=axe_check_now)
