@@ -203,23 +203,36 @@ class Bar:
     x: int = 0
     y: int = 0
     width: int = 0
+    #: where its label is written: beside the bar (wide) or above it (narrow)
+    label_x: int = 0
+    label_y: int = 0
 
 
 @dataclass
 class Chart:
     """A waterfall of the split, from the client's value through the commission and the
     finder's fee (taken off the top) to each partner's payout; drawn as inline SVG by the
-    template."""
+    template. `narrow` lays it out for a phone: each label above its bar, on the whole width,
+    so that its text stays at its own size instead of shrinking with a wide drawing."""
 
     bars: list[Bar]
-    width: int = 680
-    label_width: int = 190
-    bar_area: int = 380
-    row: int = 34
+    narrow: bool = False
+    width: int = field(init=False)
+    label_width: int = field(init=False)
+    bar_area: int = field(init=False)
+    row: int = field(init=False)
     bar_height: int = 22
     height: int = field(init=False)
+    #: the longest label written whole (longer ones end in "…")
+    label_chars: int = field(init=False)
 
     def __post_init__(self) -> None:
+        self.label_chars = 44 if self.narrow else 26
+        if self.narrow:  # label above the bar; the amount after it
+            self.width, self.label_width, self.bar_area, self.row = 300, 0, 210, 52
+        else:
+            self.width, self.label_width, self.bar_area, self.row = 680, 190, 380, 34
+        label_above = 18 if self.narrow else 0
         self.height = chart_height(len(self.bars), self.row)
         top = max((bar.amount for bar in self.bars if bar.kind == "total"), default=Decimal(0))
         remaining = top
@@ -228,17 +241,26 @@ class Chart:
             remaining = top if bar.kind == "total" else start
             bar.x = self.label_width + bar_length(start, top, self.bar_area, least=0)
             bar.width = bar_length(bar.amount, top, self.bar_area)
-            bar.y = row_y(n, self.row)
+            bar.y = row_y(n, self.row) + label_above
+            bar.label_x = 0 if self.narrow else self.label_width - 8
+            bar.label_y = bar.y - 5 if self.narrow else bar.y + 16
 
 
-def _chart(opportunity: Opportunity, partners: list[ProposalPartner]) -> Chart:
+def _charts(opportunity: Opportunity, partners: list[ProposalPartner]) -> tuple[Chart, Chart]:
+    """The split's waterfall laid out for a wide screen, and for a phone."""
+    return _chart(opportunity, partners), _chart(opportunity, partners, narrow=True)
+
+
+def _chart(
+    opportunity: Opportunity, partners: list[ProposalPartner], *, narrow: bool = False
+) -> Chart:
     bars = [Bar("Client value", opportunity.value, "total")]
     if commission := opportunity.commission_amount:
         bars.append(Bar("Network commission", commission, "commission"))
     if (finder := opportunity.finder_amount) and opportunity.finder is not None:
         bars.append(Bar(f"Finder: {opportunity.finder.name}", finder, "finder"))
     bars += [Bar(p.organisation.name, p.payout, "payout") for p in partners]
-    return Chart(bars)
+    return Chart(bars, narrow)
 
 
 @dataclass
@@ -252,8 +274,9 @@ class ProposalView:
     #: the partner rows of the organisations the user administers
     mine: list[ProposalPartner]
     can_decide: bool
-    #: None unless the user may read the value and every payout
-    chart: Chart | None
+    #: the split's waterfall, wide and narrow; None unless the user may read the value and
+    #: every payout
+    charts: tuple[Chart, Chart] | None
 
     @property
     def hides_others(self) -> bool:
@@ -288,7 +311,7 @@ def _proposal_view(
         assignments=found.assignments_html,
         mine=mine,
         can_decide=open_ and any(p.decision == ProposalPartner.PENDING for p in mine),
-        chart=_chart(record.opportunity, partners) if whole else None,
+        charts=_charts(record.opportunity, partners) if whole else None,
     )
 
 

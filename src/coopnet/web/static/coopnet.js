@@ -48,3 +48,28 @@ document.addEventListener("input", (event) => {
   clearTimeout(skillTimers.get(input));
   skillTimers.set(input, setTimeout(() => suggestSkills(input), 150));
 });
+
+// On a small screen a data table is stacked, one row a block, and its header row is hidden
+// (coopnet.css): each cell then says its column's name. Cells that already carry a data-label
+// keep it; cells under an empty header (a row's actions) stay bare. Tables swapped in by htmx
+// (search results) are labelled when they arrive.
+function labelCells(root) {
+  for (const table of root.querySelectorAll("table.data")) {
+    const names = Array.from(table.querySelectorAll("thead tr:last-child th"), (th) =>
+      th.textContent.trim().replace(/\s+/g, " "),
+    );
+    for (const row of table.querySelectorAll("tbody tr")) {
+      let column = 0;
+      for (const cell of row.children) {
+        const name = names[column];
+        if (name && !cell.hasAttribute("data-label")) {
+          cell.setAttribute("data-label", name);
+        }
+        column += cell.colSpan || 1;
+      }
+    }
+  }
+}
+
+document.addEventListener("DOMContentLoaded", () => labelCells(document));
+document.addEventListener("htmx:afterSwap", (event) => labelCells(event.target));
