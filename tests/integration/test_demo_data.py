@@ -16,6 +16,9 @@ def test_demo_network_is_realistic_and_has_logins():
     roles = {login.role for login in logins}
     assert roles == {"network coordinator", "organisation admin", "member"}
     assert all(p.skills.exists() for p in Person.objects.all())
+    # the member login is one of its organisation's people: it keeps its own hours and skills
+    member = Person.objects.get(user__username="member")
+    assert member.organisation.memberships.filter(user__username="member").exists()
 
 
 @pytest.mark.django_db
@@ -27,6 +30,11 @@ def test_demo_has_opportunities_in_different_states(settings):
     states = set(Opportunity.objects.values_list("status", flat=True))
     assert {"draft", "formed"} <= states
     assert len(states) >= 3
+    # skills are named as people name them, never by their ids ("user-research")
+    slugs = {slug for slug, name in Skill.objects.values_list("slug", "name") if slug != name}
+    for title, client in Opportunity.objects.values_list("title", "client"):
+        assert not slugs & set(title.replace(":", " ").split()), title
+        assert client and client != "Demo client", title
 
 
 @pytest.mark.django_db

@@ -372,7 +372,7 @@ def test_an_infeasible_opportunity_says_what_is_missing(consortium_cast, post_op
     alice = client_for(consortium_cast["alice"])
     response = alice.post(f"/opportunities/{opportunity.pk}/formation/", follow=True)
     page = text(response)
-    assert "No consortium in the network can cover: python at level 5 or above." in page
+    assert "No consortium in the network can cover: Python at level 5 or above." in page
     assert "Find the consortium</button>" in page  # the poster may try again after changing things
 
 

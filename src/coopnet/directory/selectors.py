@@ -446,3 +446,10 @@ def organisation_names(ids: Iterable[int | None]) -> dict[int, str]:
     """Organisations' names by id (public), to show whom events concern."""
     wanted = {i for i in ids if i is not None}
     return dict(Organisation.objects.filter(pk__in=wanted).values_list("pk", "name"))
+
+
+def own_person(user: User) -> Person | None:
+    """The person `user` is in the directory (linked by an admin of their organisation), if any."""
+    if not user.is_authenticated:
+        return None
+    return Person.objects.filter(user_id=user.pk).select_related("organisation").first()

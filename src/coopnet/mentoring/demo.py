@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from coopnet.common import derived
 from coopnet.common.models import Coordinator
-from coopnet.directory.models import Membership, Organisation, Person
+from coopnet.directory.models import Membership, Organisation, Person, Skill
 from coopnet.engine.network import Network
 from coopnet.engine.resilience import HOLD_LEVEL, LEARNER_LEVELS, MENTOR_LEVEL
 from coopnet.mentoring import selectors, services
@@ -30,10 +30,11 @@ from coopnet.opportunities.services import formation_start, opportunity_create
 
 MENTOR_OFFER = Decimal(20)
 OPT_INS = 4
+#: each opportunity's title and its client
 TITLES = (
-    "Member portal rebuild for a housing co-op",
-    "Data platform for a food network",
-    "Booking app for a community theatre",
+    ("Member portal rebuild for a housing co-op", "Riverside Housing Co-op"),
+    ("Data platform for a food network", "Northfield Food Network"),
+    ("Booking app for a community theatre", "Eastgate Community Theatre"),
 )
 #: the hours each opportunity asks of the candidates' skills (less one per poster): small
 #: enough for their few holders to deliver, so that a consortium is proposed and the
@@ -97,13 +98,14 @@ def _post_demand(candidates: list[Candidate], created: dt.datetime) -> None:
     organisations or more, since an opportunity is private to its poster. At level 1, so that
     the juniors can help deliver; those no consortium can deliver stay private."""
     posters = list(Organisation.objects.order_by("slug")[: len(TITLES)])
-    for k, (title, poster) in enumerate(zip(TITLES, posters, strict=False)):
+    names = dict(Skill.objects.values_list("slug", "name"))
+    for k, ((title, client), poster) in enumerate(zip(TITLES, posters, strict=False)):
         for n, candidate in enumerate(candidates):
             opportunity = opportunity_create(
                 actor=_admin(poster),
                 organisation_slug=poster.slug,
-                title=f"{title}: {candidate.skill}",
-                client="Demo client",
+                title=f"{title}: {names.get(candidate.skill, candidate.skill)}",
+                client=client,
                 value=str(3000 + 1000 * k),
                 deadline=timezone.localdate() + dt.timedelta(days=60),
                 requirements=[{"skill": candidate.skill, "min_level": 1, "hours": HOURS[n] - k}],

@@ -12,7 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from coopnet.directory.models import Organisation
+from coopnet.directory.models import Organisation, Skill
 from coopnet.engine import network as engine
 from coopnet.engine.fairshare import Explanation, Split, split, split_plan
 from coopnet.engine.formation import Formation, form, form_with_skill_sharing
@@ -113,8 +113,12 @@ def _alternatives(
 def _store(run: FormationRun, cheapest: Split, alternatives: list[Alternative]) -> None:
     opportunity = run.opportunity
     if cheapest.status == "infeasible":
+        uncovered = cheapest.formation.uncovered
+        names = dict(
+            Skill.objects.filter(slug__in={u.skill for u in uncovered}).values_list("slug", "name")
+        )
         skills = ", ".join(
-            f"{u.skill} at level {u.min_level} or above" for u in cheapest.formation.uncovered
+            f"{names.get(u.skill, u.skill)} at level {u.min_level} or above" for u in uncovered
         )
         opportunity.status, message = Opportunity.INFEASIBLE, INFEASIBLE.format(skills=skills)
     elif cheapest.status == "unprofitable":  # the shortfall would reveal the partners' costs

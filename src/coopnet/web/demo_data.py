@@ -166,10 +166,18 @@ def _person_name(person_id: str) -> str:
 
 
 def _add_a_member(logins: list[Login]) -> None:
-    """A plain member login in the largest organisation, to show what members see."""
+    """A plain member login in the largest organisation, to show what members see: it is one
+    of the organisation's people, so it keeps its own hours and skills."""
     from coopnet.directory.models import Organisation
 
     biggest = max(Organisation.objects.all(), key=lambda o: o.people.count())
-    member = User.objects.create_user("member", password=DEMO_PASSWORD)
+    person = biggest.people.filter(user__isnull=True).order_by("pk").first()
+    first, last = [*person.name.split(), "", ""][:2] if person else ("", "")
+    member = User.objects.create_user(
+        "member", password=DEMO_PASSWORD, first_name=first, last_name=last
+    )
     Membership.objects.create(user=member, organisation=biggest, role=Membership.MEMBER)
+    if person is not None:
+        person.user = member
+        person.save(update_fields=["user"])
     logins.append(Login("member", "member", biggest.name))
