@@ -43,6 +43,12 @@ UNKNOWN_SKILL = "Unknown skill {slug!r}: choose one from the network's skill lis
 BAD_LEVEL = "Skill levels are whole numbers from 1 to 5 (got {level!r} for {slug})."
 NEGATIVE = "{field} must be a number of at least 0."
 ALREADY_MEMBER = "{email} is already a member of {organisation}."
+#: a second person of the same name (a form sent twice, say) would make the name ambiguous to
+#: the CSV import, which matches people by name
+NAME_TAKEN = (
+    "{organisation} already has a person called {name!r}: edit that person, or tell the two "
+    "apart (add an initial, say)."
+)
 #: the longest name of an organisation or a person (their columns' max_length)
 NAME_LIMIT = 200
 
@@ -101,9 +107,10 @@ def person_create(
 ) -> Person:
     organisation = organisation_for_admin(actor, organisation_slug)
     levels = _skill_levels(skills or {})
+    name = _free_name(organisation, check_text("name", name, NAME_LIMIT))
     person = Person(
         organisation=organisation,
-        name=check_text("name", name, NAME_LIMIT),
+        name=name,
         hours_available=_amount(hours_available, "hours_available"),
         cost_rate=_amount(cost_rate, "cost_rate"),
     )
@@ -121,6 +128,17 @@ def person_create(
         summary=f"Added {person.name}",
     )
     return person
+
+
+def _free_name(organisation: Organisation, name: str, person_id: int | None = None) -> str:
+    """`name`, if no other person of `organisation` has it (whatever its case)."""
+    others = organisation.people.filter(name__iexact=name)
+    if person_id is not None:
+        others = others.exclude(pk=person_id)
+    if others.exists():
+        message = NAME_TAKEN.format(organisation=organisation.name, name=name)
+        raise ValidationError({"name": message})
+    return name
 
 
 #: what the trail says when a private field changes: that it did, never its values
@@ -156,7 +174,8 @@ def person_update(*, actor: User, person_id: int, **changes: Any) -> Person:
         if field in changes:
             setattr(person, field, _amount(changes.pop(field), field))
     if "name" in changes:
-        person.name = check_text("name", changes.pop("name"), NAME_LIMIT)
+        name = check_text("name", changes.pop("name"), NAME_LIMIT)
+        person.name = _free_name(person.organisation, name, person.pk)
     if changes:
         raise ValidationError(dict.fromkeys(changes, "Unknown field."))
     person.full_clean()

@@ -76,6 +76,12 @@ class Enrolment(models.Model):
     alone_cost = models.DecimalField(validators=[MinValueValidator(0)], **MONEY)
     #: private: billable hours a month the organisation spends doing it itself
     hours_alone = models.DecimalField(default=0, validators=[MinValueValidator(0)], **HOURS)
+    #: private: how `alone_cost` was worked out, so that a restatement starts from what was
+    #: typed: the rate an hour typed (None: the organisation's average cost rate) and the tools
+    #: and subscriptions; `cost_stated` when the admin typed `alone_cost` itself instead
+    rate = models.DecimalField(null=True, blank=True, validators=[MinValueValidator(0)], **MONEY)
+    tools_cost = models.DecimalField(default=0, validators=[MinValueValidator(0)], **MONEY)
+    cost_stated = models.BooleanField(default=True)
     #: the first day of the first period it belongs to
     joins = models.DateField()
     #: the first day of the first period it no longer belongs to; None while open

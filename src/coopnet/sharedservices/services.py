@@ -10,6 +10,7 @@ the next period's schedule is computed again and stored."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -251,8 +252,11 @@ def enrolment_set(
     errors: dict[str, str] = {}
     hours = _hours(errors, "hours_alone", hours_alone)
     if alone_cost is None or alone_cost == "":
-        cost = _worked_out_cost(errors, organisation, hours, rate, tools_cost)
+        hourly = _optional_money(errors, "rate", rate)
+        typed = Typed(hours, False, hourly, _tools(errors, tools_cost))
+        cost = _worked_out_cost(errors, organisation, typed)
     else:
+        typed = Typed(hours, True)
         cost = _money(errors, "alone_cost", alone_cost)
     if errors:
         raise ValidationError(errors)
@@ -262,19 +266,16 @@ def enrolment_set(
     if current is None and members.count() >= MAX_POOL_MEMBERS:
         raise ValidationError({"organisation": TOO_MANY})
     period_freeze(service, today)
-    enrolment = _enrolment_from(nxt, current, service, organisation, cost, hours)
+    enrolment = _enrolment_from(nxt, current, service, organisation, cost, typed)
     next_schedule_store(service, today)
     return enrolment
 
 
-def _worked_out_cost(
-    errors: dict[str, str], organisation: Any, hours: Decimal, rate: Any, tools_cost: Any
-) -> Decimal:
-    """What going alone costs when the admin does not say: `hours` at `rate` (by default the
-    organisation's own average cost rate) plus tools and subscriptions."""
-    tools = _money(errors, "tools_cost", tools_cost if tools_cost is not None else 0)
-    hourly = None if rate is None or rate == "" else _money(errors, "rate", rate)
-    hourly = hourly if hourly is not None else _average_rate(organisation)
+def _worked_out_cost(errors: dict[str, str], organisation: Any, typed: Typed) -> Decimal:
+    """What going alone costs when the admin does not say: the hours at the rate typed (by
+    default the organisation's own average cost rate) plus tools and subscriptions."""
+    hours, tools = typed.hours, typed.tools
+    hourly = typed.rate if typed.rate is not None else _average_rate(organisation)
     if hourly is None and hours:
         errors["rate"] = RATE_NEEDED.format(organisation=organisation.name)
     cost = (hours * (hourly or 0) + tools).quantize(CENT)
@@ -297,20 +298,47 @@ def _enrolment_from(
     service: SharedService,
     organisation: Any,
     cost: Decimal,
-    hours: Decimal,
+    typed: Typed,
 ) -> Enrolment:
     """The enrolment that holds the new figures from `nxt`: a not-yet-started one is restated,
     a running one ends and a new one starts."""
+    figures = {
+        "alone_cost": cost,
+        "hours_alone": typed.hours,
+        "cost_stated": typed.stated,
+        "rate": typed.rate,
+        "tools_cost": typed.tools,
+    }
     if current is not None and current.joins >= nxt:
-        current.alone_cost, current.hours_alone = cost, hours
-        current.save(update_fields=["alone_cost", "hours_alone"])
+        for name, value in figures.items():
+            setattr(current, name, value)
+        current.save(update_fields=list(figures))
         return current
     if current is not None:
         current.leaves = nxt
         current.save(update_fields=["leaves"])
     return Enrolment.objects.create(
-        service=service, organisation=organisation, alone_cost=cost, hours_alone=hours, joins=nxt
+        service=service, organisation=organisation, joins=nxt, **figures
     )
+
+
+@dataclass(frozen=True)
+class Typed:
+    """What the admin typed to state its going-alone cost: the cost itself (`stated`), or the
+    hours, the rate (None: the organisation's average) and the tools it is worked out from."""
+
+    hours: Decimal
+    stated: bool
+    rate: Decimal | None = None
+    tools: Decimal = Decimal(0)
+
+
+def _optional_money(errors: dict[str, str], field: str, value: Any) -> Decimal | None:
+    return None if value is None or value == "" else _money(errors, field, value)
+
+
+def _tools(errors: dict[str, str], value: Any) -> Decimal:
+    return _money(errors, "tools_cost", 0 if value is None or value == "" else value)
 
 
 def _average_rate(organisation: Any) -> Decimal | None:

@@ -28,7 +28,7 @@ from coopnet.directory.models import Organisation
 from coopnet.directory.selectors import organisation_for_member
 from coopnet.sharedservices import charts, pricing, selectors, services
 from coopnet.sharedservices.forms import EnrolmentForm, ServiceForm
-from coopnet.sharedservices.models import SharedService
+from coopnet.sharedservices.models import Enrolment, SharedService
 from coopnet.sharedservices.pricing import Row, Schedule
 
 CREATED = "“{name}” was created. Organisations can join it from next month."
@@ -123,8 +123,10 @@ class Panel:
 
     organisation: selectors.OwnOrganisation
     is_admin: bool
-    #: its open enrolment's going-alone cost and hours (None when it has none)
-    enrolment: tuple[Decimal, Decimal] | None
+    #: what its open enrolment's going-alone cost was stated from, as the form's initial
+    #: values: the cost itself, or the hours, rate and tools it was worked out from (None when
+    #: it has no open enrolment)
+    enrolment: dict[str, Decimal | None] | None
     now: Row | None
     next: Row | None
     #: the figures above its forms, rendered (plain HTML, no form)
@@ -163,6 +165,17 @@ def _joining(panel: Panel, service: SharedService, nxt: Schedule) -> None:
         )
 
 
+def _typed(enrolment: Enrolment) -> dict[str, Decimal | None]:
+    """The enrolment's going-alone cost as it was typed: restating it starts from there."""
+    if enrolment.cost_stated:
+        return {"alone_cost": enrolment.alone_cost, "hours_alone": enrolment.hours_alone}
+    return {
+        "hours_alone": enrolment.hours_alone,
+        "rate": enrolment.rate,
+        "tools_cost": enrolment.tools_cost or None,
+    }
+
+
 def _panel(
     service: SharedService, period: dt.date, organisation: selectors.OwnOrganisation
 ) -> Panel:
@@ -172,7 +185,7 @@ def _panel(
     def compute() -> Panel:
         now, nxt = selectors.schedules_kept(service, period)
         enrolment = selectors.open_enrolment(service, _organisation(organisation))
-        stated = None if enrolment is None else (enrolment.alone_cost, enrolment.hours_alone)
+        stated = None if enrolment is None else _typed(enrolment)
         panel = Panel(organisation, False, stated, _row(now, organisation), _row(nxt, organisation))
         if panel.next is None and nxt is not None:
             _joining(panel, service, nxt)
@@ -200,9 +213,7 @@ def _panels(
         # the viewer's own standing in it, not that of whoever computed the figures
         panel = replace(kept, organisation=organisation, is_admin=organisation.is_admin)
         panel.figures = mark_safe(panel.figures)  # rendered by the template engine
-        initial = {}
-        if panel.enrolment is not None:
-            initial = {"alone_cost": panel.enrolment[0], "hours_alone": panel.enrolment[1]}
+        initial = panel.enrolment or {}
         panel.form = bound.get(organisation.pk) or EnrolmentForm(
             initial=initial, auto_id=f"{organisation.slug}-%s"
         )
