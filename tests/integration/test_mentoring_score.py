@@ -86,7 +86,7 @@ def test_the_plan_is_measured_on_todays_map(planned):
 def test_the_overview_shows_one_score_and_the_plan_from_it(planned, name):
     page = client_for(planned[name]).get("/skills/").content.decode()
     assert big(page, "network-score") == "80%"
-    assert "Its 1 standing pairing would bring today's score of 80% to <strong>40%</strong>." in (
+    assert "Its 1 standing pairing would bring today's demand at risk of 80% to <strong>40%</strong>." in (
         page.replace("&#x27;", "'")
     )
     history = page.split('id="history-chart-title"')[1].split("</svg>")[0]
@@ -122,7 +122,7 @@ def test_a_learner_who_reached_the_level_counts_once(planned):
     assert (effect.score, effect.score_with_plan, effect.gain) == (0.4, 0.4, 0.0)
     page = client_for(planned["alice"]).get("/skills/").content.decode()
     assert big(page, "network-score") == "40%"
-    assert "today's score of 40% to <strong>40%</strong>" in page.replace("&#x27;", "'")
+    assert "today's demand at risk of 40% to <strong>40%</strong>" in page.replace("&#x27;", "'")
 
 
 def test_a_plan_of_today_says_nothing_of_then(cast, coordinator):

@@ -24,6 +24,18 @@ def _people(people: list[Person]) -> list[tuple[Any, str]]:
     return [("", "Choose a person"), *((p.pk, f"{p.name} ({p.organisation})") for p in people)]
 
 
+class _PageForm(forms.Form):
+    """One of several forms on the organisation's skills page: its fields' ids start with its
+    own name ("wish-skill", "level-skill"), so that no id repeats on the page and each label
+    names its own field."""
+
+    id_prefix = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"{self.id_prefix}-%s")
+        super().__init__(*args, **kwargs)
+
+
 class PlanForm(forms.Form):
     session_hours = AmountField(
         label="Hours per pairing",
@@ -34,13 +46,15 @@ class PlanForm(forms.Form):
     )
 
 
-class OptInForm(forms.Form):
+class OptInForm(_PageForm):
+    id_prefix = "opt-in"
     opted_in = forms.BooleanField(
         required=False, label="Accept mentoring pairs with other organisations that opted in"
     )
 
 
-class WishForm(forms.Form):
+class WishForm(_PageForm):
+    id_prefix = "wish"
     person = forms.TypedChoiceField(coerce=int, label="Person")
 
     def __init__(self, *args: Any, people: list[Person], **kwargs: Any) -> None:
@@ -49,7 +63,8 @@ class WishForm(forms.Form):
         self.fields["skill"] = _skill_field()
 
 
-class MentorHoursForm(forms.Form):
+class MentorHoursForm(_PageForm):
+    id_prefix = "mentor-hours"
     person = forms.TypedChoiceField(coerce=int, label="Person")
     mentor_hours = AmountField(
         label="Mentoring hours",
@@ -64,7 +79,8 @@ class MentorHoursForm(forms.Form):
         set_choices(self, "person", _people(people))
 
 
-class SessionForm(forms.Form):
+class SessionForm(_PageForm):
+    id_prefix = "session"
     mentor = forms.TypedChoiceField(coerce=int, label="Mentor")
     learner = forms.TypedChoiceField(coerce=int, label="Learner")
     hours = AmountField(max_digits=8, decimal_places=2, label="Hours")
@@ -83,7 +99,8 @@ class SessionForm(forms.Form):
         self.order_fields(["mentor", "learner", "skill", "hours", "date", "notes"])
 
 
-class LevelChangeForm(forms.Form):
+class LevelChangeForm(_PageForm):
+    id_prefix = "level"
     person = forms.TypedChoiceField(coerce=int, label="Person")
     level = forms.TypedChoiceField(choices=LEVELS, coerce=int, label="New level")
 

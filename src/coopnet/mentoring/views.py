@@ -132,7 +132,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         lambda: _overview_parts(request.user, skills, coordinator, mine),
     )
     history_chart = charts.score_chart(
-        points, "The network's score over time", (moment, skills.score)
+        points, "The network's demand at risk over time", (moment, skills.score)
     )
     history = derived.kept(
         f"skills:history:{version}:{_drawn(history_chart)}",

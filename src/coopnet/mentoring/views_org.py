@@ -98,7 +98,7 @@ def _page(
         "table": skill_table(request, own.skills, default="all"),
         "history_chart": charts.score_chart(
             selectors.history_recent(organisation.slug, HISTORY_POINTS),
-            f"{organisation}'s score over time",
+            f"{organisation}'s demand at risk over time",
             (now(), own.score),
         ),
     }
