@@ -127,7 +127,7 @@ def list_offerings(
 
 
 @router.get("/compare", response=ComparisonOut)
-def compare_offerings(request: HttpRequest, ids: str) -> dict[str, Any]:
+def compare_offerings(request: HttpRequest, ids: str = "") -> dict[str, Any]:
     """The offerings `ids` (two to four, comma separated) compared: each pair's overlap and
     complement, and for each the partners that best cover what it lacks (greedy set cover)."""
     try:
