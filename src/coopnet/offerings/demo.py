@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from decimal import Decimal
 
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from coopnet.directory import services as directory
@@ -63,7 +64,7 @@ def seed_demo() -> None:
         _offer(admin.user, organisation, k, shared)
 
 
-def _offer(admin: object, organisation: Organisation, k: int, shared: str | None) -> None:
+def _offer(admin: User, organisation: Organisation, k: int, shared: str | None) -> None:
     held = _held(organisation)
     own = [s for s in held if s != shared]
     first = ([shared] if shared in held else []) + own[:OWN_SKILLS]
