@@ -250,3 +250,42 @@ def test_the_api_lists_compares_and_writes_offerings(offered):
     charlie = client_for(offered["charlie"])
     assert send(charlie, "delete", f"/api/offerings/{offering_id}").status_code == 404
     assert send(alice, "delete", f"/api/offerings/{offering_id}").status_code == 204
+
+
+def test_a_new_offering_shows_on_the_kept_profile_at_once(offered):
+    charlie = client_for(offered["charlie"])
+    assert "Web apps" in charlie.get("/organisations/outlier/").content.decode()
+    services.offering_create(actor=offered["alice"], organisation_slug="outlier", name="Audits")
+    page = charlie.get("/organisations/outlier/").content.decode()
+    assert "Audits" in page
+    services.offering_delete(actor=offered["alice"], offering_id=offered["web"].pk)
+    assert "Web apps" not in charlie.get("/organisations/outlier/").content.decode()
+
+
+def test_a_competitor_comparing_reads_no_private_figure(offered):
+    ids = f"{offered['web'].pk},{offered['data'].pk},{offered['design'].pk}"
+    urls = [f"/offerings/compare/?ids={ids}", f"/api/offerings/compare?ids={ids}"]
+    urls += ["/offerings/", "/api/offerings", "/directory/organisations/?skill=elixir"]
+    for url in urls:
+        body = client_for(offered["charlie"]).get(url).content.decode()
+        assert str(PLANTED_RATE) not in body, url
+        assert PLANTED_COST not in body, url
+        assert "123.45" not in body, url
+
+
+def test_an_admin_describes_the_organisation_on_its_page(offered):
+    alice = client_for(offered["alice"])
+    data = {"kind": "company", "location": "York", "website": "outlier.example",
+            "description": "Apps.", "public": "on"}  # fmt: skip
+    assert alice.post("/organisations/outlier/describe/", data).status_code == 302
+    outlier = Organisation.objects.get(slug="outlier")
+    assert (outlier.kind, outlier.website, outlier.public) == (
+        "company",
+        "https://outlier.example",
+        True,
+    )
+    page = client_for(None).get("/organisations/outlier/public/").content.decode()
+    assert "Company" in page
+    assert "York" in page
+    refused = alice.post("/organisations/outlier/describe/", {**data, "kind": "guild"})
+    assert refused.status_code == 400
