@@ -131,15 +131,13 @@ FIELDS = ("name", "description", "skills", "price_low", "price_high", "size", "l
 
 @transaction.atomic
 def offering_update(*, actor: User, offering_id: int, **changes: Any) -> Offering:
-    """Change the fields named in `changes` (any of FIELDS); the others stay as they are."""
+    """Change the fields named in `changes` (any of FIELDS); the others stay as they are. An
+    optional field given as None is cleared."""
     offering = offering_for_admin(actor, offering_id)
     unknown = set(changes) - set(FIELDS)
     if unknown:
         raise ValidationError(dict.fromkeys(sorted(unknown), "Not a field of an offering."))
-    current: dict[str, Any] = {
-        name: getattr(offering, name) for name in FIELDS[:-1] if name != "skills"
-    }
-    current["lead_time_days"] = offering.lead_time_days
+    current: dict[str, Any] = {name: getattr(offering, name) for name in FIELDS if name != "skills"}
     current["skills"] = [s.slug for s in offering.skills.all()]
     values, found = _checked(current | changes)
     for name, value in values.items():
