@@ -118,6 +118,17 @@ PAGES: dict[str, Policy] = {
     "directory:import": form(ALICE, OUTLIER),
     "directory:person_edit": form(ALICE, OUTLIER),
     "directory:person_delete": form(ALICE, OUTLIER),
+    # how an organisation describes itself: its admins'; its public profile: anyone's
+    "directory:describe": form(ALICE, OUTLIER),
+    "directory:public_profile": read(EVERYONE),
+    "organisations:search": read(SIGNED_IN),
+    # offerings: the network's to browse and compare (without ?ids= the comparison sends the
+    # reader back to the list); an organisation's admins' to change (404 to anyone else)
+    "offerings:browse": read(SIGNED_IN),
+    "offerings:compare": read(SIGNED_IN, frozenset({302})),
+    "offerings:create": form(ALICE),
+    "offerings:edit": form(ALICE),
+    "offerings:delete": form(ALICE),
     # opportunities: the poster's, and the formed one its partners' too
     "opportunities:list": read(SIGNED_IN),
     # any admin posts for its own organisation (Charlie's empty form is refused: 400)
@@ -261,6 +272,12 @@ OPERATIONS: dict[str, Policy] = {
     "GET /api/books/settings": read(CORA),
     "PUT /api/books/settings": act(CORA),
     "GET /api/books/export": read(SIGNED_IN),
+    "GET /api/offerings": read(SIGNED_IN),
+    "POST /api/offerings": act(ALICE),  # for Outlier: 404 to all but its admin
+    "GET /api/offerings/compare": read(SIGNED_IN, frozenset({422})),  # no ids: refused
+    "GET /api/offerings/{offering_id}": read(SIGNED_IN),
+    "PATCH /api/offerings/{offering_id}": act(ALICE),
+    "DELETE /api/offerings/{offering_id}": act(ALICE),
 }
 
 EXPECTED: dict[str, Policy] = {**PAGES, **OPERATIONS}

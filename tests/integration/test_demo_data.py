@@ -71,3 +71,27 @@ def _state(invoice):
     if selectors.invoice_outstanding(invoice) == 0:
         return "paid"
     return "partly paid" if selectors.invoice_received(invoice) else "unpaid"
+
+
+@pytest.mark.django_db
+def test_demo_offerings_compare_with_overlap_and_complement(settings):
+    from django.contrib.auth.models import User
+    from django.db.models import Count
+
+    from coopnet.offerings import selectors
+    from coopnet.offerings.models import Offering
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    seed_directory(people=60, organisations=9, seed=7)
+    assert Organisation.objects.filter(public=True).count() == 1
+    firsts = Offering.objects.filter(name="Build and launch").order_by("organisation__name")
+    assert firsts.count() == 9
+    # the first offerings that draw on the network's most widely held skill compete on it
+    shared = firsts.values("skills__slug").annotate(n=Count("pk")).order_by("-n", "skills__slug")
+    competing = firsts.filter(skills__slug=shared[0]["skills__slug"])[:2]
+    found = selectors.comparison(User.objects.get(username="member"), [o.pk for o in competing])
+    (pair,) = found.pairs
+    assert pair.competes
+    assert pair.only_first
+    assert pair.only_second
+    assert found.bundles[0].partners

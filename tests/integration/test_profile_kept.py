@@ -33,6 +33,7 @@ PROFILE_TABLES = (
     'FROM "directory_organisation"',
     '"opportunities_',
     '"sharedservices_',
+    '"offerings_',
 )
 
 
@@ -78,9 +79,10 @@ def test_a_warm_read_reads_nothing_of_the_profile(consortium_cast):
 
 
 def test_a_cold_read_reads_each_part_of_the_profile_in_one_query(consortium_cast, form_contract):
-    """The organisation with its number of people, its past consortia, its services this month
-    and its first page of people: one query each, whatever their numbers (people with one
-    skill and with two; a consortium of two partners, read once a first query finds one)."""
+    """The organisation with its number of people, its past consortia, its services this
+    month, its offerings and its first page of people: one query each, whatever their numbers
+    (people with one skill and with two; a consortium of two partners, read once a first query
+    finds one)."""
 
     def profile_queries():
         page, cold = _read(dee, "/organisations/partner/")
@@ -94,11 +96,11 @@ def test_a_cold_read_reads_each_part_of_the_profile_in_one_query(consortium_cast
     dee = client_for(consortium_cast["dee"])
     page, queries = profile_queries()
     assert "Partner Co-op has not formed a consortium yet." in page
-    assert len(queries) == 4, queries
+    assert len(queries) == 5, queries
     form_contract()
     page, queries = profile_queries()
     assert '<td data-label="Partners">Outlier Co-op, Partner Co-op</td>' in page
-    assert len(queries) == 5, queries
+    assert len(queries) == 6, queries
 
 
 def test_another_viewer_reads_only_their_organisations(consortium_cast):

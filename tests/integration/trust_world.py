@@ -33,6 +33,7 @@ from coopnet.directory import services as directory
 from coopnet.directory.models import Membership, NetworkSettings, Skill
 from coopnet.mentoring import selectors as mentoring_selectors
 from coopnet.mentoring import services as mentoring
+from coopnet.offerings import services as offerings
 from coopnet.opportunities import services as opportunities
 from coopnet.sharedservices import services as shared
 
@@ -179,6 +180,24 @@ def _mentoring(world: World, people: dict[str, Any], today: dt.date) -> None:
                      pairing_id=pairing.pk if pairing else 0)  # fmt: skip
 
 
+def _offerings(world: World) -> None:
+    """Outlier describes itself with a public profile (anyone may read it: none of its
+    canaries may be on it) and sells one offering; Rival sells another."""
+    users = world.users
+    directory.organisation_describe(
+        actor=users["alice"], organisation_slug="outlier", description="Booking systems.",
+        kind="worker_coop", location="Leeds", website="https://outlier.example", public=True,
+    )  # fmt: skip
+    offering = offerings.offering_create(
+        actor=users["alice"], organisation_slug="outlier", name="Booking systems",
+        skills=["elixir", "python"], price_low="5000", price_high="9000", lead_time_days=14,
+    )  # fmt: skip
+    offerings.offering_create(
+        actor=users["charlie"], organisation_slug="rival", name="Data work", skills=["elixir"]
+    )
+    world.ids["offering_id"] = offering.pk
+
+
 def build_world(today: dt.date) -> World:
     """Everything, through the services (the tasks run at once), as of `today`."""
     names = ["alice", "bob", "charlie", "rick", "pat", "cora"]
@@ -197,6 +216,7 @@ def build_world(today: dt.date) -> World:
     _books(world, contract, today)
     _services(world, today)
     _mentoring(world, people, today)
+    _offerings(world)
     proposal = contract.proposal
     world.ids.update(
         slug="outlier", org_slug="outlier", organisation="outlier",

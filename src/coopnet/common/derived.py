@@ -255,7 +255,16 @@ _kept_lock = threading.Lock()
 
 #: app labels whose models are the network's data, and models of theirs that are not
 ANNOUNCED_APPS = frozenset(
-    {"common", "directory", "opportunities", "network", "sharedservices", "mentoring", "books"}
+    {
+        "common",
+        "directory",
+        "opportunities",
+        "offerings",
+        "network",
+        "sharedservices",
+        "mentoring",
+        "books",
+    }
 )
 UNANNOUNCED = frozenset(
     {

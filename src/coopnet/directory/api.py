@@ -68,6 +68,10 @@ class OrganisationOut(Schema):
     slug: str
     name: str
     description: str
+    kind: str
+    location: str
+    website: str
+    public: bool
     people: list[PublicPerson]
 
 
@@ -170,6 +174,10 @@ def organisation_profile(request: HttpRequest, slug: str) -> dict[str, Any]:
         "slug": organisation.slug,
         "name": organisation.name,
         "description": organisation.description,
+        "kind": organisation.kind,
+        "location": organisation.location,
+        "website": organisation.website,
+        "public": organisation.public,
         "people": [_public(p) for p in people],
     }
 

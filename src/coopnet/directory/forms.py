@@ -14,7 +14,7 @@ from django.utils.translation import get_language
 
 from coopnet.common.forms import AmountField
 from coopnet.directory import selectors
-from coopnet.directory.models import Membership, Skill
+from coopnet.directory.models import Membership, Organisation, Skill
 from coopnet.directory.services import UNKNOWN_SKILL
 
 LEVELS = [(n, str(n)) for n in range(1, 6)]
@@ -280,6 +280,21 @@ def skill_formset(data: Any = None, levels: dict[str, int] | None = None) -> Bas
             assert isinstance(field, SkillField)
             field.remember(labels)
     return formset
+
+
+class DescribeForm(forms.Form):
+    """How an organisation describes itself (`services.organisation_describe`)."""
+
+    kind = forms.ChoiceField(choices=Organisation.KINDS)
+    location = forms.CharField(max_length=120, required=False, help_text="Town or region.")
+    website = forms.URLField(max_length=200, required=False, assume_scheme="https")
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    public = forms.BooleanField(
+        required=False,
+        label="Public profile",
+        help_text="Anyone, signed in or not, may see the name, kind, location, website, "
+        "description and offerings. People, their rates and hours are never shown.",
+    )
 
 
 class InviteForm(forms.Form):

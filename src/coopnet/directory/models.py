@@ -19,9 +19,32 @@ from coopnet.engine.network import CommissionPolicy, FinderFee
 class Organisation(models.Model):
     access = Rule(owner="")
 
+    WORKER_COOP, CONSUMER_COOP, FREELANCER, COMPANY, NON_PROFIT, OTHER = (
+        "worker_coop",
+        "consumer_coop",
+        "freelancer",
+        "company",
+        "non_profit",
+        "other",
+    )
+    KINDS = [
+        (WORKER_COOP, "Worker co-operative"),
+        (CONSUMER_COOP, "Other co-operative"),
+        (FREELANCER, "Freelancer"),
+        (COMPANY, "Company"),
+        (NON_PROFIT, "Non-profit"),
+        (OTHER, "Other"),
+    ]
+
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
     description = models.TextField(blank=True)
+    kind = models.CharField(max_length=20, choices=KINDS, default=WORKER_COOP)
+    location = models.CharField(max_length=120, blank=True)
+    website = models.URLField(max_length=200, blank=True)
+    #: its public profile (name, kind, location, website, description, offerings) is shown to
+    #: anyone, signed in or not; never its people's rates or any private figure
+    public = models.BooleanField(default=False)
     #: private: the fixed cost of bringing this organisation into a consortium
     coordination_cost = models.DecimalField(default=0, validators=[MinValueValidator(0)], **MONEY)
     created = models.DateTimeField(auto_now_add=True)

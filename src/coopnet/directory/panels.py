@@ -50,3 +50,6 @@ class Panels:
 
 
 profile_panels = Panels()
+#: the panels of an organisation's public profile, shown to anyone (signed in or not) when the
+#: organisation has made its profile public: public facts only, as on `profile_panels`
+public_panels = Panels()

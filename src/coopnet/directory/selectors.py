@@ -90,7 +90,7 @@ def organisation_public(slug: str) -> Organisation:
 
 
 #: an organisation's public fields, as `Organisation.from_db` takes them (in the model's order)
-_PUBLIC_FIELDS = ("id", "name", "slug", "description")
+_PUBLIC_FIELDS = ("id", "name", "slug", "description", "kind", "location", "website", "public")
 
 _PROFILE = Compiled(
     lambda slug: (
@@ -110,6 +110,15 @@ def organisation_profile(slug: str) -> tuple[Organisation, int]:
         raise Http404("no such organisation")
     *public, people = found[0]
     return Organisation.from_db(DEFAULT_DB_ALIAS, _PUBLIC_FIELDS, public), people
+
+
+def organisation_shown_to_all(slug: str) -> Organisation:
+    """An organisation whose profile is public, for anyone (signed in or not); 404 for one
+    whose profile is not, as for one that does not exist."""
+    found = Organisation.objects.filter(slug=slug, public=True).only(*_PUBLIC_FIELDS).first()
+    if found is None:
+        raise Http404("no such organisation")
+    return found
 
 
 def organisation_for_member(user: User, slug: str) -> Organisation:

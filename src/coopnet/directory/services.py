@@ -68,6 +68,54 @@ def organisation_create(
     return organisation
 
 
+BAD_KIND = "Choose what kind of organisation this is from the list."
+BAD_WEBSITE = "A website is an address starting with http:// or https://."
+#: the longest location (its column's max_length)
+LOCATION_LIMIT = 120
+DESCRIPTION_LIMIT = 5000
+
+
+@transaction.atomic
+def organisation_describe(
+    *,
+    actor: User,
+    organisation_slug: str,
+    description: str,
+    kind: str,
+    location: str,
+    website: str,
+    public: bool,
+) -> Organisation:
+    """How the organisation describes itself, and whether its profile is public (seen by
+    anyone, signed in or not). Its admins only: 404 to outsiders, and to its members."""
+    organisation = organisation_for_admin(actor, organisation_slug)
+    if kind not in dict(Organisation.KINDS):
+        raise ValidationError({"kind": BAD_KIND})
+    organisation.description = check_text(
+        "description", description, DESCRIPTION_LIMIT, required=False
+    )
+    organisation.kind = kind
+    organisation.location = check_text("location", location, LOCATION_LIMIT, required=False)
+    organisation.website = check_text("website", website, 200, required=False)
+    organisation.public = bool(public)
+    try:
+        organisation.full_clean(exclude=["coordination_cost"])
+    except ValidationError as error:
+        if "website" in error.message_dict:
+            raise ValidationError({"website": BAD_WEBSITE}) from None
+        raise
+    organisation.save(update_fields=["description", "kind", "location", "website", "public"])
+    visibility = "public" if organisation.public else "network only"
+    audit.record(
+        actor=actor,
+        action="organisation.described",
+        obj=organisation,
+        organisation=organisation,
+        summary=f"{organisation.name} described itself (profile: {visibility})",
+    )
+    return organisation
+
+
 def _amount(value: Any, field: str) -> Decimal:
     if isinstance(value, str) and not plain_number(value):
         raise ValidationError({field: NEGATIVE.format(field=field)})

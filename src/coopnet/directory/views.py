@@ -31,6 +31,7 @@ from coopnet.common.once import accepted_once
 from coopnet.directory import csv_io, results, search_sql, selectors, services
 from coopnet.directory.forms import (
     BaseSkillFormSet,
+    DescribeForm,
     ImportForm,
     InviteForm,
     OwnHoursForm,
@@ -39,7 +40,7 @@ from coopnet.directory.forms import (
     skill_formset,
 )
 from coopnet.directory.models import Organisation, Person
-from coopnet.directory.panels import profile_panels
+from coopnet.directory.panels import profile_panels, public_panels
 from coopnet.directory.templatetags.skills import skill_list
 
 #: people per page of the directory's results and of an organisation's profile
@@ -244,6 +245,10 @@ class ProfileShown:
     slug: str
     name: str
     description: str
+    kind: str
+    location: str
+    website: str
+    public: bool
     people: int
     #: the HTML of the first page of its people (the only one of most organisations)
     first_people: str
@@ -262,6 +267,10 @@ def _profile_shown(slug: str) -> ProfileShown:
         organisation.slug,
         organisation.name,
         organisation.description,
+        organisation.get_kind_display(),
+        organisation.location,
+        organisation.website,
+        organisation.public,
         people,
         _profile_people(organisation.pk, 1) if people else "",
         panels,
@@ -305,7 +314,7 @@ def profile(request: HttpRequest, slug: str) -> HttpResponse:
     today = timezone.localdate().isoformat()
     # named for what it holds (a `ProfileShown` with its first page of people): a value kept
     # by an older release under another name, of another shape, is never read as one
-    key = f"directory:profile-shown:{slug}:{today}"
+    key = f"directory:profile-shown-described:{slug}:{today}"
     shown = derived.kept(key, lambda: _profile_shown(slug))
     # the page asked for, within the pages there are: what is kept is one of those
     page = _page_of(request, Paginator(range(shown.people), PAGE_SIZE))
@@ -325,7 +334,53 @@ def profile(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "directory/profile.html", context)
 
 
+@require_safe
+def public_profile(request: HttpRequest, slug: str) -> HttpResponse:
+    """An organisation's profile for anyone, signed in or not, if it made it public (404 if
+    not): its name, kind, location, website, description and the public panels of the apps
+    above (its offerings); never its people, their rates or hours, or any private figure."""
+    organisation = selectors.organisation_shown_to_all(slug)
+    panels = [
+        render_to_string(p.template, {"organisation": organisation, "panel": p.context})
+        for p in public_panels.shown(organisation)
+    ]
+    context = {
+        "organisation": organisation,
+        "panels": [mark_safe(html) for html in panels],  # rendered by the template engine
+    }
+    return render(request, "directory/public_profile.html", context)
+
+
 # -- an organisation's own pages ------------------------------------------------------------
+
+
+@login_required
+def describe(request: HttpRequest, slug: str) -> HttpResponse:
+    """How the organisation describes itself, and whether its profile is public: its admins'."""
+    organisation = _organisation(request, slug, CHANGE)
+    if refused := not_allowed(request, "GET", "POST"):
+        return refused
+    initial = {
+        "kind": organisation.kind,
+        "location": organisation.location,
+        "website": organisation.website,
+        "description": organisation.description,
+        "public": organisation.public,
+    }
+    form = DescribeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organisation_describe(
+                actor=request.user, organisation_slug=slug, **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_errors(error, form)
+        else:
+            messages.success(request, f"{organisation.name}'s description was saved.")
+            return redirect("directory:manage", slug=slug)
+    status = 400 if request.method == "POST" else 200
+    context = {"organisation": organisation, "form": form}
+    return render(request, "directory/describe.html", context, status=status)
 
 
 @login_required

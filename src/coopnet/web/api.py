@@ -16,6 +16,7 @@ from coopnet.common.token_api import router as tokens_router
 from coopnet.directory.api import router as directory_router
 from coopnet.mentoring.api import router as mentoring_router
 from coopnet.network.api import router as network_router
+from coopnet.offerings.api import router as offerings_router
 from coopnet.opportunities.api import router as opportunities_router
 from coopnet.sharedservices.api import router as services_router
 from coopnet.web.openapi import declare_errors
@@ -36,6 +37,7 @@ install_api_handlers(api)
 
 api.add_router("", directory_router)
 api.add_router("/opportunities", opportunities_router)
+api.add_router("/offerings", offerings_router)
 api.add_router("/network", network_router)
 api.add_router("/services", services_router)
 api.add_router("/skills", mentoring_router)

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "coopnet.common",
     "coopnet.directory",
     "coopnet.opportunities",
+    "coopnet.offerings",
     "coopnet.network",
     "coopnet.sharedservices",
     "coopnet.mentoring",

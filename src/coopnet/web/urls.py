@@ -11,6 +11,8 @@ urlpatterns = [
     path("accounts/tokens/", include("coopnet.common.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("opportunities/", include("coopnet.opportunities.urls")),
+    path("offerings/", include("coopnet.offerings.urls")),
+    path("directory/organisations/", include("coopnet.offerings.urls_directory")),
     path("network/", include("coopnet.network.urls")),
     path("services/", include("coopnet.sharedservices.urls")),
     path("skills/", include("coopnet.mentoring.urls")),
