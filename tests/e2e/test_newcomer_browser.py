@@ -58,8 +58,7 @@ def test_a_stacked_table_names_each_values_column_on_a_phone(live_server, page, 
     page.goto(f"{live_server.url}/organisations/outlier/manage/")
     cells = page.locator("table.data tbody tr").first.locator("td")
     before = [
-        cells.nth(n).evaluate("(td) => getComputedStyle(td, '::before').content")
-        for n in range(3)
+        cells.nth(n).evaluate("(td) => getComputedStyle(td, '::before').content") for n in range(3)
     ]
     assert before == ['"Name: "', '"Hours available: "', '"Cost rate: "']
     header = page.locator("table.data thead")

@@ -86,9 +86,10 @@ def test_the_plan_is_measured_on_todays_map(planned):
 def test_the_overview_shows_one_score_and_the_plan_from_it(planned, name):
     page = client_for(planned[name]).get("/skills/").content.decode()
     assert big(page, "network-score") == "80%"
-    assert "Its 1 standing pairing would bring today's demand at risk of 80% to <strong>40%</strong>." in (
-        page.replace("&#x27;", "'")
+    effect = (
+        "Its 1 standing pairing would bring today's demand at risk of 80% to <strong>40%</strong>."
     )
+    assert effect in page.replace("&#x27;", "'")
     history = page.split('id="history-chart-title"')[1].split("</svg>")[0]
     assert history.count("<circle") == 2  # the plan's snapshot, then today
     assert re.findall(r"<title>([^<]*)</title></circle>", history)[-1] == "Now: 80%"

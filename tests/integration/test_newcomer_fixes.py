@@ -132,9 +132,7 @@ def test_renaming_a_person_to_a_colleagues_name_is_refused(cast):
 # -- a restated going-alone cost -------------------------------------------------------------
 
 
-def test_restating_a_worked_out_cost_starts_from_the_hours_rate_and_tools_typed(
-    cast, coordinator
-):
+def test_restating_a_worked_out_cost_starts_from_the_hours_rate_and_tools_typed(cast, coordinator):
     shared.service_create(actor=coordinator, name="Accounts", fixed_cost="100")
     alice = client_for(cast["alice"])
     typed = {"hours_alone": "6", "rate": "40", "tools_cost": "35.50", "alone_cost": ""}
