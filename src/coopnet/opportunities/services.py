@@ -13,10 +13,11 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from coopnet.common import audit
-from coopnet.common.access import User, account
+from coopnet.common.access import User, account, is_coordinator
 from coopnet.common.amounts import MAX_HOURS, MAX_MONEY, parse_amount, parse_text
 from coopnet.common.dates import date_problem
 from coopnet.directory.models import COMMISSION_TERMS, FINDER_TERMS, Organisation, Skill
@@ -113,18 +114,33 @@ def _value_and_deadline(errors: dict[str, str], value: Any, deadline: Any) -> tu
     return amount, day
 
 
-def _freeze_terms(opportunity: Opportunity, poster: Organisation) -> None:
+def _freeze_terms(
+    opportunity: Opportunity, poster: Organisation, *, found_by_network: bool
+) -> None:
     """Copy the network's commission policy and finder's fee onto a new opportunity as they
     are now, so that later changes to the settings do not change what it was posted with. No
     commission when the poster is exempt or within its commission-free contracts
-    (`selectors.commission_free`). The poster is the finder: it brought the client."""
+    (`selectors.commission_free`). The poster is the finder: it brought the client; unless
+    the network found the client itself (its front door): then there is no finder
+    organisation, and no finder's fee leaves the network (it keeps its commission only)."""
     terms = network_settings()
     if not selectors.commission_free(poster, terms):
         for name in COMMISSION_TERMS:
             setattr(opportunity, name, getattr(terms, name))
     for name in FINDER_TERMS:
         setattr(opportunity, name, getattr(terms, name))
-    opportunity.finder = poster
+    opportunity.finder = None if found_by_network else poster
+
+
+def _poster(actor: User, organisation_slug: str, *, found_by_network: bool) -> Organisation:
+    """The posting organisation: one `actor` administers (404 outside it, 403 for a member);
+    for a client the network found, the coordinator may post for any organisation."""
+    if found_by_network and is_coordinator(actor):
+        return get_object_or_404(Organisation, slug=organisation_slug)
+    organisation = organisation_for_member(actor, organisation_slug)  # 404 for outsiders
+    if not is_admin(actor, organisation):
+        raise PermissionDenied(NOT_ADMIN)
+    return organisation
 
 
 @transaction.atomic
@@ -138,16 +154,17 @@ def opportunity_create(
     requirements: list[dict[str, Any]],
     client: str = "",
     description: str = "",
+    found_by_network: bool = False,
 ) -> Opportunity:
-    """Post an opportunity for `organisation_slug`, of which `actor` must be an admin.
+    """Post an opportunity for `organisation_slug`, of which `actor` must be an admin (or,
+    when `found_by_network`, the coordinator). `found_by_network`: the client came through
+    the network's front door, so the opportunity has no finder organisation (`_freeze_terms`).
 
     >>> opportunity_create(actor=alice, organisation_slug="outlier", title="Booking system",
     ...     value="12000", deadline="2031-03-31",
     ...     requirements=[{"skill": "elixir", "min_level": 4, "hours": "40"}])  # doctest: +SKIP
     """
-    organisation = organisation_for_member(actor, organisation_slug)  # 404 for outsiders
-    if not is_admin(actor, organisation):
-        raise PermissionDenied(NOT_ADMIN)
+    organisation = _poster(actor, organisation_slug, found_by_network=found_by_network)
     errors: dict[str, str] = {}
     opportunity = Opportunity(
         posted_by=organisation,
@@ -155,7 +172,7 @@ def opportunity_create(
         client=parse_text(errors, "client", client, 200, required=False),
         description=parse_text(errors, "description", description, 10_000, required=False),
     )
-    _freeze_terms(opportunity, organisation)
+    _freeze_terms(opportunity, organisation, found_by_network=found_by_network)
     opportunity.value, opportunity.deadline = _value_and_deadline(errors, value, deadline)
     wanted = _requirements(errors, requirements)
     if errors:

@@ -49,6 +49,7 @@ def _links(url_name: str, app_name: str, slug: str | None, coordinator: bool) ->
         links += [
             (reverse("books:network"), url_name == "network" and app_name == "books", "Books"),
             (reverse("network:dashboard"), app_name == "network", "Network"),
+            (reverse("clients:inbox"), app_name == "clients", "Client requests"),
         ]
     links.append((reverse("tokens:list"), app_name == "tokens", "API tokens"))
     return links

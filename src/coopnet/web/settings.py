@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "coopnet.network",
     "coopnet.sharedservices",
     "coopnet.mentoring",
+    "coopnet.clients",
     "coopnet.books",
 ]
 
@@ -209,6 +210,10 @@ COOPNET_API_RATES = {
     "user": env.rate("COOPNET_API_RATE_USER", "6000/min"),
     "anon": env.rate("COOPNET_API_RATE_ANON", "600/min"),
 }
+
+# The public front door (coopnet.clients): the client requests each address may send per
+# period, counted in the cache above (so across every web process with COOPNET_CACHE_URL)
+COOPNET_FRONTDOOR_RATE = env.rate("COOPNET_FRONTDOOR_RATE", "5/hour")
 
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"

@@ -19,6 +19,7 @@ urlpatterns = [
     path("books/", include("coopnet.books.urls")),
     path("books/", include("coopnet.books.urls_bankfiles")),
     path("books/", include("coopnet.books.urls_exports")),
+    path("", include("coopnet.clients.urls")),
     path("", include("coopnet.directory.urls")),
     path("", views.home, name="home"),
 ]
