@@ -191,6 +191,17 @@ PAGES: dict[str, Policy] = {
     "bankfiles:csv": read(CORA),
     "books_exports:beancount": read(SIGNED_IN),  # each its own organisation's view
     "books_exports:csv": read(SIGNED_IN),
+    # the front door: anyone sends a request (an empty form: 400); its confirmation by a
+    # signed reference (the matrix's is not one: nobody's)
+    "clients:front_door": form(EVERYONE),
+    "clients:sent": read(frozenset()),
+    # client requests: the coordinator's inbox; one passed to Outlier its admins' too
+    "clients:inbox": read(CORA),
+    "clients:organisation": read(ALICE),
+    "clients:detail": read(ALICE | CORA),
+    "clients:pass": act(CORA),
+    "clients:decline": act(CORA),
+    "clients:turn": form(ALICE | CORA),
 }
 
 OPERATIONS: dict[str, Policy] = {

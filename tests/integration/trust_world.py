@@ -28,6 +28,7 @@ from instants import ORDINARY, TODAY
 from coopnet.books import details, settlement
 from coopnet.books import services as books
 from coopnet.books.models import Contract
+from coopnet.clients import services as clients
 from coopnet.common.models import ApiToken, Coordinator
 from coopnet.directory import services as directory
 from coopnet.directory.models import Membership, NetworkSettings, Skill
@@ -53,6 +54,10 @@ CANARIES: dict[str, frozenset[str]] = {
     "zq-outlier-deploy-key": frozenset(),  # the name of Alice's API token
     "2718.28": frozenset({"bob", "cora"}),  # Outlier's cost of running IT support alone
     "Mentoring notes: the kraken": frozenset({"bob", "cora"}),  # notes of a session inside Outlier
+    # a client's request passed to Outlier: the coordinator and Outlier's admins read it
+    "Wombat Clinics": frozenset({"cora"}),  # the client's name
+    "zq-wombat@clinics.example": frozenset({"cora"}),  # its contact's e-mail
+    "Numbat Health": frozenset({"cora"}),  # another client's, passed to no one: Cora's alone
 }
 
 
@@ -198,6 +203,23 @@ def _offerings(world: World) -> None:
     world.ids["offering_id"] = offering.pk
 
 
+def _client_requests(world: World, today: dt.date) -> None:
+    """A client asks for Elixir work through the front door; the coordinator passes it to
+    Outlier. Another client's request is passed to no one."""
+    deadline = today + dt.timedelta(days=45)
+    passed = clients.client_request_submit(
+        organisation="Wombat Clinics", contact_name="Wendy Bat", email="zq-wombat@clinics.example",
+        needs="Clinic bookings", deadline=deadline, skills=["elixir"], budget="8000",
+    )  # fmt: skip
+    clients.client_request_pass(actor=world.users["cora"], request_id=passed.pk,
+                                organisation_slugs=["outlier"])  # fmt: skip
+    clients.client_request_submit(
+        organisation="Numbat Health", contact_name="Ned Bat", email="ned@numbat.example",
+        needs="Data work", deadline=deadline, skills=["python"],
+    )  # fmt: skip
+    world.ids["request_id"] = passed.pk
+
+
 def build_world(today: dt.date) -> World:
     """Everything, through the services (the tasks run at once), as of `today`."""
     names = ["alice", "bob", "charlie", "rick", "pat", "cora"]
@@ -217,6 +239,7 @@ def build_world(today: dt.date) -> World:
     _services(world, today)
     _mentoring(world, people, today)
     _offerings(world)
+    _client_requests(world, today)
     proposal = contract.proposal
     world.ids.update(
         slug="outlier", org_slug="outlier", organisation="outlier",

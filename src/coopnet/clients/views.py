@@ -12,13 +12,12 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST, require_safe
 
 from coopnet.clients import selectors, services
 from coopnet.clients.forms import ClientRequestForm
 from coopnet.clients.limits import FrontDoorThrottle
 from coopnet.clients.models import ClientRequest, new_reference
-from coopnet.common.access import is_coordinator
+from coopnet.common.access import coordinator_or_404, is_coordinator
 from coopnet.common.errors import apply_errors
 from coopnet.common.http import not_allowed
 from coopnet.common.money import network_currency
@@ -71,38 +70,42 @@ def front_door(request: HttpRequest) -> HttpResponse:
     return render(request, "clients/front_door.html", {"form": form}, status=400)
 
 
-@require_safe
 def sent(request: HttpRequest, token: str) -> HttpResponse:
     """The confirmation: the reference, and what happens next."""
     try:
         reference = signing.loads(token, salt=SENT_SALT)
     except signing.BadSignature:
         raise Http404("no such request") from None
+    if refused := not_allowed(request, "GET"):
+        return refused
     return render(request, "clients/sent.html", {"reference": reference})
 
 
 @login_required
-@require_safe
 def inbox(request: HttpRequest) -> HttpResponse:
     """The coordinator's inbox of client requests (404 for anyone else)."""
     rows = selectors.client_inbox(request.user)
+    if refused := not_allowed(request, "GET"):
+        return refused
     context = {"requests": rows, "counts": selectors.inbox_counts(), "organisation": None}
     return render(request, "clients/list.html", context)
 
 
 @login_required
-@require_safe
 def organisation_requests(request: HttpRequest, slug: str) -> HttpResponse:
     """The requests passed to an organisation, for its admins (404 for anyone else)."""
     organisation, rows = selectors.client_requests_of(request.user, slug)
+    if refused := not_allowed(request, "GET"):
+        return refused
     context = {"requests": rows, "organisation": organisation}
     return render(request, "clients/list.html", context)
 
 
 @login_required
-@require_safe
 def detail(request: HttpRequest, request_id: int) -> HttpResponse:
     found = selectors.client_request_for_user(request.user, request_id)
+    if refused := not_allowed(request, "GET"):
+        return refused
     coordinator = is_coordinator(request.user)
     context: dict[str, Any] = {
         "request_": found,
@@ -129,9 +132,11 @@ def _opportunity_shown(
 
 
 @login_required
-@require_POST
 def pass_on(request: HttpRequest, request_id: int) -> HttpResponse:
+    coordinator_or_404(request.user)
     found = selectors.client_request_for_user(request.user, request_id)
+    if refused := not_allowed(request, "POST"):
+        return refused
     try:
         done = services.client_request_pass(
             actor=request.user, request_id=found.pk,
@@ -147,9 +152,11 @@ def pass_on(request: HttpRequest, request_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def decline(request: HttpRequest, request_id: int) -> HttpResponse:
+    coordinator_or_404(request.user)
     found = selectors.client_request_for_user(request.user, request_id)
+    if refused := not_allowed(request, "POST"):
+        return refused
     try:
         services.client_request_decline(actor=request.user, request_id=found.pk)
     except ValidationError as error:
