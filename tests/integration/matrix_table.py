@@ -289,6 +289,10 @@ OPERATIONS: dict[str, Policy] = {
     "GET /api/offerings/{offering_id}": read(SIGNED_IN),
     "PATCH /api/offerings/{offering_id}": act(ALICE),
     "DELETE /api/offerings/{offering_id}": act(ALICE),
+    # client requests: each reads those it may (the coordinator all, Outlier's admin the one
+    # passed to Outlier, the others none); one request: those two only
+    "GET /api/clients/requests": read(SIGNED_IN),
+    "GET /api/clients/requests/{request_id}": read(ALICE | CORA),
 }
 
 EXPECTED: dict[str, Policy] = {**PAGES, **OPERATIONS}

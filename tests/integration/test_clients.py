@@ -344,3 +344,25 @@ def test_without_a_finder_the_commission_and_the_rest_add_up_to_the_value(
     assert found.commission_amount == found.commission_amount.quantize(D("0.01"))
     assert found.distributable >= 0
     assert found.commission_amount + found.finder_amount + found.distributable == value
+
+
+# -- the API --------------------------------------------------------------------------------
+
+
+def test_the_api_reads_the_inbox_for_the_coordinator_and_the_passed_to_admins_only(world):
+    passed, kept = submit(), submit(organisation="Numbat Health", email="ned@numbat.example")
+    services.client_request_pass(actor=world["cora"], request_id=passed.pk,
+                                 organisation_slugs=["outlier"])  # fmt: skip
+    everything = client_for(world["cora"]).get("/api/clients/requests").json()
+    assert [r["reference"] for r in everything] == [kept.reference, passed.reference]
+    assert everything[1]["email"] == EMAIL
+    assert everything[1]["skills"] == ["elixir", "ux-design"]
+    mine = client_for(world["alice"]).get("/api/clients/requests").json()
+    assert [r["reference"] for r in mine] == [passed.reference]
+    for who in ("bob", "charlie", "pat"):
+        assert client_for(world[who]).get("/api/clients/requests").json() == []
+        one = client_for(world[who]).get(f"/api/clients/requests/{passed.pk}")
+        assert one.status_code == 404
+    assert client_for(world["alice"]).get(f"/api/clients/requests/{kept.pk}").status_code == 404
+    new = client_for(world["cora"]).get("/api/clients/requests?status=new").json()
+    assert [r["reference"] for r in new] == [kept.reference]

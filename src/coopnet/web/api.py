@@ -10,6 +10,7 @@ from ninja import NinjaAPI
 
 from coopnet.books.api import router as books_router
 from coopnet.books.api_exports import router as books_exports_router
+from coopnet.clients.api import router as clients_router
 from coopnet.common.auth import API_AUTH, API_THROTTLES
 from coopnet.common.errors import install_api_handlers
 from coopnet.common.token_api import router as tokens_router
@@ -44,3 +45,4 @@ api.add_router("/skills", mentoring_router)
 api.add_router("/books", books_router)
 api.add_router("/books", books_exports_router)
 api.add_router("", tokens_router)
+api.add_router("/clients", clients_router)
