@@ -96,3 +96,19 @@ def test_demo_offerings_compare_with_overlap_and_complement(settings):
     assert pair.only_first
     assert pair.only_second
     assert found.bundles[0].partners
+
+
+@pytest.mark.django_db
+def test_demo_client_requests_arrive_through_the_front_door(settings):
+    from coopnet.clients.models import ClientRequest
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    seed_directory(people=60, organisations=9, seed=7)
+    states = dict(ClientRequest.objects.values_list("organisation", "status"))
+    assert states == {"Riverside Surgery": "new", "Northfield Housing Co-op": "passed",
+                      "Hillside Food Bank": "opportunity"}  # fmt: skip
+    passed = ClientRequest.objects.get(status="passed")
+    assert passed.passed_to.exists()
+    turned = ClientRequest.objects.get(status="opportunity")
+    assert turned.opportunity is not None
+    assert turned.opportunity.finder is None

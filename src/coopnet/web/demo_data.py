@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from coopnet.books import demo as books_demo
+from coopnet.clients import demo as clients_demo
 from coopnet.common.models import Coordinator
 from coopnet.directory import services
 from coopnet.directory.models import Membership, NetworkSettings, Skill
@@ -85,6 +86,7 @@ def seed_directory(*, people: int = 60, organisations: int = 9, seed: int = 7) -
     sharedservices_demo.seed_demo()
     books_demo.seed_demo()
     offerings_demo.seed_demo()
+    clients_demo.seed_demo()
     return logins
 
 
