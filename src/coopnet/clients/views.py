@@ -115,8 +115,9 @@ def detail(request: HttpRequest, request_id: int) -> HttpResponse:
         "opportunity_shown": _opportunity_shown(request, found, coordinator),
     }
     if coordinator:
-        context |= {"matches": selectors.matching_organisations(found),
-                    "passed_to": list(found.passed_to.order_by("name"))}  # fmt: skip
+        passed_to = list(found.passed_to.order_by("name"))
+        context |= {"matches": selectors.matching_organisations(found), "passed_to": passed_to,
+                    "passed_ids": {o.pk for o in passed_to}}  # fmt: skip
     return render(request, "clients/detail.html", context)
 
 
