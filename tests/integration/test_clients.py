@@ -119,6 +119,7 @@ def test_too_many_requests_from_one_address_get_429_with_a_clear_page(world, set
     assert refused.status_code == 429
     assert int(refused["Retry-After"]) > 0
     assert "Too many requests from your address" in refused.content.decode()
+    assert "try again in 60 minutes" in refused.content.decode()
     assert ClientRequest.objects.count() == 2
     other = client.post("/request/", FORM, REMOTE_ADDR="192.0.2.7")  # another address
     assert other.status_code == 302
@@ -366,3 +367,33 @@ def test_the_api_reads_the_inbox_for_the_coordinator_and_the_passed_to_admins_on
     assert client_for(world["alice"]).get(f"/api/clients/requests/{kept.pk}").status_code == 404
     new = client_for(world["cora"]).get("/api/clients/requests?status=new").json()
     assert [r["reference"] for r in new] == [kept.reference]
+
+
+# -- who is told ----------------------------------------------------------------------------
+
+
+def test_the_coordinator_is_told_of_a_new_request_and_the_admins_when_it_is_passed_on(
+    world, mailoutbox, django_capture_on_commit_callbacks
+):
+    world["cora"].email = "cora@network.example"
+    world["cora"].save(update_fields=["email"])
+    world["alice"].email = "alice@outlier.example"
+    world["alice"].save(update_fields=["email"])
+    with django_capture_on_commit_callbacks(execute=True):
+        received = submit(site_url="https://net.example")
+    (arrived,) = mailoutbox
+    assert arrived.to == ["cora@network.example"]
+    assert received.reference in arrived.subject
+    assert f"https://net.example/clients/requests/{received.pk}/" in arrived.body
+    assert EMAIL not in arrived.body  # no contact detail in a mail
+    with django_capture_on_commit_callbacks(execute=True):
+        services.client_request_pass(actor=world["cora"], request_id=received.pk,
+                                     organisation_slugs=["outlier"],
+                                     site_url="https://net.example")  # fmt: skip
+    passed = mailoutbox[1]
+    assert passed.to == ["alice@outlier.example"]  # its admin; not Bob, a member
+    assert passed.subject == f"Client request {received.reference} was passed to Outlier Co-op"
+    with django_capture_on_commit_callbacks(execute=True):  # passed again: not told again
+        services.client_request_pass(actor=world["cora"], request_id=received.pk,
+                                     organisation_slugs=["outlier"])  # fmt: skip
+    assert len(mailoutbox) == 2

@@ -19,13 +19,14 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from coopnet.clients import selectors
+from coopnet.clients import mail, selectors
 from coopnet.clients.models import ClientRequest, new_reference
 from coopnet.common import audit
 from coopnet.common.access import User, coordinator_or_404, is_coordinator
 from coopnet.common.amounts import MAX_MONEY, parse_amount, parse_text
 from coopnet.common.dates import date_problem
-from coopnet.directory.models import Organisation, Skill
+from coopnet.common.models import Coordinator
+from coopnet.directory.models import Membership, Organisation, Skill
 from coopnet.opportunities import services as opportunities
 from coopnet.opportunities.models import Opportunity
 
@@ -101,6 +102,7 @@ def client_request_submit(
     phone: str = "",
     skills: Iterable[str] = (),
     budget: Any = None,
+    site_url: str = "",
 ) -> ClientRequest:
     """Receive a client's request from the public front door (nobody signed in): it lands
     in the coordinator's inbox with a reference to give the client.
@@ -125,6 +127,8 @@ def client_request_submit(
     request.skills.set(wanted)
     audit.record(actor=None, action="client_request.received", obj=request,
                  summary=f"Client request {request.reference} received")  # fmt: skip
+    coordinators = Coordinator.objects.values_list("user__email", flat=True)
+    mail.tell_arrived(request, coordinators, site_url)
     return request
 
 
@@ -151,10 +155,11 @@ def _open(request_id: int) -> ClientRequest:
 
 @transaction.atomic
 def client_request_pass(
-    *, actor: User, request_id: int, organisation_slugs: Iterable[str]
+    *, actor: User, request_id: int, organisation_slugs: Iterable[str], site_url: str = ""
 ) -> ClientRequest:
     """Pass the request to organisations (the coordinator's, 404 for anyone else): their
-    admins then read it, contact details included, and may turn it into an opportunity."""
+    admins then read it, contact details included, and may turn it into an opportunity; they
+    are told by mail (those it had already been passed to are not told again)."""
     coordinator_or_404(actor)
     selectors.client_request_for_user(actor, request_id)
     slugs = list(dict.fromkeys(organisation_slugs))
@@ -166,13 +171,19 @@ def client_request_pass(
             {"organisations": UNKNOWN_ORGANISATIONS.format(slugs=", ".join(missing))}
         )
     request = _open(request_id)
+    already = set(request.passed_to.values_list("pk", flat=True))
     request.passed_to.add(*found.values())
     request.status = ClientRequest.PASSED
     request.save(update_fields=["status"])
     for organisation in found.values():
+        if organisation.pk in already:
+            continue
         audit.record(actor=actor, action="client_request.passed", obj=request,
                      organisation=organisation,
                      summary=f"Client request {request.reference} passed on")  # fmt: skip
+        admins = organisation.memberships.filter(role=Membership.ADMIN)
+        emails = admins.values_list("user__email", flat=True)
+        mail.tell_passed(request, organisation.name, emails, site_url)
     return request
 
 

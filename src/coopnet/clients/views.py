@@ -19,7 +19,7 @@ from coopnet.clients.limits import FrontDoorThrottle
 from coopnet.clients.models import ClientRequest, new_reference
 from coopnet.common.access import coordinator_or_404, is_coordinator
 from coopnet.common.errors import apply_errors
-from coopnet.common.http import not_allowed
+from coopnet.common.http import not_allowed, site_url
 from coopnet.common.money import network_currency
 from coopnet.directory.selectors import is_member
 from coopnet.opportunities.forms import (
@@ -40,6 +40,9 @@ TURNED = (
 )
 
 
+POSTER_HELP = "The organisation that posts it and leads the work with the client."
+
+
 def _sent(reference: str) -> HttpResponse:
     return redirect("clients:sent", token=signing.dumps(reference, salt=SENT_SALT))
 
@@ -52,8 +55,10 @@ def front_door(request: HttpRequest) -> HttpResponse:
         return render(request, "clients/front_door.html", {"form": ClientRequestForm()})
     throttle = FrontDoorThrottle()
     if throttle.full(request):
-        response = render(request, "clients/too_many.html", {}, status=429)
-        response["Retry-After"] = str(throttle.retry_after())
+        wait = throttle.retry_after()
+        context = {"minutes": max(1, -(-wait // 60))}
+        response = render(request, "clients/too_many.html", context, status=429)
+        response["Retry-After"] = str(wait)
         return response
     if ClientRequestForm.honeypot_filled(request.POST):  # a robot: accepted-looking, kept nowhere
         throttle.count(request)
@@ -61,7 +66,9 @@ def front_door(request: HttpRequest) -> HttpResponse:
     form = ClientRequestForm(request.POST)
     if form.is_valid():
         try:
-            sent = services.client_request_submit(**form.request_fields())
+            sent = services.client_request_submit(
+                **form.request_fields(), site_url=site_url(request)
+            )
         except ValidationError as error:
             apply_errors(error, form)
         else:
@@ -141,7 +148,7 @@ def pass_on(request: HttpRequest, request_id: int) -> HttpResponse:
     try:
         done = services.client_request_pass(
             actor=request.user, request_id=found.pk,
-            organisation_slugs=request.POST.getlist("organisations"),
+            organisation_slugs=request.POST.getlist("organisations"), site_url=site_url(request),
         )  # fmt: skip
     except ValidationError as error:
         for message in error.messages:
@@ -192,6 +199,7 @@ def turn(request: HttpRequest, request_id: int) -> HttpResponse:
         return redirect("clients:detail", request_id=found.pk)
     initial, rows = _turn_initial(found)
     form = OpportunityForm(request.POST or None, initial=initial, organisations=posters)
+    form.fields["organisation"].help_text = POSTER_HELP
     formset = requirement_formset(request.POST or None)
     if request.method != "POST":
         formset = requirement_formset(None)
