@@ -159,6 +159,7 @@ PAGES: dict[str, Policy] = {
     "mentoring:pairing": read(PAIRING),
     "mentoring:pairing_decision": act(PAIRING),  # refusals redirect with a message
     "mentoring:organisation": read(OUTLIER),
+    "mentoring:people_search": read(OUTLIER),
     "mentoring:opt_in": act(ALICE, OUTLIER),
     "mentoring:wish_add": act(OUTLIER),  # empty forms: 400 before the right
     "mentoring:wish_remove": act(ALICE, OUTLIER),
