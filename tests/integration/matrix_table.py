@@ -106,6 +106,11 @@ PAGES: dict[str, Policy] = {
     # API tokens: each signed-in user's own, listed, issued and revoked by their owner
     "tokens:list": form(SIGNED_IN),
     "tokens:revoke": act(ALICE),
+    # notifications: each signed-in user's own; someone else's is a 404
+    "notifications:list": read(SIGNED_IN),
+    "notifications:read": act(ALICE),
+    "notifications:read_all": act(SIGNED_IN),
+    "notifications:preferences": form(SIGNED_IN),
     # the directory: profiles are public to the signed in, the rest Outlier's
     "directory:search": read(SIGNED_IN),
     "directory:skill_search": read(SIGNED_IN),  # the taxonomy is public to the signed in
@@ -261,6 +266,11 @@ OPERATIONS: dict[str, Policy] = {
     "GET /api/books/settings": read(CORA),
     "PUT /api/books/settings": act(CORA),
     "GET /api/books/export": read(SIGNED_IN),
+    "GET /api/notifications": read(SIGNED_IN),
+    "POST /api/notifications/{notification_id}/read": act(ALICE),
+    "POST /api/notifications/read-all": act(SIGNED_IN),
+    "GET /api/notifications/preferences": read(SIGNED_IN),
+    "PUT /api/notifications/preferences": act(SIGNED_IN),
 }
 
 EXPECTED: dict[str, Policy] = {**PAGES, **OPERATIONS}
