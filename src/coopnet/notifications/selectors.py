@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from coopnet.common.access import User, account
@@ -25,10 +26,25 @@ def notification_for_user(user: User, notification_id: int) -> Notification:
     return found
 
 
+#: the user's attribute holding their unread count, read with them on each request
+UNREAD = "coopnet_unread_notifications"
+
+
+def unread_expression() -> Coalesce:
+    """The number of unread notifications of the user row `OuterRef("pk")`."""
+    unread = Notification.objects.filter(recipient_id=OuterRef("pk"), read_at__isnull=True)
+    count = unread.order_by().values("recipient_id").annotate(n=Count("pk")).values("n")[:1]
+    return Coalesce(Subquery(count), 0)
+
+
 def unread_count(user: User) -> int:
-    """How many of the user's notifications are unread (0 for the anonymous)."""
+    """How many of the user's notifications are unread (0 for the anonymous): as read with the
+    signed-in user (`directory.auth`), or asked of the database for a user loaded otherwise."""
     if not user.is_authenticated:
         return 0
+    known = getattr(user, UNREAD, None)
+    if known is not None:
+        return int(known)
     return Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).count()
 
 

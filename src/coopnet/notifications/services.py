@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from coopnet.common.access import User, account
+from coopnet.common.models import Coordinator
 from coopnet.directory.models import Membership
 from coopnet.notifications import selectors
 from coopnet.notifications.mail import email_for, enqueue
@@ -38,6 +39,12 @@ def members_of(organisation_ids: Iterable[int]) -> list[Account]:
     return _users(organisation_ids, roles=[Membership.ADMIN, Membership.MEMBER])
 
 
+def coordinators() -> list[Account]:
+    """The network's coordinators."""
+    found = Coordinator.objects.select_related("user").order_by("user__username")
+    return [row.user for row in found if row.user.is_active]
+
+
 def _users(organisation_ids: Iterable[int], roles: list[str]) -> list[Account]:
     rows = Membership.objects.filter(organisation_id__in=list(organisation_ids), role__in=roles)
     users = {m.user_id: m.user for m in rows.select_related("user").order_by("user__username")}
@@ -50,11 +57,17 @@ def _preferences(users: list[Account]) -> dict[int, str]:
 
 
 def notify(
-    *, recipients: Iterable[Account], kind: str, text: str, link: str = ""
+    *,
+    recipients: Iterable[Account],
+    kind: str,
+    text: str,
+    link: str = "",
+    actor: Any = None,
 ) -> list[Notification]:
     """Tell each recipient (once, however often listed) `text` about the page at `link`, in the
     app and, by their choice, by e-mail at once (queued when the caller's transaction commits)
-    or in the day's digest. `text` must hold no other organisation's private figure.
+    or in the day's digest. `text` must hold no other organisation's private figure. The
+    `actor` whose action it tells of is not told.
 
     >>> notify(recipients=admins_of([outlier.pk]), kind=FORMED,
     ...     text="A consortium was formed for Booking system.", link="/opportunities/3/")
@@ -62,7 +75,8 @@ def notify(
     """
     if kind not in KIND_CODES:
         raise ValueError(UNKNOWN_KIND.format(kind=kind))
-    people = list({user.pk: user for user in recipients}.values())
+    acting = getattr(actor, "pk", None)
+    people = [user for user in {u.pk: u for u in recipients}.values() if user.pk != acting]
     if not people:
         return []
     text = text[:TEXT_LENGTH]

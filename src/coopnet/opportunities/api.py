@@ -119,6 +119,9 @@ class PartnerOut(Schema):
     own: OwnPayoutOut | None
     decision: str
     decided_at: dt.datetime | None
+    #: why it declined (seen only by those who see a declined proposal: its poster and the
+    #: partner that declined it)
+    decline_reason: str
 
 
 class AssignmentOut(Schema):
@@ -149,6 +152,8 @@ class ProposalOut(Schema):
 
 class DecisionIn(Schema):
     accept: bool
+    #: why your organisation declines, for the poster (required with a decline)
+    reason: str = ""
 
 
 class TitleConsentIn(Schema):
@@ -230,6 +235,7 @@ def _partner(payout: PartnerPayout) -> dict[str, Any]:
         ),
         "decision": partner.decision,
         "decided_at": partner.decided_at,
+        "decline_reason": partner.decline_reason,
     }
 
 
@@ -331,5 +337,7 @@ def list_proposals(request: HttpRequest, opportunity_id: int) -> list[dict[str, 
 @router.post("/proposals/{int:proposal_id}/decision", response=ProposalOut)
 def decide(request: HttpRequest, proposal_id: int, body: DecisionIn) -> dict[str, Any]:
     """Accept or decline a proposal for the partner organisation you administer."""
-    services.proposal_decide(actor=request.user, proposal_id=proposal_id, accept=body.accept)
+    services.proposal_decide(
+        actor=request.user, proposal_id=proposal_id, accept=body.accept, reason=body.reason
+    )
     return _proposal(request, selectors.proposal_for_user(request.user, proposal_id))

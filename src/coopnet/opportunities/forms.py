@@ -113,6 +113,8 @@ def requirement_formset_grown(data: Any) -> BaseRequirementFormSet:
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=DECISIONS)
+    #: required with a decline (the service says so)
+    reason = forms.CharField(required=False, strip=False)
 
     def accept(self) -> bool:
         return bool(self.cleaned_data["decision"] == "accept")

@@ -231,6 +231,8 @@ class ProposalPartner(models.Model):
         related_name="+",
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    #: why it declined, for the poster (required with a decline)
+    decline_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["organisation__name"]

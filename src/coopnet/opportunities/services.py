@@ -17,11 +17,11 @@ from django.utils import timezone
 
 from coopnet.common import audit
 from coopnet.common.access import User, account
-from coopnet.common.amounts import MAX_HOURS, MAX_MONEY, parse_amount, parse_text
+from coopnet.common.amounts import MAX_HOURS, MAX_MONEY, REQUIRED, parse_amount, parse_text
 from coopnet.common.dates import date_problem
 from coopnet.directory.models import COMMISSION_TERMS, FINDER_TERMS, Organisation, Skill
 from coopnet.directory.selectors import is_admin, network_settings, organisation_for_member
-from coopnet.opportunities import selectors
+from coopnet.opportunities import notices, selectors
 from coopnet.opportunities.formation import STOPPED, progress
 from coopnet.opportunities.models import (
     FormationRun,
@@ -48,6 +48,9 @@ BAD_LEVEL = "Skill levels are whole numbers from 1 to 5 (got {level!r})."
 CANNOT_START = "A consortium cannot be formed now: the opportunity is {status}."
 ALREADY_DECIDED = "Your organisation has already decided on this proposal."
 CLOSED = "This proposal is no longer open for decisions."
+NO_REASON = "Say why your organisation declines: the poster reads the reason."
+#: the longest reason for a decline
+REASON_LENGTH = 500
 
 
 def _decimal(value: Any, limit: Decimal) -> Decimal | None:
@@ -193,23 +196,35 @@ def formation_start(*, actor: User, opportunity_id: int) -> FormationRun:
 
 
 @transaction.atomic
-def proposal_decide(*, actor: User, proposal_id: int, accept: bool) -> Proposal:
-    """Accept or decline a proposal for the partner organisation(s) `actor` administers.
-    When every partner has accepted, the consortium is formed; one decline ends it."""
+def proposal_decide(*, actor: User, proposal_id: int, accept: bool, reason: str = "") -> Proposal:
+    """Accept or decline a proposal for the partner organisation(s) `actor` administers; a
+    decline needs a `reason`, which the poster reads. When every partner has accepted, the
+    consortium is formed; one decline ends it. The poster and the other partners are told."""
     selectors.proposal_for_user(actor, proposal_id)  # 404 for whoever may not see it
-    locked = Proposal.objects.select_for_update().select_related("opportunity")
+    locked = Proposal.objects.select_for_update().select_related("opportunity__posted_by")
     proposal = locked.get(pk=proposal_id)
-    rows = [p for p in proposal.partners.all() if is_admin(actor, p.organisation)]
+    rows = [
+        p
+        for p in proposal.partners.select_related("organisation")
+        if is_admin(actor, p.organisation)
+    ]
     if not rows:
         raise PermissionDenied(NOT_PARTNER_ADMIN)
     if proposal.status != Proposal.PROPOSED or proposal.opportunity.status != Opportunity.PROPOSED:
         raise ValidationError(CLOSED)
     if any(row.decision != ProposalPartner.PENDING for row in rows):
         raise ValidationError(ALREADY_DECIDED)
+    errors: dict[str, str] = {}
+    reason = "" if accept else parse_text(errors, "reason", reason, REASON_LENGTH, required=True)
+    if errors:
+        raise ValidationError(
+            {"reason": NO_REASON if errors["reason"] == REQUIRED else errors["reason"]}
+        )
     decision = ProposalPartner.ACCEPTED if accept else ProposalPartner.DECLINED
     for row in rows:
         row.decision, row.decided_by, row.decided_at = decision, account(actor), timezone.now()
-        row.save(update_fields=["decision", "decided_by", "decided_at"])
+        row.decline_reason = reason
+        row.save(update_fields=["decision", "decided_by", "decided_at", "decline_reason"])
         verb = "Accepted" if accept else "Declined"
         audit.record(
             actor=actor,
@@ -225,16 +240,22 @@ def proposal_decide(*, actor: User, proposal_id: int, accept: bool) -> Proposal:
         proposal.opportunity.status = Opportunity.FORMED
         proposal.opportunity.save(update_fields=["status"])
     proposal.save(update_fields=["status"])
+    notices.decision_made(proposal, rows, accept, reason, actor=actor)
     if proposal.status == Proposal.FORMED:
         _supersede_the_others(proposal)
         consortium_formed.send(sender=Proposal, proposal=proposal)
+        notices.consortium_formed(proposal)
     return proposal
 
 
 def _supersede_the_others(formed: Proposal) -> None:
     """Close the opportunity's other open proposals: another consortium has formed for it."""
     others = Proposal.objects.filter(opportunity=formed.opportunity, status=Proposal.PROPOSED)
-    others.exclude(pk=formed.pk).update(status=Proposal.SUPERSEDED)
+    others = others.exclude(pk=formed.pk).select_related("opportunity__posted_by")
+    formed_partners = set(formed.partners.values_list("organisation_id", flat=True))
+    for other in others:
+        notices.proposal_ended(other, notices.SUPERSEDED_WHY, leave_out=formed_partners)
+    others.update(status=Proposal.SUPERSEDED)
     demand_changed.send(sender=Proposal)  # an update sends no model signal
 
 

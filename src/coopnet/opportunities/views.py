@@ -500,7 +500,12 @@ def proposal_decide(request: HttpRequest, proposal_id: int) -> HttpResponse:
     if not form.is_valid():
         return HttpResponseBadRequest(BAD_DECISION)
     try:
-        services.proposal_decide(actor=request.user, proposal_id=proposal.pk, accept=form.accept())
+        services.proposal_decide(
+            actor=request.user,
+            proposal_id=proposal.pk,
+            accept=form.accept(),
+            reason=form.cleaned_data["reason"],
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
