@@ -133,6 +133,14 @@ PAGES: dict[str, Policy] = {
     "opportunities:formation@formed": act(ALICE, PARTNERS),
     # a formation run is its poster's business alone
     "opportunities:progress": read(OUTLIER),
+    # edit, withdraw, close: the poster's admins, before formation (a formed one: refused
+    # with a message on the page it sends you back to)
+    "opportunities:edit": form(ALICE, OUTLIER),
+    "opportunities:edit@formed": Policy(PARTNERS, ALICE, ("get", "post"), frozenset({302})),
+    "opportunities:withdraw": act(ALICE, OUTLIER),
+    "opportunities:withdraw@formed": act(ALICE, PARTNERS),
+    "opportunities:close": act(ALICE, OUTLIER),
+    "opportunities:close@formed": act(ALICE, PARTNERS),
     # an empty form is refused (400) before the right to decide is looked at
     "opportunities:decide": act(PARTNERS),
     # the network: the coordinator's
@@ -201,6 +209,12 @@ OPERATIONS: dict[str, Policy] = {
     "GET /api/opportunities/{opportunity_id}": read(OUTLIER),
     "GET /api/opportunities/{opportunity_id}@formed": read(PARTNERS),
     "POST /api/opportunities/{opportunity_id}/formation": act(ALICE, OUTLIER),
+    "PUT /api/opportunities/{opportunity_id}": act(ALICE, OUTLIER),
+    "PUT /api/opportunities/{opportunity_id}@formed": act(ALICE, PARTNERS),
+    "POST /api/opportunities/{opportunity_id}/withdrawal": act(ALICE, OUTLIER),
+    "POST /api/opportunities/{opportunity_id}/withdrawal@formed": act(ALICE, PARTNERS),
+    "POST /api/opportunities/{opportunity_id}/closure": act(ALICE, OUTLIER),
+    "POST /api/opportunities/{opportunity_id}/closure@formed": act(ALICE, PARTNERS),
     "POST /api/opportunities/{opportunity_id}/formation@formed": act(ALICE, PARTNERS),
     "GET /api/opportunities/runs/{run_id}": read(OUTLIER),
     "GET /api/opportunities/{opportunity_id}/proposals": read(OUTLIER),

@@ -18,6 +18,7 @@ from coopnet.cli import (
     games,
     generate,
     ledger,
+    lifecycle,
     notifications,
     platform,
     pool,
@@ -46,6 +47,9 @@ notifications_app = typer.Typer(help="Notification e-mails, for cron.", no_args_
 notifications_app.command("digest")(notifications.digest)
 notifications_app.command("send")(notifications.send)
 app.add_typer(notifications_app, name="notifications")
+opportunities_app = typer.Typer(help="Opportunities' proposals, for cron.", no_args_is_help=True)
+opportunities_app.command("lapse")(lifecycle.lapse)
+app.add_typer(opportunities_app, name="opportunities")
 app.command("form")(consortium.form_command)
 app.command("split")(consortium.split_command)
 app.command("pool")(pool.pool_command)

@@ -148,6 +148,7 @@ def _proposal_create(
         recommended=shared.recommended,
         in_core=shared.game.contains.get(shared.recommended),
         data={"solver": formation.status, **data},
+        decide_by=run.decide_by,
     )
     organisations = Organisation.objects.in_bulk(shared.organisations, field_name="slug")
     ProposalPartner.objects.bulk_create(

@@ -46,6 +46,14 @@ class OpportunityForm(forms.Form):
             self.fields["organisation"].initial = organisations[0].slug
 
 
+class OpportunityEditForm(OpportunityForm):
+    """What an opportunity asks for, as its poster edits it: its organisation stays."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, organisations=[], **kwargs)
+        del self.fields["organisation"]
+
+
 class RequirementForm(forms.Form):
     skill = SkillField()
     min_level = forms.TypedChoiceField(
@@ -85,8 +93,10 @@ RequirementFormSet = formset_factory(
 )
 
 
-def requirement_formset(data: Any = None) -> BaseRequirementFormSet:
-    return _typed(RequirementFormSet(data, prefix="requirements"))
+def requirement_formset(
+    data: Any = None, initial: list[dict[str, Any]] | None = None
+) -> BaseRequirementFormSet:
+    return _typed(RequirementFormSet(data, initial=initial, prefix="requirements"))
 
 
 def _typed(formset: forms.BaseFormSet[RequirementForm]) -> BaseRequirementFormSet:

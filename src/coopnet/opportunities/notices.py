@@ -26,6 +26,7 @@ DECLINED_WHY = "a partner declined it"
 SUPERSEDED_WHY = "another consortium was formed for it"
 LAPSED_WHY = "its decision deadline passed"
 WITHDRAWN_WHY = "the opportunity was withdrawn"
+CLOSED_WHY = "the opportunity was closed"
 FORMED_TEXT = "A consortium was formed for “{title}”: every partner accepted."
 
 
@@ -78,11 +79,16 @@ def _except(users: list[Account], organisation_ids: Iterable[int]) -> list[Accou
     return [user for user in users if user.pk not in acted]
 
 
-def proposal_ended(proposal: Proposal, why: str, leave_out: Iterable[int] = ()) -> None:
-    """The partners' admins (but those in `leave_out`): the proposal ended, and why."""
+def proposal_ended(
+    proposal: Proposal, why: str, leave_out: Iterable[int] = (), poster: bool = False
+) -> None:
+    """The partners' admins (but those in `leave_out`), and the poster's with `poster`: the
+    proposal ended, and why."""
     opportunity = proposal.opportunity
     skipped = set(leave_out)
     partners = [pk for pk in _partner_ids(proposal) if pk not in skipped]
+    if poster:
+        partners.append(opportunity.posted_by_id)
     text = ENDED_TEXT.format(title=opportunity.title, poster=opportunity.posted_by.name, why=why)
     notify(recipients=admins_of(partners), kind=kinds.PROPOSAL_ENDED, text=text)
 

@@ -21,7 +21,7 @@ from coopnet.common.amounts import MAX_HOURS, MAX_MONEY, REQUIRED, parse_amount,
 from coopnet.common.dates import date_problem
 from coopnet.directory.models import COMMISSION_TERMS, FINDER_TERMS, Organisation, Skill
 from coopnet.directory.selectors import is_admin, network_settings, organisation_for_member
-from coopnet.opportunities import notices, selectors
+from coopnet.opportunities import endings, notices, selectors
 from coopnet.opportunities.formation import STOPPED, progress
 from coopnet.opportunities.models import (
     FormationRun,
@@ -48,6 +48,7 @@ BAD_LEVEL = "Skill levels are whole numbers from 1 to 5 (got {level!r})."
 CANNOT_START = "A consortium cannot be formed now: the opportunity is {status}."
 ALREADY_DECIDED = "Your organisation has already decided on this proposal."
 CLOSED = "This proposal is no longer open for decisions."
+BAD_DECIDE_BY = "A decision deadline as YYYY-MM-DD, today or later (got {value!r})."
 NO_REASON = "Say why your organisation declines: the poster reads the reason."
 #: the longest reason for a decline
 REASON_LENGTH = 500
@@ -173,19 +174,25 @@ def opportunity_create(
 
 
 @transaction.atomic
-def formation_start(*, actor: User, opportunity_id: int) -> FormationRun:
-    """Queue the search for a consortium; poll the returned run for its progress."""
+def formation_start(*, actor: User, opportunity_id: int, decide_by: Any = None) -> FormationRun:
+    """Queue the search for a consortium; poll the returned run for its progress. With
+    `decide_by` (a date, today or later), its proposals lapse if still pending after it."""
     selectors.opportunity_for_user(actor, opportunity_id)  # 404 for outsiders
     opportunity = Opportunity.objects.select_for_update().get(pk=opportunity_id)
     if not is_admin(actor, opportunity.posted_by):
         raise PermissionDenied(NOT_ADMIN)
     if not selectors.formation_can_start(opportunity):
         raise ValidationError(CANNOT_START.format(status=opportunity.get_status_display().lower()))
+    last_day = None if decide_by in (None, "") else _date(decide_by)
+    if decide_by not in (None, "") and (last_day is None or last_day < timezone.localdate()):
+        raise ValidationError({"decide_by": BAD_DECIDE_BY.format(value=decide_by)})
     for stale in opportunity.runs.filter(status__in=[FormationRun.QUEUED, FormationRun.RUNNING]):
         if stale.is_stale:
             progress(stale, stale.progress, STOPPED, status=FormationRun.FAILED,
                       finished=timezone.now())  # fmt: skip
-    run = FormationRun.objects.create(opportunity=opportunity, started_by=account(actor))
+    run = FormationRun.objects.create(
+        opportunity=opportunity, started_by=account(actor), decide_by=last_day
+    )
     opportunity.status = Opportunity.FORMING
     opportunity.save(update_fields=["status"])
     result = formation_run.enqueue(run_id=run.pk)
@@ -235,6 +242,8 @@ def proposal_decide(*, actor: User, proposal_id: int, accept: bool, reason: str 
         )
     if not accept:
         proposal.status = Proposal.DECLINED
+        proposal.save(update_fields=["status"])
+        endings.settle(proposal.opportunity)
     elif not proposal.partners.exclude(decision=ProposalPartner.ACCEPTED).exists():
         proposal.status = Proposal.FORMED
         proposal.opportunity.status = Opportunity.FORMED
