@@ -176,7 +176,8 @@ def test_the_pages_edit_withdraw_and_close(consortium_cast, posted):
     alice = client_for(consortium_cast["alice"])
     edit = f"/opportunities/{posted.pk}/edit/"
     form = alice.get(edit).content.decode()
-    assert 'value="Booking system"' in form and 'value="12000.00"' in form
+    assert 'value="Booking system"' in form
+    assert 'value="12000.00"' in form
     data = {"title": "Booking system v2", "client": "Acme", "description": "",
             "value": "13000", "deadline": str(TODAY + dt.timedelta(days=60)),
             "requirements-TOTAL_FORMS": "1", "requirements-INITIAL_FORMS": "0",
@@ -191,7 +192,8 @@ def test_the_pages_edit_withdraw_and_close(consortium_cast, posted):
     posted.refresh_from_db()
     assert posted.status == Opportunity.CLOSED
     page = alice.get(f"/opportunities/{posted.pk}/").content.decode()
-    assert '<strong id="status">Closed</strong>' in page and 'id="lifecycle"' not in page
+    assert '<strong id="status">Closed</strong>' in page
+    assert 'id="lifecycle"' not in page
 
 
 def test_the_api_edits_withdraws_and_sets_a_decision_deadline(consortium_cast, posted, clock):
