@@ -179,3 +179,40 @@ def test_the_api_lists_only_the_user_s_own(mailed, clock):
     ]
     marked = send(client_for(mailed["alice"]), "post", "/api/notifications/read-all").json()
     assert marked == {"marked": 1}
+
+
+def test_the_worker_queues_the_retry_for_the_next_attempt(
+    mailed, settings, django_capture_on_commit_callbacks, clock
+):
+    """With the database queue (the worker's), a failed send queues the job again, to run no
+    sooner than the row's next attempt."""
+    from django_tasks_db.models import DBTaskResult
+
+    from coopnet.notifications.tasks import email_send
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", _closed_port()
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    with django_capture_on_commit_callbacks(execute=True):
+        _tell(mailed, [mailed["alice"]])
+    row = OutboxEmail.objects.get()
+    assert DBTaskResult.objects.count() == 1  # queued on commit, not yet run
+    email_send.call(outbox_id=row.pk)  # as the worker runs it
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == (OutboxEmail.PENDING, 1)
+    retry = DBTaskResult.objects.order_by("-enqueued_at").first()
+    assert DBTaskResult.objects.count() == 2
+    assert retry.run_after == row.next_attempt
+
+
+def test_the_commands_send_the_digest_and_what_is_due(mailed, capsys, clock):
+    from coopnet.cli import main
+
+    services.preference_set(actor=mailed["alice"], email=Preference.DIGEST)
+    _tell(mailed, [mailed["alice"]], "News.")
+    assert main(["notifications", "digest"]) == 0
+    assert capsys.readouterr().out == "1 digest(s) queued; 1 e-mail(s) sent, 0 still waiting\n"
+    assert [m.subject for m in mail.outbox] == ["coopnet: your day's notifications (1)"]
+    assert main(["notifications", "send"]) == 0
+    assert capsys.readouterr().out == "0 e-mail(s) sent, 0 still waiting\n"

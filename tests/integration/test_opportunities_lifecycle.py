@@ -103,11 +103,14 @@ def test_pending_proposals_lapse_after_their_deadline_when_read(consortium_cast,
     assert told("proposal_ended") == [("alice", ended), ("pat", ended)] * 2  # two proposals
 
 
-def test_the_job_lapses_what_nobody_read(consortium_cast, posted, clock):
+def test_the_job_lapses_what_nobody_read(consortium_cast, posted, clock, capsys):
+    from coopnet.cli import main
+
     start(consortium_cast, posted, decide_by=TODAY)
     assert lifecycle.proposals_lapse() == 0
     clock.shift(dt.timedelta(days=1))
-    assert lifecycle.proposals_lapse() == 2
+    assert main(["opportunities", "lapse"]) == 0
+    assert capsys.readouterr().out == "2 proposal(s) lapsed\n"
     assert lifecycle.proposals_lapse() == 0
     with pytest.raises(ValidationError, match="no longer open"):
         services.proposal_decide(actor=consortium_cast["pat"],
