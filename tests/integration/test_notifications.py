@@ -71,6 +71,7 @@ def test_an_unknown_kind_is_refused(cast):
 def test_the_day_s_digest_is_one_email_with_every_waiting_notification(
     mailed, django_capture_on_commit_callbacks, clock
 ):
+    _tell(mailed, [mailed["alice"]], "Told at once.")  # before she chose the digest
     services.preference_set(actor=mailed["alice"], email=Preference.DIGEST)
     _tell(mailed, [mailed["alice"]], "First news.")
     _tell(mailed, [mailed["alice"]], "Second news.")
@@ -79,6 +80,7 @@ def test_the_day_s_digest_is_one_email_with_every_waiting_notification(
     [message] = mail.outbox
     assert message.subject == "coopnet: your day's notifications (2)"
     assert message.body.index("First news.") < message.body.index("Second news.")
+    assert "Told at once." not in message.body  # e-mailed already
     with django_capture_on_commit_callbacks(execute=True):
         assert digest_send() == 0  # nothing waits any more
     assert len(mail.outbox) == 1

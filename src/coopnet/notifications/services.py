@@ -80,15 +80,23 @@ def notify(
     if not people:
         return []
     text = text[:TEXT_LENGTH]
-    made = Notification.objects.bulk_create(
-        [Notification(recipient=user, kind=kind, text=text, link=link) for user in people]
-    )
     chosen = _preferences(people)
     now = timezone.now()
+
+    def choice(user: Account) -> str:
+        return chosen.get(user.pk, Preference.IMMEDIATELY)
+
+    # only a digest reader's notification waits for the digest; the others' were e-mailed at
+    # once or not at all, and a later switch to the digest must not send them again
+    made = Notification.objects.bulk_create(
+        Notification(recipient=user, kind=kind, text=text, link=link,
+                     digested_at=None if choice(user) == Preference.DIGEST else now)
+        for user in people
+    )  # fmt: skip
     emails = [
         email_for(user, text, link, now)
         for user in people
-        if user.email and chosen.get(user.pk, Preference.IMMEDIATELY) == Preference.IMMEDIATELY
+        if user.email and choice(user) == Preference.IMMEDIATELY
     ]
     queued = OutboxEmail.objects.bulk_create(emails)
     if queued:

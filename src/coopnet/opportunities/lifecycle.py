@@ -19,7 +19,7 @@ from coopnet.common.amounts import parse_text
 from coopnet.directory.selectors import is_admin
 from coopnet.opportunities import endings, notices, selectors
 from coopnet.opportunities.models import Opportunity, Proposal, Requirement
-from coopnet.opportunities.services import NOT_ADMIN, _requirements, _value_and_deadline
+from coopnet.opportunities.services import NOT_ADMIN, parse_requirements, parse_value_and_deadline
 from coopnet.opportunities.signals import demand_changed
 
 CANNOT_EDIT = (
@@ -73,8 +73,8 @@ def opportunity_update(
     opportunity.client = parse_text(errors, "client", client, 200, required=False)
     opportunity.description = parse_text(errors, "description", description, 10_000,
                                          required=False)  # fmt: skip
-    opportunity.value, opportunity.deadline = _value_and_deadline(errors, value, deadline)
-    wanted = _requirements(errors, requirements)
+    opportunity.value, opportunity.deadline = parse_value_and_deadline(errors, value, deadline)
+    wanted = parse_requirements(errors, requirements)
     if errors:
         raise ValidationError(errors)
     opportunity.status = Opportunity.DRAFT

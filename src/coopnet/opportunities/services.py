@@ -68,7 +68,7 @@ def _date(value: Any) -> dt.date | None:
         return None
 
 
-def _requirements(errors: dict[str, str], items: Any) -> list[Requirement]:
+def parse_requirements(errors: dict[str, str], items: Any) -> list[Requirement]:
     """The requirement rows, unsaved; each bad field's error under `requirements[n].field`."""
     if not isinstance(items, list | tuple) or not items:
         errors["requirements"] = NO_REQUIREMENTS
@@ -103,7 +103,7 @@ def _requirement(
     return Requirement(skill=skill, min_level=level, hours=hours)
 
 
-def _value_and_deadline(errors: dict[str, str], value: Any, deadline: Any) -> tuple[Any, Any]:
+def parse_value_and_deadline(errors: dict[str, str], value: Any, deadline: Any) -> tuple[Any, Any]:
     amount, day = _decimal(value, MAX_MONEY), _date(deadline)
     if amount is None:
         errors["value"] = BAD_MONEY.format(value=value)
@@ -160,8 +160,8 @@ def opportunity_create(
         description=parse_text(errors, "description", description, 10_000, required=False),
     )
     _freeze_terms(opportunity, organisation)
-    opportunity.value, opportunity.deadline = _value_and_deadline(errors, value, deadline)
-    wanted = _requirements(errors, requirements)
+    opportunity.value, opportunity.deadline = parse_value_and_deadline(errors, value, deadline)
+    wanted = parse_requirements(errors, requirements)
     if errors:
         raise ValidationError(errors)
     opportunity.full_clean()

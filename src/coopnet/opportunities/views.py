@@ -134,7 +134,9 @@ def _list_table(user: User) -> str:
     return str(render_to_string("opportunities/_list_table.html", context))
 
 
-def _apply_errors(error: ValidationError, form: Form, formset: BaseRequirementFormSet) -> None:
+def apply_opportunity_errors(
+    error: ValidationError, form: Form, formset: BaseRequirementFormSet
+) -> None:
     """Show a service's ValidationError on the fields it names: `requirements[2].hours` is
     the hours of the third requirement row that was filled in."""
     rows = formset.filled()
@@ -181,7 +183,7 @@ def opportunity_create(request: HttpRequest) -> HttpResponse:
                 requirements=formset.requirements(),
             )
         except ValidationError as error:
-            _apply_errors(error, form, formset)
+            apply_opportunity_errors(error, form, formset)
         else:
             messages.success(request, POSTED.format(title=opportunity.title))
             return redirect("opportunities:detail", opportunity_id=opportunity.pk)

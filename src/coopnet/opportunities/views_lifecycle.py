@@ -21,7 +21,7 @@ from coopnet.opportunities.forms import (
     requirement_formset_grown,
 )
 from coopnet.opportunities.models import Opportunity
-from coopnet.opportunities.views import _apply_errors
+from coopnet.opportunities.views import apply_opportunity_errors
 
 EDITED = "“{title}” was saved. Find the consortium when you are ready."
 WITHDRAWN = "“{title}” was withdrawn."
@@ -73,7 +73,7 @@ def opportunity_edit(request: HttpRequest, opportunity_id: int) -> HttpResponse:
                 requirements=formset.requirements(),
             )  # fmt: skip
         except ValidationError as error:
-            _apply_errors(error, form, formset)
+            apply_opportunity_errors(error, form, formset)
         else:
             messages.success(request, EDITED.format(title=data["title"]))
             return redirect("opportunities:detail", opportunity_id=opportunity_id)
