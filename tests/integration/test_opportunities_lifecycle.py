@@ -215,3 +215,28 @@ def test_the_api_edits_withdraws_and_sets_a_decision_deadline(consortium_cast, p
     assert answer.status_code == 403
     answer = send(alice, "post", f"{url}/withdrawal")
     assert (answer.status_code, answer.json()["status"]) == (200, "withdrawn")
+
+
+def test_the_worker_lapses_them_the_day_after_the_deadline(
+    consortium_cast, post_opportunity, settings, django_capture_on_commit_callbacks, clock
+):
+    from django_tasks_db.models import DBTaskResult
+
+    from coopnet.opportunities.formation import formation_execute
+    from coopnet.opportunities.tasks import proposals_lapse_due
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    opportunity = post_opportunity()
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.formation_start(actor=consortium_cast["alice"],
+                                       opportunity_id=opportunity.pk, decide_by=TODAY)  # fmt: skip
+    queued = DBTaskResult.objects.get(task_path=proposals_lapse_due.module_path)
+    assert queued.run_after == dt.datetime.combine(TODAY + dt.timedelta(days=1), dt.time(),
+                                                   tzinfo=dt.UTC)  # fmt: skip
+    assert queued.args_kwargs["kwargs"] == {"opportunity_id": opportunity.pk}
+    formation_execute(run_id=run.pk)  # as the worker runs it
+    proposals_lapse_due.call(opportunity_id=opportunity.pk)  # too early: nothing lapses
+    assert not Proposal.objects.filter(status=Proposal.LAPSED).exists()
+    clock.shift(dt.timedelta(days=1))
+    proposals_lapse_due.call(opportunity_id=opportunity.pk)
+    assert set(Proposal.objects.values_list("status", flat=True)) == {Proposal.LAPSED}

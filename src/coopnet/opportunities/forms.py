@@ -14,7 +14,7 @@ from coopnet.common.forms import AmountField, set_choices
 from coopnet.common.money import network_currency
 from coopnet.directory.forms import SkillField
 from coopnet.directory.models import Organisation
-from coopnet.opportunities.services import MAX_REQUIREMENTS, NO_REQUIREMENTS
+from coopnet.opportunities.rules import MAX_REQUIREMENTS, NO_REQUIREMENTS
 
 LEVEL_CHOICES = [("", "—"), *((n, str(n)) for n in range(1, 6))]
 DECISIONS = [("accept", "Accept"), ("decline", "Decline")]

@@ -1,8 +1,8 @@
 """An opportunity's life before formation: its poster's admins edit it (while no proposal is
 pending, no search runs and no consortium is formed), withdraw or close it (its pending
 proposals end, their partners told); a proposal still pending after its decision deadline
-lapses, checked when the opportunity is read and by a job (`coopnet opportunities lapse`,
-for cron)."""
+lapses, checked when the opportunity is read, by the job queued for the day after the deadline
+(`tasks.proposals_lapse_due`) and by `coopnet opportunities lapse` (cron)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from coopnet.common.amounts import parse_text
 from coopnet.directory.selectors import is_admin
 from coopnet.opportunities import endings, notices, selectors
 from coopnet.opportunities.models import Opportunity, Proposal, Requirement
-from coopnet.opportunities.services import NOT_ADMIN, parse_requirements, parse_value_and_deadline
+from coopnet.opportunities.rules import NOT_ADMIN, parse_requirements, parse_value_and_deadline
 from coopnet.opportunities.signals import demand_changed
 
 CANNOT_EDIT = (
