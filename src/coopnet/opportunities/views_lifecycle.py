@@ -38,8 +38,9 @@ def _typed(opportunity: Opportunity) -> tuple[dict[str, Any], list[dict[str, Any
     return fields, rows
 
 
-def _page(request: HttpRequest, opportunity: Opportunity, form: Any, rows: Any, status: int = 200
-          ) -> HttpResponse:  # fmt: skip
+def _page(
+    request: HttpRequest, opportunity: Opportunity, form: Any, rows: Any, status: int = 200
+) -> HttpResponse:
     context = {"form": form, "formset": rows, "max_rows": MAX_ROWS, "editing": opportunity}
     return render(request, "opportunities/form.html", context, status=status)
 
