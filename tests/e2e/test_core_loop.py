@@ -118,3 +118,47 @@ def test_progress_bar_polls_until_the_proposals_are_ready(
     page.wait_for_selector("#proposals-heading", timeout=15_000)
     assert page.locator("[hx-trigger]").count() == 0
     assert requests_elsewhere == []
+
+
+def test_a_decline_with_its_reason_reaches_the_poster(
+    consortium_cast, immediate_tasks, live_server, page, requests_elsewhere, sign_in
+):
+    """Pat declines with a reason; Alice sees two unread notifications in the header (Outlier
+    was proposed, and Partner Co-op declined), reads the newest and its reason, and the reason
+    beside Partner Co-op's decision on the opportunity."""
+    base = live_server.url
+    sign_in(page, base, "alice")
+    post_opportunity(page, base)
+    opportunity_url = page.url
+    page.click("button:has-text('Find the consortium')")
+    page.wait_for_selector("#proposals-heading", timeout=30_000)
+    sign_out(page)
+
+    sign_in(page, base, "pat")
+    page.goto(opportunity_url)
+    decision = page.locator("form.decision").first
+    decision.locator("button:has-text('Decline')").click()  # no reason: refused
+    page.wait_for_selector("text=Say why your organisation declines")
+    decision = page.locator("form.decision").first
+    decision.locator("input[name=reason]").fill("Our designers are booked until May.")
+    decision.locator("button:has-text('Decline')").click()
+    page.wait_for_selector("text=You declined this consortium.")
+    sign_out(page)
+
+    sign_in(page, base, "alice")
+    assert page.locator("[data-testid=unread-count]").inner_text() == "2"
+    page.click("a.notifications-link")
+    item = page.locator("[data-testid=notification]").first
+    assert "declined the proposal for “Booking system”: Our designers are booked until May." in (
+        item.inner_text()
+    )
+    item.locator("a").click()
+    assert page.locator("q.decline-reason").first.inner_text() == (
+        "Our designers are booked until May."
+    )
+    assert page.locator("[data-testid=unread-count]").count() == 1  # still unread
+    page.goto(f"{base}/notifications/")
+    page.click("button:has-text('Mark all read')")
+    page.wait_for_selector("text=2 notification(s) marked read.")
+    assert page.locator("[data-testid=unread-count]").count() == 0
+    assert requests_elsewhere == []

@@ -66,6 +66,21 @@ def _fill_the_rest() -> None:
         response={"id": 1},
     )
     _fill_trust(coordinator)
+    _fill_notifications(coordinator)
+
+
+def _fill_notifications(coordinator: Any) -> None:
+    """A choice of e-mail, and an e-mail still waiting in the outbox (the demo's people have
+    notifications, but no addresses)."""
+    from django.utils import timezone
+
+    from coopnet.notifications.models import OutboxEmail, Preference
+
+    Preference.objects.create(user=coordinator, email=Preference.DIGEST)
+    OutboxEmail.objects.create(recipient=coordinator, to="coordinator@example.org",
+                               subject="coopnet: news", body="News.", attempts=2,
+                               last_error="ConnectionRefusedError: [Errno 111]",
+                               next_attempt=timezone.now())  # fmt: skip
 
 
 def _fill_trust(coordinator: Any) -> None:

@@ -106,6 +106,11 @@ PAGES: dict[str, Policy] = {
     # API tokens: each signed-in user's own, listed, issued and revoked by their owner
     "tokens:list": form(SIGNED_IN),
     "tokens:revoke": act(ALICE),
+    # notifications: each signed-in user's own; someone else's is a 404
+    "notifications:list": read(SIGNED_IN),
+    "notifications:read": act(ALICE),
+    "notifications:read_all": act(SIGNED_IN),
+    "notifications:preferences": form(SIGNED_IN),
     # the directory: profiles are public to the signed in, the rest Outlier's
     "directory:search": read(SIGNED_IN),
     "directory:skill_search": read(SIGNED_IN),  # the taxonomy is public to the signed in
@@ -139,6 +144,14 @@ PAGES: dict[str, Policy] = {
     "opportunities:formation@formed": act(ALICE, PARTNERS),
     # a formation run is its poster's business alone
     "opportunities:progress": read(OUTLIER),
+    # edit, withdraw, close: the poster's admins, before formation (a formed one: refused
+    # with a message on the page it sends you back to)
+    "opportunities:edit": form(ALICE, OUTLIER),
+    "opportunities:edit@formed": Policy(PARTNERS, ALICE, ("get", "post"), frozenset({302})),
+    "opportunities:withdraw": act(ALICE, OUTLIER),
+    "opportunities:withdraw@formed": act(ALICE, PARTNERS),
+    "opportunities:close": act(ALICE, OUTLIER),
+    "opportunities:close@formed": act(ALICE, PARTNERS),
     # an empty form is refused (400) before the right to decide is looked at
     "opportunities:decide": act(PARTNERS),
     # the network: the coordinator's
@@ -159,6 +172,7 @@ PAGES: dict[str, Policy] = {
     "mentoring:pairing": read(PAIRING),
     "mentoring:pairing_decision": act(PAIRING),  # refusals redirect with a message
     "mentoring:organisation": read(OUTLIER),
+    "mentoring:people_search": read(OUTLIER),
     "mentoring:opt_in": act(ALICE, OUTLIER),
     "mentoring:wish_add": act(OUTLIER),  # empty forms: 400 before the right
     "mentoring:wish_remove": act(ALICE, OUTLIER),
@@ -218,6 +232,12 @@ OPERATIONS: dict[str, Policy] = {
     "GET /api/opportunities/{opportunity_id}": read(OUTLIER),
     "GET /api/opportunities/{opportunity_id}@formed": read(PARTNERS),
     "POST /api/opportunities/{opportunity_id}/formation": act(ALICE, OUTLIER),
+    "PUT /api/opportunities/{opportunity_id}": act(ALICE, OUTLIER),
+    "PUT /api/opportunities/{opportunity_id}@formed": act(ALICE, PARTNERS),
+    "POST /api/opportunities/{opportunity_id}/withdrawal": act(ALICE, OUTLIER),
+    "POST /api/opportunities/{opportunity_id}/withdrawal@formed": act(ALICE, PARTNERS),
+    "POST /api/opportunities/{opportunity_id}/closure": act(ALICE, OUTLIER),
+    "POST /api/opportunities/{opportunity_id}/closure@formed": act(ALICE, PARTNERS),
     "POST /api/opportunities/{opportunity_id}/formation@formed": act(ALICE, PARTNERS),
     "GET /api/opportunities/runs/{run_id}": read(OUTLIER),
     "GET /api/opportunities/{opportunity_id}/proposals": read(OUTLIER),
@@ -289,6 +309,11 @@ OPERATIONS: dict[str, Policy] = {
     "GET /api/offerings/{offering_id}": read(SIGNED_IN),
     "PATCH /api/offerings/{offering_id}": act(ALICE),
     "DELETE /api/offerings/{offering_id}": act(ALICE),
+    "GET /api/notifications": read(SIGNED_IN),
+    "POST /api/notifications/{notification_id}/read": act(ALICE),
+    "POST /api/notifications/read-all": act(SIGNED_IN),
+    "GET /api/notifications/preferences": read(SIGNED_IN),
+    "PUT /api/notifications/preferences": act(SIGNED_IN),
     # client requests: each reads those it may (the coordinator all, Outlier's admin the one
     # passed to Outlier, the others none); one request: those two only
     "GET /api/clients/requests": read(SIGNED_IN),

@@ -183,7 +183,7 @@ def test_a_decline_is_recorded(consortium_cast, post_opportunity, immediate_task
     opportunities.formation_start(actor=consortium_cast["alice"], opportunity_id=opportunity.pk)
     proposal = opportunity.proposals.order_by("pk").first()
     opportunities.proposal_decide(
-        actor=consortium_cast["pat"], proposal_id=proposal.pk, accept=False
+        actor=consortium_cast["pat"], proposal_id=proposal.pk, accept=False, reason="Too busy"
     )
     [declined] = events("proposal.declined", "partner")
     assert declined.actor == consortium_cast["pat"]

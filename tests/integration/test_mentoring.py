@@ -407,3 +407,33 @@ def test_unchanged_skills_record_nothing(mentoring_cast, django_capture_on_commi
         directory.person_update(actor=mentoring_cast["alice"], person_id=olive.pk, name="Olive O.")
     assert not LevelChange.objects.exists()
     assert not ScoreSnapshot.objects.exists()
+
+
+def _told_pairing():
+    from coopnet.notifications.models import Notification
+
+    rows = Notification.objects.filter(kind="pairing").order_by("pk").select_related("recipient")
+    return [(n.recipient.username, n.text) for n in rows]
+
+
+def test_both_organisations_admins_are_told_of_a_pairing_and_its_outcome(mentoring_cast):
+    from coopnet.notifications.models import Notification
+
+    mentoring = services
+    cast = mentoring_cast
+    for slug, admin in (("outlier", "alice"), ("rival", "charlie")):
+        mentoring.opt_in_set(actor=cast[admin], organisation_slug=slug, opted_in=True)
+    plan = mentoring.plan_compute(actor=cast["cora"])
+    across = plan.pairings.get(learner__name="Rex Harrison")
+    proposed = ("Mentoring pairing proposed: Ada Lovelace (Outlier Co-op) mentors Rex Harrison "
+                "(Rival Ltd) in Elixir: accept or decline.")  # fmt: skip
+    assert ("alice", proposed) in _told_pairing()
+    assert ("charlie", proposed) in _told_pairing()
+    link = Notification.objects.filter(text=proposed).values_list("link", flat=True)[0]
+    assert link == f"/skills/pairings/{across.pk}/"
+    before = len(_told_pairing())
+    mentoring.pairing_decide(actor=cast["alice"], pairing_id=across.pk, accept=True)
+    assert len(_told_pairing()) == before  # not agreed yet
+    mentoring.pairing_decide(actor=cast["charlie"], pairing_id=across.pk, accept=True)
+    agreed = "Mentoring pairing agreed: Ada Lovelace mentors Rex Harrison in Elixir."
+    assert _told_pairing()[before:] == [("alice", agreed)]  # Charlie, who acted, is not told

@@ -170,3 +170,67 @@ def test_no_id_repeats_on_the_skills_page_and_every_label_names_one_field(cast):
     assert all(ids[target] == 1 for target in targets)
     for form in ("wish", "level", "session", "mentor-hours"):
         assert f'id="{form}-' in page, form
+
+
+# -- a large organisation's skills page ------------------------------------------------------
+
+
+def _many(cast, count):
+    Person.objects.bulk_create(
+        Person(organisation=cast["outlier"], name=f"Person {k:03}", hours_available=Decimal(k))
+        for k in range(count)
+    )
+
+
+def test_a_large_organisations_skills_page_lists_its_people_a_page_at_a_time(cast):
+    _many(cast, 120)
+    alice = client_for(cast["alice"])
+    page = alice.get("/skills/organisations/outlier/").content.decode()
+    table = page[
+        page.index('id="people-mentoring"') : page.index(
+            "</table>", page.index('id="people-mentoring"')
+        )
+    ]
+    assert table.count("<tr>") == 1 + 50  # the header and 50 people
+    assert "Page 1 of 3" in page
+    assert "Person 119" not in page  # neither in the table nor in any form's list
+    assert "<option" not in page.split('id="record-session"')[1].split("</section>")[0]
+    last = alice.get("/skills/organisations/outlier/?page=3").content.decode()
+    assert "Person 119" in last
+
+
+def test_person_fields_suggest_names_as_typed_among_whom_the_viewer_may_act_for(cast):
+    _many(cast, 30)
+    alice, bob = client_for(cast["alice"]), client_for(cast["bob"])
+    found = alice.get("/skills/organisations/outlier/people/?q=person 02").content.decode()
+    assert re.findall(r'value="([^"]+)"', found) == [
+        f"Person {k:03} (Outlier Co-op)" for k in range(20, 30)
+    ]
+    assert str(PLANTED_RATE) not in found
+    # Bob is a member, not an admin: he acts for himself alone, and is no one here yet
+    assert (
+        "<option" not in bob.get("/skills/organisations/outlier/people/?q=person").content.decode()
+    )
+    assert (
+        client_for(cast["charlie"]).get("/skills/organisations/outlier/people/?q=a").status_code
+        == 404
+    )
+
+
+def test_a_person_is_chosen_by_name_and_a_namesake_needs_the_organisation(cast):
+    from coopnet.mentoring.forms import PERSON_AMBIGUOUS, PERSON_UNKNOWN, WishForm
+
+    people = Person.objects.filter(organisation=cast["outlier"])
+    form = WishForm({"person": "ada lovelace", "skill": "Python"}, people=people, search="/s/")
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["person"] == cast["person"].pk
+    form = WishForm({"person": "Nobody", "skill": "Python"}, people=people, search="/s/")
+    assert form.errors["person"] == [PERSON_UNKNOWN.format(text="Nobody")]
+    Person.objects.create(organisation=cast["outlier"], name="Ada Lovelace")  # a legacy namesake
+    form = WishForm({"person": "Ada Lovelace", "skill": "Python"}, people=people, search="/s/")
+    assert form.errors["person"] == [PERSON_AMBIGUOUS.format(text="Ada Lovelace")]
+    outsiders = Person.objects.filter(organisation__slug="rival")
+    form = WishForm(
+        {"person": str(cast["person"].pk), "skill": "Python"}, people=outsiders, search="/s/"
+    )
+    assert "person" in form.errors  # an id among the people it may choose only

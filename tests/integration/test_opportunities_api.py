@@ -210,7 +210,7 @@ def test_full_loop_forms_the_consortium_when_every_partner_accepts(consortium_ca
 def test_a_decline_ends_the_proposal(consortium_cast, proposed):
     pat = client_for(consortium_cast["pat"])
     url = f"/api/opportunities/proposals/{proposed['proposal'].pk}/decision"
-    response = send(pat, "post", url, {"accept": False})
+    response = send(pat, "post", url, {"accept": False, "reason": "Too busy"})
     assert response.status_code == 200
     assert response.json()["status"] == "declined"
     alice = client_for(consortium_cast["alice"])
@@ -229,7 +229,7 @@ def test_declined_proposal_is_hidden_from_the_other_partners(consortium_cast, po
     decision = f"/api/opportunities/proposals/{proposal.pk}/decision"
     assert send(dee, "post", decision, {"accept": True}).status_code == 403  # not a partner
     pat = client_for(consortium_cast["pat"])
-    assert send(pat, "post", decision, {"accept": False}).status_code == 200
+    assert send(pat, "post", decision, {"accept": False, "reason": "Too busy"}).status_code == 200
 
     listing = f"/api/opportunities/{opportunity.pk}/proposals"
     sees_it = {"dee": True, "pat": True, "quinn": True, "alice": False, "bob": False}
@@ -246,7 +246,12 @@ def test_formation_restarts_only_when_no_proposal_is_open(consortium_cast, propo
     assert send(alice, "post", url).status_code == 422
     pat = client_for(consortium_cast["pat"])
     for proposal in proposed["opportunity"].proposals.all():
-        send(pat, "post", f"/api/opportunities/proposals/{proposal.pk}/decision", {"accept": False})
+        send(
+            pat,
+            "post",
+            f"/api/opportunities/proposals/{proposal.pk}/decision",
+            {"accept": False, "reason": "Too busy"},
+        )
     assert send(alice, "post", url).status_code == 202
     assert proposed["opportunity"].runs.count() == 2
 

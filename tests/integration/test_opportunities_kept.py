@@ -146,9 +146,13 @@ def test_a_decline_shows_on_the_next_read(consortium_cast, proposed):
     assert 'id="left-out"' not in get(alice, url(proposed))
     get(pat, url(proposed))
     services.proposal_decide(
-        actor=consortium_cast["pat"], proposal_id=proposed["proposal"].pk, accept=False
+        actor=consortium_cast["pat"],
+        proposal_id=proposed["proposal"].pk,
+        accept=False,
+        reason="Too busy",
     )
-    assert 'class="decision-declined">Declined</td>' in get(pat, url(proposed))
+    declined = 'class="decision-declined">Declined: <q class="decline-reason">Too busy</q></td>'
+    assert declined in get(pat, url(proposed))
     assert "Left out of new searches, having declined a proposal for it: Partner Co-op" in get(
         alice, url(proposed)
     )
@@ -246,7 +250,9 @@ def test_the_access_check_is_the_selectors_rule(consortium_cast, proposed, post_
     declined = post_opportunity(title="Declined")
     services.formation_start(actor=consortium_cast["alice"], opportunity_id=declined.pk)
     cheapest = declined.proposals.get(kind=Proposal.CHEAPEST)
-    services.proposal_decide(actor=consortium_cast["pat"], proposal_id=cheapest.pk, accept=False)
+    services.proposal_decide(
+        actor=consortium_cast["pat"], proposal_id=cheapest.pk, accept=False, reason="Too busy"
+    )
     post_opportunity(title="Draft")
     assert ProposalPartner.objects.filter(decision=ProposalPartner.DECLINED).exists()
     ids = [*Opportunity.objects.values_list("pk", flat=True), 10**6]
@@ -276,9 +282,14 @@ def test_the_record_shows_what_the_selectors_let_through(
     declined = post_opportunity(title="Declined")
     services.formation_start(actor=consortium_cast["alice"], opportunity_id=declined.pk)
     cheapest = declined.proposals.get(kind=Proposal.CHEAPEST)
-    services.proposal_decide(actor=consortium_cast["pat"], proposal_id=cheapest.pk, accept=False)
     services.proposal_decide(
-        actor=consortium_cast["alice"], proposal_id=proposed["proposal"].pk, accept=False
+        actor=consortium_cast["pat"], proposal_id=cheapest.pk, accept=False, reason="Too busy"
+    )
+    services.proposal_decide(
+        actor=consortium_cast["alice"],
+        proposal_id=proposed["proposal"].pk,
+        accept=False,
+        reason="Too busy",
     )
     post_opportunity(title="Draft")
     assert records.read(10**6) is None
@@ -336,7 +347,7 @@ def test_a_partner_whose_proposals_the_poster_declined_gets_404(consortium_cast,
     assert all(p.partners.filter(organisation__slug="partner").exists() for p in proposals)
     for proposal in proposals:
         services.proposal_decide(
-            actor=consortium_cast["alice"], proposal_id=proposal.pk, accept=False
+            actor=consortium_cast["alice"], proposal_id=proposal.pk, accept=False, reason="Too busy"
         )
     for client in (pat, quinn):
         assert client.get(url(proposed)).status_code == 404

@@ -270,11 +270,11 @@ def test_a_new_search_leaves_out_the_organisations_that_declined(consortium_cast
     assert with_partner.exists()  # Grace's UX is in the cheapest consortium
     for proposal in with_partner:
         services.proposal_decide(
-            actor=consortium_cast["pat"], proposal_id=proposal.pk, accept=False
+            actor=consortium_cast["pat"], proposal_id=proposal.pk, accept=False, reason="Too busy"
         )
     for proposal in opportunity.proposals.filter(status=Proposal.PROPOSED):
         services.proposal_decide(
-            actor=consortium_cast["alice"], proposal_id=proposal.pk, accept=False
+            actor=consortium_cast["alice"], proposal_id=proposal.pk, accept=False, reason="Too busy"
         )
     assert [o.slug for o in selectors.declined_partners(opportunity)] == ["partner"]
     network, _ = selectors.engine_inputs(opportunity)

@@ -425,7 +425,7 @@ def test_a_second_decision_is_refused_with_a_message(consortium_cast, proposed):
 def test_a_decline_ends_the_proposal(consortium_cast, proposed):
     pat = client_for(consortium_cast["pat"])
     url = f"/opportunities/proposals/{proposed['proposal'].pk}/decision/"
-    response = pat.post(url, {"decision": "decline"}, follow=True)
+    response = pat.post(url, {"decision": "decline", "reason": "Too busy"}, follow=True)
     assert "You declined this consortium." in text(response)
     assert Proposal.objects.get(pk=proposed["proposal"].pk).status == Proposal.DECLINED
 

@@ -34,6 +34,8 @@ from coopnet.directory import services as directory
 from coopnet.directory.models import Membership, NetworkSettings, Skill
 from coopnet.mentoring import selectors as mentoring_selectors
 from coopnet.mentoring import services as mentoring
+from coopnet.notifications.models import FORMED
+from coopnet.notifications.services import notify
 from coopnet.offerings import services as offerings
 from coopnet.opportunities import services as opportunities
 from coopnet.sharedservices import services as shared
@@ -262,6 +264,10 @@ def build_world(today: dt.date) -> World:
     from coopnet.directory.models import Invitation
 
     world.ids["invitation_id"] = Invitation.objects.order_by("-pk").values_list("pk", flat=True)[0]
+    # a notification of Alice's own, to mark read: hers alone
+    told = notify(recipients=[world.users["alice"]], kind=FORMED, text="A consortium formed.",
+                  link=f"/opportunities/{proposal.opportunity_id}/")  # fmt: skip
+    world.ids["notification_id"] = told[0].pk
     # a token of Alice's own, to revoke: its owner's alone
     world.ids["token_id"] = ApiToken.objects.filter(user=world.users["alice"]).first().pk
     return world

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from coopnet.books import selectors
+from coopnet.books import notices, selectors
 from coopnet.books.journal import CLEARING, RECEIVABLES, VAT, Line, post
 from coopnet.books.models import (
     BooksSettings,
@@ -202,6 +202,7 @@ def milestone_deliver(*, actor: User, milestone_id: int) -> Invoice:
         organisation=contract.posted_by_id,
         summary=f"Delivered {milestone.title} of {contract.title}: invoice {invoice.code}",
     )
+    notices.milestone_delivered(contract, milestone, invoice, actor=actor)
     if not contract.milestones.filter(delivered__isnull=True).exists():
         _close(contract, Contract.COMPLETED)
     return invoice

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from coopnet.books import selectors
+from coopnet.books import notices, selectors
 from coopnet.books.journal import (
     BANK,
     CLEARING,
@@ -115,6 +115,7 @@ def payment_record(
         organisation=invoice.contract.posted_by_id,
         summary=f"Recorded a payment from {invoice.client} for {invoice.code}",
     )
+    notices.payment_recorded(invoice, payment, actor=actor)
     return payment
 
 
@@ -230,6 +231,7 @@ def payout_run(*, actor: User, reference: str = "", paid: Any = None) -> PayoutR
             organisation=payout.organisation_id,
             summary=f"Paid out {payout.reference} in run {run.reference}",
         )
+        notices.payout_made(payout)
     return run
 
 

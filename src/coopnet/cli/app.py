@@ -12,7 +12,18 @@ import typer
 from django.core.exceptions import ImproperlyConfigured
 from typer._click.exceptions import NoArgsIsHelpError, UsageError  # typer (pinned) vendors click
 
-from coopnet.cli import backup, consortium, games, generate, ledger, platform, pool, resilience
+from coopnet.cli import (
+    backup,
+    consortium,
+    games,
+    generate,
+    ledger,
+    lifecycle,
+    notifications,
+    platform,
+    pool,
+    resilience,
+)
 from coopnet.engine.errors import BadInput, EngineError
 
 app = typer.Typer(
@@ -32,6 +43,13 @@ app.add_typer(game_app, name="game")
 ledger_app = typer.Typer(help="The platform's double-entry books.", no_args_is_help=True)
 ledger_app.command("export")(ledger.ledger_export)
 app.add_typer(ledger_app, name="ledger")
+notifications_app = typer.Typer(help="Notification e-mails, for cron.", no_args_is_help=True)
+notifications_app.command("digest")(notifications.digest)
+notifications_app.command("send")(notifications.send)
+app.add_typer(notifications_app, name="notifications")
+opportunities_app = typer.Typer(help="Opportunities' proposals, for cron.", no_args_is_help=True)
+opportunities_app.command("lapse")(lifecycle.lapse)
+app.add_typer(opportunities_app, name="opportunities")
 app.command("form")(consortium.form_command)
 app.command("split")(consortium.split_command)
 app.command("pool")(pool.pool_command)

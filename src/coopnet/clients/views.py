@@ -28,7 +28,7 @@ from coopnet.opportunities.forms import (
     requirement_formset,
 )
 from coopnet.opportunities.models import Opportunity
-from coopnet.opportunities.views import apply_requirement_errors
+from coopnet.opportunities.views import apply_opportunity_errors
 
 #: the confirmation page's address holds the reference signed, so that it shows nothing else
 SENT_SALT = "coopnet.clients.sent"
@@ -213,7 +213,7 @@ def turn(request: HttpRequest, request_id: int) -> HttpResponse:
                 requirements=formset.requirements(),
             )  # fmt: skip
         except ValidationError as error:
-            apply_requirement_errors(error, form, formset)
+            apply_opportunity_errors(error, form, formset)
         else:
             organisation = opportunity.posted_by.name
             messages.success(

@@ -10,6 +10,7 @@ any other way."""
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -31,6 +32,21 @@ FIRST_ORGANISATION = "coopnet_first_organisation"
 _NETWORK_TOKEN = "coopnet_network_token"
 
 
+#: what the apps above read with the user too (attribute name -> a function making the
+#: expression), registered from their `AppConfig.ready` (`read_with_user`): the directory
+#: imports no app above it
+_ALSO: dict[str, Callable[[], Any]] = {}
+
+
+def read_with_user(name: str, expression: Callable[[], Any]) -> None:
+    """Read `expression()` (an expression over the user's row, e.g. a subquery on
+    `OuterRef("pk")`) with the signed-in user on every request, as its attribute `name`. For
+    what every page shows of the user (the notifications' unread count); an app registers it
+    in its `AppConfig.ready`, before the query is first compiled."""
+    _ALSO[name] = expression
+    _compiled.cache_clear()
+
+
 #: a user id no user has, marking where the real one goes in the compiled query
 _PLACEHOLDER = -987_654_321
 
@@ -44,6 +60,7 @@ def _annotated(user_id: Any) -> Any:
                 COORDINATOR: Exists(Coordinator.objects.filter(user_id=OuterRef("pk"))),
                 FIRST_ORGANISATION: Subquery(first.values("organisation__slug")[:1]),
                 _NETWORK_TOKEN: derived.token_query(),
+                **{name: make() for name, make in _ALSO.items()},
             }
         )
         .filter(pk=user_id)

@@ -38,6 +38,7 @@ from coopnet.directory.forms import (
     PersonForm,
     SearchForm,
     skill_formset,
+    skill_labels,
 )
 from coopnet.directory.models import Organisation, Person
 from coopnet.directory.panels import profile_panels, public_panels
@@ -230,7 +231,9 @@ def skill_search(request: HttpRequest) -> HttpResponse:
     first), as the <option>s of a skill field's <datalist>: what coopnet.js asks for as a
     person types, so that no page sends the whole taxonomy."""
     text = request.GET.get("q", "")[:SKILL_QUERY_LENGTH]
-    context = {"skills": selectors.skill_search(text)}
+    skills = selectors.skill_search(text)
+    typed = skill_labels(skills)  # its name, or its id where another skill has that name
+    context = {"skills": [(typed[skill.slug], skill.family) for skill in skills]}
     response = render(request, "directory/_skill_options.html", context)
     patch_cache_control(response, private=True, max_age=300)
     return response

@@ -12,7 +12,9 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Max, Min, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -306,14 +308,21 @@ class OrganisationMap:
     demand_hours: Decimal
     skills: list[SkillRow]  # bus factor and free hours of its own people
     people: list[PersonMentoring]
+    #: the page of people `people` holds (by name), when one was asked for; None: all of them
+    page: Page[Person] | None = None
 
     @property
     def at_risk(self) -> list[SkillRow]:
         return [s for s in self.skills if s.at_risk]
 
 
-def organisation_map(user: User, slug: str) -> OrganisationMap:
-    """An organisation's own map with its people's free hours: its members only (404)."""
+#: people a page of an organisation's map lists
+PEOPLE_PER_PAGE = 50
+
+
+def organisation_map(user: User, slug: str, *, people_page: Any = None) -> OrganisationMap:
+    """An organisation's own map with its people's free hours: its members only (404). With
+    `people_page` (a page number, as typed), one page of its people, by name; else all."""
     organisation = organisation_for_member(user, slug)
     whole = network_skills()
     wanted = whole.wanted
@@ -338,25 +347,24 @@ def organisation_map(user: User, slug: str) -> OrganisationMap:
         MentoringOptIn.objects.filter(organisation=organisation).exists(),
         _hours(sum(wanted.values())),
         _order(rows),
-        _people(organisation),
+        *_people(organisation, people_page),
     )
 
 
-def _people(organisation: Organisation) -> list[PersonMentoring]:
-    offers = dict(
-        MentorOffer.objects.filter(person__organisation=organisation).values_list(
-            "person_id", "hours"
-        )
-    )
+def _people(
+    organisation: Organisation, number: Any
+) -> tuple[list[PersonMentoring], Page[Person] | None]:
+    """The organisation's people (one page of them when `number` is given), with their
+    mentoring hours and wishes."""
+    everyone = organisation.people.order_by("name", "pk")
+    page = None if number is None else Paginator(everyone, PEOPLE_PER_PAGE).get_page(number)
+    people = list(everyone if page is None else page.object_list)
+    ids = [p.pk for p in people]
+    offers = dict(MentorOffer.objects.filter(person_id__in=ids).values_list("person_id", "hours"))
     wishes: dict[int, list[LearningWish]] = defaultdict(list)
-    for wish in LearningWish.objects.filter(person__organisation=organisation).select_related(
-        "skill"
-    ):
+    for wish in LearningWish.objects.filter(person_id__in=ids).select_related("skill"):
         wishes[wish.person_id].append(wish)
-    return [
-        PersonMentoring(p, offers.get(p.pk), wishes[p.pk])
-        for p in organisation.people.prefetch_related("skills__skill").order_by("name")
-    ]
+    return [PersonMentoring(p, offers.get(p.pk), wishes[p.pk]) for p in people], page
 
 
 # -- plans, pairings, sessions ----------------------------------------------------------------

@@ -21,7 +21,7 @@ from coopnet.directory.selectors import is_admin, is_member, organisation_for_me
 from coopnet.engine.money import to_money
 from coopnet.engine.network import Network
 from coopnet.engine.resilience import HOLD_LEVEL, SESSION_HOURS, mentoring_plan, skills_map
-from coopnet.mentoring import selectors
+from coopnet.mentoring import notices, selectors
 from coopnet.mentoring.models import (
     LearningWish,
     LevelChange,
@@ -185,6 +185,7 @@ def plan_compute(*, actor: User, session_hours: Any = SESSION_HOURS) -> Plan:
         for p in result.pairings
     )
     snapshot_take(network=network, wanted=wanted)
+    notices.plan_made(plan)
     return plan
 
 
@@ -272,6 +273,7 @@ def pairing_decide(*, actor: User, pairing_id: int, accept: bool) -> Pairing:
     elif pairing.mentor_side == pairing.learner_side == Pairing.ACCEPTED:
         pairing.status = Pairing.AGREED
     pairing.save()
+    notices.pairing_decided(pairing, actor=actor)
     return pairing
 
 

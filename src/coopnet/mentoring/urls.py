@@ -13,6 +13,7 @@ urlpatterns = [
     path("pairings/<int:pk>/", views.pairing, name="pairing"),
     path("pairings/<int:pk>/decision/", views.pairing_decision, name="pairing_decision"),
     path(organisation, views_org.organisation, name="organisation"),
+    path(f"{organisation}people/", views_org.people_search, name="people_search"),
     path(f"{organisation}opt-in/", views_org.opt_in, name="opt_in"),
     path(f"{organisation}wishes/", views_org.wish_add, name="wish_add"),
     path(f"{organisation}wishes/<int:pk>/remove/", views_org.wish_remove, name="wish_remove"),

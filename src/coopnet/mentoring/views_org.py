@@ -10,9 +10,12 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Case, QuerySet, When
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.timezone import now
 
 from coopnet.common.errors import apply_errors
@@ -27,6 +30,7 @@ from coopnet.mentoring.forms import (
     OptInForm,
     SessionForm,
     WishForm,
+    person_label,
 )
 from coopnet.mentoring.models import MentoringOptIn, Pairing
 from coopnet.mentoring.tables import skill_table
@@ -43,13 +47,13 @@ SAVED = {
 }
 
 
-def _own_people(request: HttpRequest, organisation: Organisation, admin: bool) -> list[Person]:
+def _own_people(request: HttpRequest, organisation: Organisation, admin: bool) -> QuerySet[Person]:
     """The people `request.user` may act for: all of them for an admin, else themselves."""
     people = organisation.people.select_related("organisation").order_by("name")
-    return list(people if admin else people.filter(user__pk=request.user.pk or 0))
+    return people if admin else people.filter(user__pk=request.user.pk or 0)
 
 
-def _session_people(organisation: Organisation, opted_in: bool) -> list[Person]:
+def _session_people(organisation: Organisation, opted_in: bool) -> QuerySet[Person]:
     """Who may take part in a session: the organisation's people, and those of the other
     organisations that opted in when this one did."""
     people = Person.objects.select_related("organisation")
@@ -58,23 +62,30 @@ def _session_people(organisation: Organisation, opted_in: bool) -> list[Person]:
         chosen = people.filter(organisation=organisation) | people.filter(organisation__in=opted)
     else:
         chosen = people.filter(organisation=organisation)
-    return list(chosen.order_by("organisation__name", "name"))
+    return chosen.order_by("organisation__name", "name")
+
+
+def _search(slug: str, scope: str = "") -> str:
+    """Where a person field of the page asks for the names matching what is typed."""
+    url = reverse("mentoring:people_search", args=[slug])
+    return f"{url}?scope={scope}" if scope else url
 
 
 def _page(
     request: HttpRequest, slug: str, forms: dict[str, Form] | None = None, status: int = 200
 ) -> HttpResponse:
-    own = selectors.organisation_map(request.user, slug)
+    own = selectors.organisation_map(request.user, slug, people_page=request.GET.get("page") or 1)
     organisation = own.organisation
     admin = is_admin(request.user, organisation)
     people = _own_people(request, organisation, admin)
-    session_people = _session_people(organisation, own.opted_in) if people else []
+    session_people = _session_people(organisation, own.opted_in)
+    search, session_search = _search(slug), _search(slug, SESSION)
     forms = {
         "opt_in": OptInForm(initial={"opted_in": own.opted_in}),
-        "wish": WishForm(people=people),
-        "mentor_hours": MentorHoursForm(people=people),
-        "session": SessionForm(people=session_people),
-        "level": LevelChangeForm(people=people),
+        "wish": WishForm(people=people, search=search),
+        "mentor_hours": MentorHoursForm(people=people, search=search),
+        "session": SessionForm(people=session_people, search=session_search),
+        "level": LevelChangeForm(people=people, search=search),
         **(forms or {}),
     }
     involved = selectors.visible_pairings(request.user).filter(
@@ -88,7 +99,7 @@ def _page(
         "organisation": organisation,
         "score": charts.percent(own.score),
         "is_admin": admin,
-        "can_act": bool(people),
+        "can_act": people.exists(),
         "forms": forms,
         "pairings": involved.order_by("status", "skill__slug", "pk"),
         "sessions": sessions[:20],
@@ -158,7 +169,9 @@ def wish_add(request: HttpRequest, slug: str) -> HttpResponse:
     organisation, admin, refused = _guarded(request, slug)
     if refused:
         return refused
-    form = WishForm(request.POST, people=_own_people(request, organisation, admin))
+    form = WishForm(
+        request.POST, people=_own_people(request, organisation, admin), search=_search(slug)
+    )
 
     def act(data: dict[str, Any]) -> str:
         wish = services.wish_add(actor=request.user, person_id=data["person"], skill=data["skill"])
@@ -182,7 +195,9 @@ def mentor_hours(request: HttpRequest, slug: str) -> HttpResponse:
     organisation, admin, refused = _guarded(request, slug)
     if refused:
         return refused
-    form = MentorHoursForm(request.POST, people=_own_people(request, organisation, admin))
+    form = MentorHoursForm(
+        request.POST, people=_own_people(request, organisation, admin), search=_search(slug)
+    )
 
     def act(data: dict[str, Any]) -> str:
         services.mentor_hours_set(
@@ -200,7 +215,8 @@ def session_add(request: HttpRequest, slug: str) -> HttpResponse:
     if refused:
         return refused
     opted_in = MentoringOptIn.objects.filter(organisation=organisation).exists()
-    form = SessionForm(request.POST, people=_session_people(organisation, opted_in))
+    people = _session_people(organisation, opted_in)
+    form = SessionForm(request.POST, people=people, search=_search(slug, SESSION))
 
     def act(data: dict[str, Any]) -> str:
         session = services.session_record(
@@ -237,7 +253,9 @@ def level_change(request: HttpRequest, slug: str) -> HttpResponse:
     organisation, admin, refused = _guarded(request, slug)
     if refused:
         return refused
-    form = LevelChangeForm(request.POST, people=_own_people(request, organisation, admin))
+    form = LevelChangeForm(
+        request.POST, people=_own_people(request, organisation, admin), search=_search(slug)
+    )
 
     def act(data: dict[str, Any]) -> str:
         change = services.level_change_record(
@@ -248,3 +266,36 @@ def level_change(request: HttpRequest, slug: str) -> HttpResponse:
         )
 
     return _submit(request, slug, "level", form, act, {})
+
+
+#: the people a session may bring together (the person fields of the other forms: whom the
+#: viewer may act for)
+SESSION = "session"
+#: how many names a person field suggests at once
+PEOPLE_MATCHES = 20
+
+
+@login_required
+def people_search(request: HttpRequest, slug: str) -> HttpResponse:
+    """The names matching ?q= among the people a field of the organisation's skills page may
+    choose (?scope=session: a session's, across the organisations that opted in; otherwise
+    those the viewer may act for), as the <option>s of its <datalist>: what coopnet.js asks for
+    as a name is typed, so that no page lists a large organisation's every person. 404 for
+    anyone who is not a member of the organisation."""
+    organisation = organisation_for_member(request.user, slug)
+    if refused := _not_allowed(request, "GET"):
+        return refused
+    text = request.GET.get("q", "").strip()[:200]
+    if request.GET.get("scope") == SESSION:
+        opted_in = MentoringOptIn.objects.filter(organisation=organisation).exists()
+        people = _session_people(organisation, opted_in)
+    else:
+        people = _own_people(request, organisation, is_admin(request.user, organisation))
+    found = people.filter(name__icontains=text) if text else people.none()
+    ordered = found.order_by(
+        Case(When(name__istartswith=text, then=0), default=1), "name", "organisation__name"
+    )
+    options = [person_label(p) for p in ordered[:PEOPLE_MATCHES]]
+    response = render(request, "mentoring/_people_options.html", {"options": options})
+    patch_cache_control(response, private=True, max_age=60)
+    return response

@@ -14,7 +14,7 @@ from ninja import Router, Schema, Status
 
 from coopnet.common.amounts import Number
 from coopnet.directory.models import COMMISSION_TERMS
-from coopnet.opportunities import selectors, services
+from coopnet.opportunities import lifecycle, selectors, services
 from coopnet.opportunities.models import FormationRun, Opportunity, Proposal
 from coopnet.opportunities.payouts import PartnerPayout
 
@@ -29,6 +29,17 @@ class RequirementIn(Schema):
 
 class OpportunityIn(Schema):
     organisation: str
+    title: str
+    client: str = ""
+    description: str = ""
+    value: Number
+    deadline: dt.date
+    requirements: list[RequirementIn]
+
+
+class OpportunityEditIn(Schema):
+    """What an opportunity asks for, all of it, as its poster edits it."""
+
     title: str
     client: str = ""
     description: str = ""
@@ -119,6 +130,9 @@ class PartnerOut(Schema):
     own: OwnPayoutOut | None
     decision: str
     decided_at: dt.datetime | None
+    #: why it declined (seen only by those who see a declined proposal: its poster and the
+    #: partner that declined it)
+    decline_reason: str
 
 
 class AssignmentOut(Schema):
@@ -145,10 +159,16 @@ class ProposalOut(Schema):
     partners: list[PartnerOut]
     assignments: list[AssignmentOut]
     data: dict[str, Any]
+    #: the last day its partners may decide (it lapses if still pending after it); null: none
+    decide_by: dt.date | None
+    #: the best proposal of the latest search (its cheapest), while open or formed
+    best: bool
 
 
 class DecisionIn(Schema):
     accept: bool
+    #: why your organisation declines, for the poster (required with a decline)
+    reason: str = ""
 
 
 class TitleConsentIn(Schema):
@@ -230,10 +250,11 @@ def _partner(payout: PartnerPayout) -> dict[str, Any]:
         ),
         "decision": partner.decision,
         "decided_at": partner.decided_at,
+        "decline_reason": partner.decline_reason,
     }
 
 
-def _proposal(request: HttpRequest, proposal: Proposal) -> dict[str, Any]:
+def _proposal(request: HttpRequest, proposal: Proposal, best: int | None = None) -> dict[str, Any]:
     partners = [_partner(p) for p in selectors.proposal_payouts(request.user, proposal)]
     assignments = [
         {
@@ -257,6 +278,8 @@ def _proposal(request: HttpRequest, proposal: Proposal) -> dict[str, Any]:
         "partners": partners,
         "assignments": assignments,
         "data": proposal.data,
+        "decide_by": proposal.decide_by,
+        "best": proposal.pk == best,
     }
 
 
@@ -294,8 +317,49 @@ def list_opportunities(request: HttpRequest) -> list[dict[str, Any]]:
     return [_opportunity(request, o) for o in selectors.opportunity_list(request.user)]
 
 
+def _lapsed(request: HttpRequest, opportunity_id: int) -> None:
+    """Lapse the opportunity's proposals past their decision deadline (read, so checked)."""
+    selectors.opportunity_for_user(request.user, opportunity_id)  # 404 for outsiders
+    if lifecycle.lapsing(opportunity_id).exists():
+        lifecycle.proposals_lapse(opportunity_id=opportunity_id)
+
+
 @router.get("/{int:opportunity_id}", response=OpportunityOut)
 def get_opportunity(request: HttpRequest, opportunity_id: int) -> dict[str, Any]:
+    _lapsed(request, opportunity_id)
+    return _opportunity(request, selectors.opportunity_for_user(request.user, opportunity_id))
+
+
+@router.put("/{int:opportunity_id}", response=OpportunityOut)
+def edit_opportunity(
+    request: HttpRequest, opportunity_id: int, body: OpportunityEditIn
+) -> dict[str, Any]:
+    """Change what an opportunity asks for (its poster's admins; while no proposal is pending,
+    no search runs and no consortium is formed): it is a draft again."""
+    lifecycle.opportunity_update(
+        actor=request.user,
+        opportunity_id=opportunity_id,
+        title=body.title,
+        client=body.client,
+        description=body.description,
+        value=body.value,
+        deadline=body.deadline,
+        requirements=[r.dict() for r in body.requirements],
+    )
+    return _opportunity(request, selectors.opportunity_for_user(request.user, opportunity_id))
+
+
+@router.post("/{int:opportunity_id}/withdrawal", response=OpportunityOut)
+def withdraw_opportunity(request: HttpRequest, opportunity_id: int) -> dict[str, Any]:
+    """Withdraw it before a consortium is formed; pending proposals end, partners told."""
+    lifecycle.opportunity_withdraw(actor=request.user, opportunity_id=opportunity_id)
+    return _opportunity(request, selectors.opportunity_for_user(request.user, opportunity_id))
+
+
+@router.post("/{int:opportunity_id}/closure", response=OpportunityOut)
+def close_opportunity(request: HttpRequest, opportunity_id: int) -> dict[str, Any]:
+    """Close it before a consortium is formed; pending proposals end, partners told."""
+    lifecycle.opportunity_close(actor=request.user, opportunity_id=opportunity_id)
     return _opportunity(request, selectors.opportunity_for_user(request.user, opportunity_id))
 
 
@@ -310,9 +374,14 @@ def title_consent(request: HttpRequest, opportunity_id: int, body: TitleConsentI
 
 
 @router.post("/{int:opportunity_id}/formation", response={202: RunOut})
-def start_formation(request: HttpRequest, opportunity_id: int) -> Status[Any]:
-    """Start forming consortia in the background; poll the returned run for progress."""
-    run = services.formation_start(actor=request.user, opportunity_id=opportunity_id)
+def start_formation(
+    request: HttpRequest, opportunity_id: int, decide_by: dt.date | None = None
+) -> Status[Any]:
+    """Start forming consortia in the background; poll the returned run for progress. With
+    `decide_by`, proposals still pending after that day lapse."""
+    run = services.formation_start(
+        actor=request.user, opportunity_id=opportunity_id, decide_by=decide_by
+    )
     return Status(202, _run(run))
 
 
@@ -325,11 +394,18 @@ def get_run(request: HttpRequest, run_id: int) -> dict[str, Any]:
 @router.get("/{int:opportunity_id}/proposals", response=list[ProposalOut])
 def list_proposals(request: HttpRequest, opportunity_id: int) -> list[dict[str, Any]]:
     """The consortia proposed for an opportunity that you may see, with their splits."""
-    return [_proposal(request, p) for p in selectors.proposal_list(request.user, opportunity_id)]
+    _lapsed(request, opportunity_id)
+    proposals = list(selectors.proposal_list(request.user, opportunity_id))
+    best = selectors.best_proposal(proposals)
+    return [_proposal(request, p, best) for p in proposals]
 
 
 @router.post("/proposals/{int:proposal_id}/decision", response=ProposalOut)
 def decide(request: HttpRequest, proposal_id: int, body: DecisionIn) -> dict[str, Any]:
     """Accept or decline a proposal for the partner organisation you administer."""
-    services.proposal_decide(actor=request.user, proposal_id=proposal_id, accept=body.accept)
-    return _proposal(request, selectors.proposal_for_user(request.user, proposal_id))
+    services.proposal_decide(
+        actor=request.user, proposal_id=proposal_id, accept=body.accept, reason=body.reason
+    )
+    proposal = selectors.proposal_for_user(request.user, proposal_id)
+    others = selectors.proposal_list(request.user, proposal.opportunity_id)
+    return _proposal(request, proposal, selectors.best_proposal(others))

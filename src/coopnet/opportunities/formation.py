@@ -17,7 +17,7 @@ from coopnet.engine import network as engine
 from coopnet.engine.fairshare import Explanation, Split, split, split_plan
 from coopnet.engine.formation import Formation, form, form_with_skill_sharing
 from coopnet.engine.money import to_money
-from coopnet.opportunities import selectors
+from coopnet.opportunities import notices, selectors
 from coopnet.opportunities.models import (
     Assignment,
     FormationRun,
@@ -124,9 +124,10 @@ def _store(run: FormationRun, cheapest: Split, alternatives: list[Alternative]) 
     elif cheapest.status == "unprofitable":  # the shortfall would reveal the partners' costs
         opportunity.status, message = Opportunity.UNPROFITABLE, UNPROFITABLE
     else:
-        _proposal_create(run, Proposal.CHEAPEST, cheapest.formation, cheapest, None, {})
+        made = [_proposal_create(run, Proposal.CHEAPEST, cheapest.formation, cheapest, None, {})]
         for kind, formation, shared, roles, data in alternatives:
-            _proposal_create(run, kind, formation, shared, roles, data)
+            made.append(_proposal_create(run, kind, formation, shared, roles, data))
+        notices.proposals_made(opportunity, made)
         opportunity.status = Opportunity.PROPOSED
         message = PROPOSED.format(count=1 + len(alternatives))
     opportunity.save(update_fields=["status"])
@@ -151,6 +152,7 @@ def _proposal_create(
         recommended=shared.recommended,
         in_core=shared.game.contains.get(shared.recommended),
         data={"solver": formation.status, **data},
+        decide_by=run.decide_by,
     )
     organisations = Organisation.objects.in_bulk(shared.organisations, field_name="slug")
     ProposalPartner.objects.bulk_create(

@@ -14,7 +14,7 @@ from coopnet.common.forms import AmountField, set_choices
 from coopnet.common.money import network_currency
 from coopnet.directory.forms import SkillField
 from coopnet.directory.models import Organisation
-from coopnet.opportunities.services import MAX_REQUIREMENTS, NO_REQUIREMENTS
+from coopnet.opportunities.rules import MAX_REQUIREMENTS, NO_REQUIREMENTS
 
 LEVEL_CHOICES = [("", "—"), *((n, str(n)) for n in range(1, 6))]
 DECISIONS = [("accept", "Accept"), ("decline", "Decline")]
@@ -44,6 +44,14 @@ class OpportunityForm(forms.Form):
         set_choices(self, "organisation", [(o.slug, o.name) for o in organisations])
         if organisations:
             self.fields["organisation"].initial = organisations[0].slug
+
+
+class OpportunityEditForm(OpportunityForm):
+    """What an opportunity asks for, as its poster edits it: its organisation stays."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, organisations=[], **kwargs)
+        del self.fields["organisation"]
 
 
 class RequirementForm(forms.Form):
@@ -85,8 +93,10 @@ RequirementFormSet = formset_factory(
 )
 
 
-def requirement_formset(data: Any = None) -> BaseRequirementFormSet:
-    return _typed(RequirementFormSet(data, prefix="requirements"))
+def requirement_formset(
+    data: Any = None, initial: list[dict[str, Any]] | None = None
+) -> BaseRequirementFormSet:
+    return _typed(RequirementFormSet(data, initial=initial, prefix="requirements"))
 
 
 def _typed(formset: forms.BaseFormSet[RequirementForm]) -> BaseRequirementFormSet:
@@ -113,6 +123,8 @@ def requirement_formset_grown(data: Any) -> BaseRequirementFormSet:
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=DECISIONS)
+    #: required with a decline (the service says so)
+    reason = forms.CharField(required=False, strip=False)
 
     def accept(self) -> bool:
         return bool(self.cleaned_data["decision"] == "accept")

@@ -34,6 +34,10 @@ class Opportunity(CommissionTerms):
 
     DRAFT, FORMING, PROPOSED, FORMED = "draft", "forming", "proposed", "formed"
     INFEASIBLE, UNPROFITABLE, FAILED = "infeasible", "unprofitable", "failed"
+    #: every proposal ended without one formed: all declined, or some lapsed
+    DECLINED, LAPSED = "declined", "lapsed"
+    #: ended by its poster before a consortium was formed
+    WITHDRAWN, CLOSED = "withdrawn", "closed"
     STATUSES = [
         (DRAFT, "Draft"),
         (FORMING, "Forming a consortium"),
@@ -42,7 +46,14 @@ class Opportunity(CommissionTerms):
         (INFEASIBLE, "No consortium can deliver it"),
         (UNPROFITABLE, "No consortium can deliver it at a profit"),
         (FAILED, "Formation failed"),
+        (DECLINED, "All proposals declined"),
+        (LAPSED, "Proposals lapsed or declined"),
+        (WITHDRAWN, "Withdrawn"),
+        (CLOSED, "Closed"),
     ]
+    #: what its poster may edit, withdraw or close: no proposal pending, no search running,
+    #: no consortium formed
+    EDITABLE = frozenset({DRAFT, INFEASIBLE, UNPROFITABLE, FAILED, DECLINED, LAPSED})
 
     posted_by = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="opportunities"
@@ -128,6 +139,8 @@ class FormationRun(models.Model):
     )
     task_id = models.CharField(max_length=64, blank=True)
     status = models.CharField(max_length=8, choices=STATUSES, default=QUEUED)
+    #: the decision deadline its proposals get (`Proposal.decide_by`)
+    decide_by = models.DateField(null=True, blank=True)
     progress = models.PositiveSmallIntegerField(
         default=0, validators=[MinValueValidator(0), MaxValueValidator(100)]
     )
@@ -167,11 +180,17 @@ class Proposal(models.Model):
     PROPOSED, DECLINED, FORMED = "proposed", "declined", "formed"
     #: still open when another proposal for the same opportunity was formed: closed
     SUPERSEDED = "superseded"
+    #: still open when its decision deadline passed
+    LAPSED = "lapsed"
+    #: still open when its poster withdrew or closed the opportunity
+    WITHDRAWN = "withdrawn"
     STATUSES = [
         (PROPOSED, "Proposed"),
         (DECLINED, "Declined"),
         (FORMED, "Formed"),
         (SUPERSEDED, "Superseded"),
+        (LAPSED, "Lapsed"),
+        (WITHDRAWN, "Withdrawn"),
     ]
     SHAPLEY, NUCLEOLUS = "shapley", "nucleolus"
     SOLUTIONS = [(SHAPLEY, "Shapley value"), (NUCLEOLUS, "Nucleolus")]
@@ -188,6 +207,8 @@ class Proposal(models.Model):
     #: what else the engine said about the plan (skill-sharing hours, solver status)
     data = models.JSONField(default=dict, blank=True)
     created = models.DateTimeField(auto_now_add=True)
+    #: the last day its partners may decide; still pending after it, it lapses (None: no limit)
+    decide_by = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["pk"]
@@ -231,6 +252,8 @@ class ProposalPartner(models.Model):
         related_name="+",
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    #: why it declined, for the poster (required with a decline)
+    decline_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["organisation__name"]

@@ -285,7 +285,7 @@ def formation_can_start(opportunity: Opportunity) -> bool:
         latest = opportunity.runs.first()
         return latest is None or latest.is_stale
     # one proposal not declined is enough to say no (read only when it is proposed)
-    undeclined = opportunity.proposals.exclude(status=Proposal.DECLINED)
+    undeclined = opportunity.proposals.exclude(status__in=[Proposal.DECLINED, Proposal.LAPSED])
     return formation_can_start_after(opportunity.status, undeclined.values_list("status")[:1])
 
 
@@ -293,13 +293,21 @@ def formation_can_start_after(status: str, proposals: Iterable[tuple[str]]) -> b
     """`formation_can_start` for an opportunity that is not forming, with `status`, whose
     proposals have the statuses `proposals` (one-tuples, iterated only when it is proposed)."""
     if status == Opportunity.PROPOSED:
-        return all(found == Proposal.DECLINED for (found,) in proposals)
-    return status in (
-        Opportunity.DRAFT,
-        Opportunity.INFEASIBLE,
-        Opportunity.UNPROFITABLE,
-        Opportunity.FAILED,
-    )
+        return all(found in (Proposal.DECLINED, Proposal.LAPSED) for (found,) in proposals)
+    return status in Opportunity.EDITABLE
+
+
+def best_proposal(proposals: Iterable[Proposal]) -> int | None:
+    """The id of the best proposal of the latest search: its cheapest, while it is open or
+    formed (an opportunity searched again after every proposal was declined shows which of
+    the new ones is best); None when there is none."""
+    found = list(proposals)
+    if not found:
+        return None
+    latest = max(p.run_id for p in found)
+    best = [p for p in found if p.run_id == latest and p.kind == Proposal.CHEAPEST]
+    open_ = [p for p in best if p.status in (Proposal.PROPOSED, Proposal.FORMED)]
+    return open_[0].pk if open_ else None
 
 
 def declined_partners(opportunity: Opportunity) -> QuerySet[Organisation]:

@@ -8,7 +8,6 @@ The formation itself runs in a background task (`tasks.formation_run`, the work 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,11 +17,10 @@ from django.utils import timezone
 
 from coopnet.common import audit
 from coopnet.common.access import User, account, is_coordinator
-from coopnet.common.amounts import MAX_HOURS, MAX_MONEY, parse_amount, parse_text
-from coopnet.common.dates import date_problem
-from coopnet.directory.models import COMMISSION_TERMS, FINDER_TERMS, Organisation, Skill
+from coopnet.common.amounts import REQUIRED, parse_text
+from coopnet.directory.models import COMMISSION_TERMS, FINDER_TERMS, Organisation
 from coopnet.directory.selectors import is_admin, network_settings, organisation_for_member
-from coopnet.opportunities import selectors
+from coopnet.opportunities import endings, notices, rules, selectors
 from coopnet.opportunities.formation import STOPPED, progress
 from coopnet.opportunities.models import (
     FormationRun,
@@ -31,87 +29,35 @@ from coopnet.opportunities.models import (
     ProposalPartner,
     Requirement,
 )
+from coopnet.opportunities.rules import parse_date, parse_requirements, parse_value_and_deadline
 from coopnet.opportunities.signals import consortium_formed, demand_changed
-from coopnet.opportunities.tasks import formation_run
+from coopnet.opportunities.tasks import formation_run, proposals_lapse_due
 
-NOT_ADMIN = "Only an admin of the posting organisation can do this."
+# the input's messages, checked by `rules`, under the names the tests and forms know them by
+NOT_ADMIN, NO_REQUIREMENTS, MAX_REQUIREMENTS = (
+    rules.NOT_ADMIN,
+    rules.NO_REQUIREMENTS,
+    rules.MAX_REQUIREMENTS,
+)
+BAD_MONEY, BAD_HOURS, BAD_DATE, BAD_LEVEL = (
+    rules.BAD_MONEY,
+    rules.BAD_HOURS,
+    rules.BAD_DATE,
+    rules.BAD_LEVEL,
+)
+PAST_DEADLINE, TOO_MANY_REQUIREMENTS, UNKNOWN_SKILL = (
+    rules.PAST_DEADLINE,
+    rules.TOO_MANY_REQUIREMENTS,
+    rules.UNKNOWN_SKILL,
+)
 NOT_PARTNER_ADMIN = "Only an admin of a partner organisation can accept or decline its share."
-BAD_MONEY = "An amount of money more than 0, to the cent at most (got {value!r})."
-BAD_HOURS = "A number of hours more than 0, in hundredths at most (got {value!r})."
-BAD_DATE = "A date as YYYY-MM-DD (got {value!r})."
-PAST_DEADLINE = "The deadline cannot be in the past."
-NO_REQUIREMENTS = "List at least one required skill."
-TOO_MANY_REQUIREMENTS = "At most {limit} required skills (got {count})."
-#: the most requirements an opportunity has: the rows its form offers, and the API's limit too
-MAX_REQUIREMENTS = 40
-UNKNOWN_SKILL = "Unknown skill {slug!r}: choose one from the network's skill list."
-BAD_LEVEL = "Skill levels are whole numbers from 1 to 5 (got {level!r})."
 CANNOT_START = "A consortium cannot be formed now: the opportunity is {status}."
 ALREADY_DECIDED = "Your organisation has already decided on this proposal."
 CLOSED = "This proposal is no longer open for decisions."
-
-
-def _decimal(value: Any, limit: Decimal) -> Decimal | None:
-    """`value` as an amount more than 0 and at most `limit`, in hundredths; else None."""
-    return parse_amount(value, limit, zero=False)
-
-
-def _date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value
-    try:
-        return dt.date.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        return None
-
-
-def _requirements(errors: dict[str, str], items: Any) -> list[Requirement]:
-    """The requirement rows, unsaved; each bad field's error under `requirements[n].field`."""
-    if not isinstance(items, list | tuple) or not items:
-        errors["requirements"] = NO_REQUIREMENTS
-        return []
-    if len(items) > MAX_REQUIREMENTS:
-        errors["requirements"] = TOO_MANY_REQUIREMENTS.format(
-            limit=MAX_REQUIREMENTS, count=len(items)
-        )
-        return []
-    slugs = [i.get("skill") for i in items if isinstance(i, dict)]
-    known = Skill.objects.in_bulk([s for s in slugs if isinstance(s, str)], field_name="slug")
-    rows = (_requirement(errors, f"requirements[{n}]", i, known) for n, i in enumerate(items))
-    return [row for row in rows if row is not None]
-
-
-def _requirement(
-    errors: dict[str, str], field: str, item: Any, known: dict[str, Skill]
-) -> Requirement | None:
-    item = item if isinstance(item, dict) else {}
-    slug, level = item.get("skill"), item.get("min_level")
-    skill = known.get(slug) if isinstance(slug, str) else None
-    hours = _decimal(item.get("hours"), MAX_HOURS)
-    if skill is None:
-        errors[f"{field}.skill"] = UNKNOWN_SKILL.format(slug=slug)
-    if isinstance(level, bool) or not isinstance(level, int) or not 1 <= level <= 5:
-        errors[f"{field}.min_level"] = BAD_LEVEL.format(level=level)
-        level = None
-    if hours is None:
-        errors[f"{field}.hours"] = BAD_HOURS.format(value=item.get("hours"))
-    if skill is None or hours is None or level is None:
-        return None
-    return Requirement(skill=skill, min_level=level, hours=hours)
-
-
-def _value_and_deadline(errors: dict[str, str], value: Any, deadline: Any) -> tuple[Any, Any]:
-    amount, day = _decimal(value, MAX_MONEY), _date(deadline)
-    if amount is None:
-        errors["value"] = BAD_MONEY.format(value=value)
-    today = timezone.localdate()
-    if day is None:
-        errors["deadline"] = BAD_DATE.format(value=deadline)
-    elif day < today:
-        errors["deadline"] = PAST_DEADLINE
-    elif problem := date_problem(day, today=today):
-        errors["deadline"] = problem
-    return amount, day
+BAD_DECIDE_BY = "A decision deadline as YYYY-MM-DD, today or later (got {value!r})."
+NO_REASON = "Say why your organisation declines: the poster reads the reason."
+#: the longest reason for a decline
+REASON_LENGTH = 500
 
 
 def _freeze_terms(
@@ -173,8 +119,8 @@ def opportunity_create(
         description=parse_text(errors, "description", description, 10_000, required=False),
     )
     _freeze_terms(opportunity, organisation, found_by_network=found_by_network)
-    opportunity.value, opportunity.deadline = _value_and_deadline(errors, value, deadline)
-    wanted = _requirements(errors, requirements)
+    opportunity.value, opportunity.deadline = parse_value_and_deadline(errors, value, deadline)
+    wanted = parse_requirements(errors, requirements)
     if errors:
         raise ValidationError(errors)
     opportunity.full_clean()
@@ -187,21 +133,29 @@ def opportunity_create(
 
 
 @transaction.atomic
-def formation_start(*, actor: User, opportunity_id: int) -> FormationRun:
-    """Queue the search for a consortium; poll the returned run for its progress."""
+def formation_start(*, actor: User, opportunity_id: int, decide_by: Any = None) -> FormationRun:
+    """Queue the search for a consortium; poll the returned run for its progress. With
+    `decide_by` (a date, today or later), its proposals lapse if still pending after it."""
     selectors.opportunity_for_user(actor, opportunity_id)  # 404 for outsiders
     opportunity = Opportunity.objects.select_for_update().get(pk=opportunity_id)
     if not is_admin(actor, opportunity.posted_by):
         raise PermissionDenied(NOT_ADMIN)
     if not selectors.formation_can_start(opportunity):
         raise ValidationError(CANNOT_START.format(status=opportunity.get_status_display().lower()))
+    last_day = None if decide_by in (None, "") else parse_date(decide_by)
+    if decide_by not in (None, "") and (last_day is None or last_day < timezone.localdate()):
+        raise ValidationError({"decide_by": BAD_DECIDE_BY.format(value=decide_by)})
     for stale in opportunity.runs.filter(status__in=[FormationRun.QUEUED, FormationRun.RUNNING]):
         if stale.is_stale:
             progress(stale, stale.progress, STOPPED, status=FormationRun.FAILED,
                       finished=timezone.now())  # fmt: skip
-    run = FormationRun.objects.create(opportunity=opportunity, started_by=account(actor))
+    run = FormationRun.objects.create(
+        opportunity=opportunity, started_by=account(actor), decide_by=last_day
+    )
     opportunity.status = Opportunity.FORMING
     opportunity.save(update_fields=["status"])
+    if last_day is not None:
+        _lapse_after(opportunity.pk, last_day)
     result = formation_run.enqueue(run_id=run.pk)
     # an immediate backend has already run the task: update only the id, keep its outcome
     FormationRun.objects.filter(pk=run.pk).update(task_id=str(result.id))
@@ -209,24 +163,48 @@ def formation_start(*, actor: User, opportunity_id: int) -> FormationRun:
     return run
 
 
+def _lapse_after(opportunity_id: int, last_day: dt.date) -> None:
+    """Queue the job that lapses what is still pending after `last_day`, for the first moment
+    of the next day, once the transaction commits (where the queue can wait: the worker's;
+    else the page's read and `coopnet opportunities lapse` do it)."""
+    if not proposals_lapse_due.get_backend().supports_defer:
+        return
+    next_day = dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time())
+    when = timezone.make_aware(next_day)
+    job = proposals_lapse_due.using(run_after=when)
+    transaction.on_commit(lambda: job.enqueue(opportunity_id=opportunity_id))
+
+
 @transaction.atomic
-def proposal_decide(*, actor: User, proposal_id: int, accept: bool) -> Proposal:
-    """Accept or decline a proposal for the partner organisation(s) `actor` administers.
-    When every partner has accepted, the consortium is formed; one decline ends it."""
+def proposal_decide(*, actor: User, proposal_id: int, accept: bool, reason: str = "") -> Proposal:
+    """Accept or decline a proposal for the partner organisation(s) `actor` administers; a
+    decline needs a `reason`, which the poster reads. When every partner has accepted, the
+    consortium is formed; one decline ends it. The poster and the other partners are told."""
     selectors.proposal_for_user(actor, proposal_id)  # 404 for whoever may not see it
-    locked = Proposal.objects.select_for_update().select_related("opportunity")
+    locked = Proposal.objects.select_for_update().select_related("opportunity__posted_by")
     proposal = locked.get(pk=proposal_id)
-    rows = [p for p in proposal.partners.all() if is_admin(actor, p.organisation)]
+    rows = [
+        p
+        for p in proposal.partners.select_related("organisation")
+        if is_admin(actor, p.organisation)
+    ]
     if not rows:
         raise PermissionDenied(NOT_PARTNER_ADMIN)
     if proposal.status != Proposal.PROPOSED or proposal.opportunity.status != Opportunity.PROPOSED:
         raise ValidationError(CLOSED)
     if any(row.decision != ProposalPartner.PENDING for row in rows):
         raise ValidationError(ALREADY_DECIDED)
+    errors: dict[str, str] = {}
+    reason = "" if accept else parse_text(errors, "reason", reason, REASON_LENGTH, required=True)
+    if errors:
+        raise ValidationError(
+            {"reason": NO_REASON if errors["reason"] == REQUIRED else errors["reason"]}
+        )
     decision = ProposalPartner.ACCEPTED if accept else ProposalPartner.DECLINED
     for row in rows:
         row.decision, row.decided_by, row.decided_at = decision, account(actor), timezone.now()
-        row.save(update_fields=["decision", "decided_by", "decided_at"])
+        row.decline_reason = reason
+        row.save(update_fields=["decision", "decided_by", "decided_at", "decline_reason"])
         verb = "Accepted" if accept else "Declined"
         audit.record(
             actor=actor,
@@ -237,21 +215,29 @@ def proposal_decide(*, actor: User, proposal_id: int, accept: bool) -> Proposal:
         )
     if not accept:
         proposal.status = Proposal.DECLINED
+        proposal.save(update_fields=["status"])
+        endings.settle(proposal.opportunity)
     elif not proposal.partners.exclude(decision=ProposalPartner.ACCEPTED).exists():
         proposal.status = Proposal.FORMED
         proposal.opportunity.status = Opportunity.FORMED
         proposal.opportunity.save(update_fields=["status"])
     proposal.save(update_fields=["status"])
+    notices.decision_made(proposal, rows, accept, reason, actor=actor)
     if proposal.status == Proposal.FORMED:
         _supersede_the_others(proposal)
         consortium_formed.send(sender=Proposal, proposal=proposal)
+        notices.consortium_formed(proposal)
     return proposal
 
 
 def _supersede_the_others(formed: Proposal) -> None:
     """Close the opportunity's other open proposals: another consortium has formed for it."""
     others = Proposal.objects.filter(opportunity=formed.opportunity, status=Proposal.PROPOSED)
-    others.exclude(pk=formed.pk).update(status=Proposal.SUPERSEDED)
+    others = others.exclude(pk=formed.pk).select_related("opportunity__posted_by")
+    formed_partners = set(formed.partners.values_list("organisation_id", flat=True))
+    for other in others:
+        notices.proposal_ended(other, notices.SUPERSEDED_WHY, leave_out=formed_partners)
+    others.update(status=Proposal.SUPERSEDED)
     demand_changed.send(sender=Proposal)  # an update sends no model signal
 
 

@@ -6,6 +6,7 @@ partner's own members alone see its payout as its own work's cost plus its surpl
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -19,6 +20,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.safestring import mark_safe
 
@@ -36,7 +38,7 @@ from coopnet.directory.selectors import (
     network_settings,
     organisation_for_member,
 )
-from coopnet.opportunities import records, selectors, services
+from coopnet.opportunities import lifecycle, records, selectors, services
 from coopnet.opportunities.forms import (
     MAX_ROWS,
     BaseRequirementFormSet,
@@ -132,7 +134,7 @@ def _list_table(user: User) -> str:
     return str(render_to_string("opportunities/_list_table.html", context))
 
 
-def apply_requirement_errors(
+def apply_opportunity_errors(
     error: ValidationError, form: Form, formset: BaseRequirementFormSet
 ) -> None:
     """Show a service's ValidationError on the fields it names: `requirements[2].hours` is
@@ -181,7 +183,7 @@ def opportunity_create(request: HttpRequest) -> HttpResponse:
                 requirements=formset.requirements(),
             )
         except ValidationError as error:
-            apply_requirement_errors(error, form, formset)
+            apply_opportunity_errors(error, form, formset)
         else:
             messages.success(request, POSTED.format(title=opportunity.title))
             return redirect("opportunities:detail", opportunity_id=opportunity.pk)
@@ -279,6 +281,8 @@ class ProposalView:
     #: the split's waterfall, wide and narrow; None unless the user may read the value and
     #: every payout
     charts: tuple[Chart, Chart] | None
+    #: the best proposal of the latest search (`selectors.best_proposal`)
+    best: bool = False
 
     @property
     def hides_others(self) -> bool:
@@ -296,6 +300,7 @@ def _proposal_view(
     found: records.ProposalRecord,
     rights: selectors.Rights,
     sees_value: bool,
+    best: int | None = None,
 ) -> ProposalView:
     """`found` as the viewers with `rights` see it (they may read it: `ProposalRecord.seen_by`)."""
     proposal, partners = found.proposal, list(found.partners)
@@ -314,6 +319,7 @@ def _proposal_view(
         mine=mine,
         can_decide=open_ and any(p.decision == ProposalPartner.PENDING for p in mine),
         charts=_charts(record.opportunity, partners) if whole else None,
+        best=proposal.pk == best,
     )
 
 
@@ -375,6 +381,11 @@ class KeptOpportunity:
     #: may a search start (for the poster's admins)? None while forming: once the last
     #: search is stale, which the view reads for each request
     startable: bool | None
+    #: may its poster edit it (and withdraw or close it: `endable`)?
+    editable: bool
+    endable: bool
+    #: the earliest decision deadline of its pending proposals (they lapse the day after)
+    lapses_after: dt.date | None
     declined_partners: tuple[str, ...]
     proposals: tuple[KeptProposal, ...]
     #: the last formation run's fields, for the poster's members (its message counts the
@@ -412,10 +423,13 @@ def _opportunity_page(user: User, opportunity_id: int) -> KeptOpportunity:
         raise Http404("no such opportunity")
     opportunity, poster = record.opportunity, record.opportunity.posted_by_id
     sees_value = selectors.sees_value_as(rights.member, poster, record.partner_view)
-    views = [
-        _proposal_view(record, found, rights, sees_value)
-        for found in record.proposals
-        if found.seen_by(rights.member, poster)
+    seen = [found for found in record.proposals if found.seen_by(rights.member, poster)]
+    best = selectors.best_proposal(found.proposal for found in seen)
+    views = [_proposal_view(record, found, rights, sees_value, best) for found in seen]
+    pending = [
+        p.proposal.decide_by
+        for p in record.proposals
+        if p.proposal.status == Proposal.PROPOSED and p.proposal.decide_by is not None
     ]
     head = render_to_string(
         "opportunities/_detail_head.html",
@@ -439,6 +453,9 @@ def _opportunity_page(user: User, opportunity_id: int) -> KeptOpportunity:
         head=str(head),
         # while forming, it depends on the last search, read for each request
         startable=record.startable,
+        editable=opportunity.status in Opportunity.EDITABLE,
+        endable=opportunity.status in Opportunity.EDITABLE | {Opportunity.PROPOSED},
+        lapses_after=min(pending, default=None),
         declined_partners=record.declined if poster in rights.admin else (),
         proposals=tuple(_proposal_page(view, n == 0) for n, view in enumerate(views)),
         # its message counts the proposals: for the poster's members only
@@ -460,6 +477,9 @@ def opportunity_detail(request: HttpRequest, opportunity_id: int) -> HttpRespons
         rights,
         lambda: _opportunity_page(request.user, opportunity_id),
     )
+    if page.lapses_after is not None and page.lapses_after < timezone.localdate():
+        lifecycle.proposals_lapse(opportunity_id=opportunity_id)  # checked when read
+        return redirect("opportunities:detail", opportunity_id=opportunity_id)
     is_poster_admin = poster in rights.admin
     startable, run = page.startable, page.run
     if startable is None:  # forming: only once the last search's worker died
@@ -472,6 +492,7 @@ def opportunity_detail(request: HttpRequest, opportunity_id: int) -> HttpRespons
         "run": run,
         "is_poster_admin": is_poster_admin,
         "may_start": is_poster_admin and startable,
+        "today": timezone.localdate(),
     }
     return render(request, "opportunities/detail.html", context)
 
@@ -482,7 +503,11 @@ def formation_start(request: HttpRequest, opportunity_id: int) -> HttpResponse:
     if refused := not_allowed(request, "POST"):
         return refused
     try:
-        services.formation_start(actor=request.user, opportunity_id=opportunity_id)
+        services.formation_start(
+            actor=request.user,
+            opportunity_id=opportunity_id,
+            decide_by=request.POST.get("decide_by") or None,
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("opportunities:detail", opportunity_id=opportunity_id)
@@ -525,7 +550,12 @@ def proposal_decide(request: HttpRequest, proposal_id: int) -> HttpResponse:
     if not form.is_valid():
         return HttpResponseBadRequest(BAD_DECISION)
     try:
-        services.proposal_decide(actor=request.user, proposal_id=proposal.pk, accept=form.accept())
+        services.proposal_decide(
+            actor=request.user,
+            proposal_id=proposal.pk,
+            accept=form.accept(),
+            reason=form.cleaned_data["reason"],
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

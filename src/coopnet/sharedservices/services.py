@@ -24,7 +24,7 @@ from coopnet.common.amounts import MAX_HOURS, MAX_MONEY, parse_amount, parse_tex
 from coopnet.directory.selectors import is_admin, organisation_for_member
 from coopnet.engine.money import CENT
 from coopnet.engine.pooling import MAX_POOL_MEMBERS
-from coopnet.sharedservices import pricing, selectors
+from coopnet.sharedservices import notices, pricing, selectors
 from coopnet.sharedservices.models import Enrolment, Fee, FeeSchedule, SharedService
 from coopnet.sharedservices.pricing import SOLUTIONS, TOO_MANY
 
@@ -168,7 +168,11 @@ def next_schedule_store(service: SharedService, today: dt.date | None) -> FeeSch
     write below ends with it; callers run it in a transaction."""
     nxt = pricing.next_period(pricing.current_period(today))
     FeeSchedule.objects.filter(service=service, period__gt=nxt).delete()
-    return _store(pricing.compute(service, nxt))
+    before = Fee.objects.filter(schedule__service=service, schedule__period=nxt)
+    fees = dict(before.values_list("organisation_id", "fee"))
+    stored = _store(pricing.compute(service, nxt))
+    notices.fees_set(stored, fees)
+    return stored
 
 
 # -- the coordinator's writes -----------------------------------------------------------------

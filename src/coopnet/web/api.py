@@ -17,6 +17,7 @@ from coopnet.common.token_api import router as tokens_router
 from coopnet.directory.api import router as directory_router
 from coopnet.mentoring.api import router as mentoring_router
 from coopnet.network.api import router as network_router
+from coopnet.notifications.api import router as notifications_router
 from coopnet.offerings.api import router as offerings_router
 from coopnet.opportunities.api import router as opportunities_router
 from coopnet.sharedservices.api import router as services_router
@@ -45,4 +46,5 @@ api.add_router("/skills", mentoring_router)
 api.add_router("/books", books_router)
 api.add_router("/books", books_exports_router)
 api.add_router("", tokens_router)
+api.add_router("/notifications", notifications_router)
 api.add_router("/clients", clients_router)

@@ -17,6 +17,8 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from coopnet.notifications.selectors import unread_count
+
 register = template.Library()
 
 #: where the request's CSRF token goes in the kept HTML
@@ -91,3 +93,18 @@ def main_nav(context: Any) -> SafeString:
     )
     token = get_token(request) if request is not None else ""
     return mark_safe(html.replace(_TOKEN, token))  # the token: letters and digits only
+
+
+@register.simple_tag(takes_context=True)
+def notifications_link(context: Any) -> SafeString:
+    """The link to the user's notifications with their unread count: per user, so made for
+    each request and never kept with the navigation's HTML."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    count = unread_count(user) if user is not None else 0
+    label = format_html(' <span class="badge" data-testid="unread-count">{}</span>', count)
+    return format_html(
+        '<a class="notifications-link" href="{}">Notifications{}</a>',
+        reverse("notifications:list"),
+        label if count else "",
+    )

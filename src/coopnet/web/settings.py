@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "csp",
     "coopnet.common",
     "coopnet.directory",
+    "coopnet.notifications",
     "coopnet.opportunities",
     "coopnet.offerings",
     "coopnet.network",
@@ -231,6 +232,9 @@ if EMAIL_USE_TLS and EMAIL_USE_SSL:
 EMAIL_TIMEOUT = env.whole("COOPNET_EMAIL_TIMEOUT", 10, least=1)
 DEFAULT_FROM_EMAIL = env.text("COOPNET_EMAIL_FROM", "coopnet@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address people reach the site at, for the links in notification e-mails (sent by a job,
+# which has no request to read it from).
+COOPNET_SITE_URL = env.text("COOPNET_SITE_URL", "http://localhost:8000")
 if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 elif PRODUCTION:

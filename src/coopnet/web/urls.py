@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("accounts/tokens/", include("coopnet.common.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("notifications/", include("coopnet.notifications.urls")),
     path("opportunities/", include("coopnet.opportunities.urls")),
     path("offerings/", include("coopnet.offerings.urls")),
     path("directory/organisations/", include("coopnet.offerings.urls_directory")),

@@ -1,0 +1,1 @@
+"""People told what concerns them: notifications in the app and by e-mail."""
