@@ -17,16 +17,18 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from coopnet.clients import mail, selectors
+from coopnet.clients import selectors
 from coopnet.clients.models import ClientRequest, new_reference
 from coopnet.common import audit
 from coopnet.common.access import User, coordinator_or_404, is_coordinator
 from coopnet.common.amounts import MAX_MONEY, parse_amount, parse_text
 from coopnet.common.dates import date_problem
-from coopnet.common.models import Coordinator
-from coopnet.directory.models import Membership, Organisation, Skill
+from coopnet.directory.models import Organisation, Skill
+from coopnet.notifications import models as kinds
+from coopnet.notifications.services import admins_of, coordinators, notify
 from coopnet.opportunities import services as opportunities
 from coopnet.opportunities.models import Opportunity
 
@@ -41,6 +43,9 @@ NO_ORGANISATION = "Choose at least one organisation to pass the request to."
 UNKNOWN_ORGANISATIONS = "Unknown organisations: {slugs}."
 CLOSED = "This request is {status}: it can no longer be passed on, declined or turned."
 NOT_PASSED_TO = "You may post this request's opportunity only for an organisation it was passed to."
+#: what people are told (no contact detail, no figure: the link's page checks who may read it)
+ARRIVED = "A client's request {reference} arrived through the front door."
+PASSED_ON = "The coordinator passed a client's request {reference} to {organisation}."
 NAME_LIMIT, CONTACT_LIMIT, PHONE_LIMIT, NEEDS_LIMIT = 200, 200, 40, 5000
 
 
@@ -102,7 +107,6 @@ def client_request_submit(
     phone: str = "",
     skills: Iterable[str] = (),
     budget: Any = None,
-    site_url: str = "",
 ) -> ClientRequest:
     """Receive a client's request from the public front door (nobody signed in): it lands
     in the coordinator's inbox with a reference to give the client.
@@ -127,8 +131,8 @@ def client_request_submit(
     request.skills.set(wanted)
     audit.record(actor=None, action="client_request.received", obj=request,
                  summary=f"Client request {request.reference} received")  # fmt: skip
-    coordinators = Coordinator.objects.values_list("user__email", flat=True)
-    mail.tell_arrived(request, coordinators, site_url)
+    notify(recipients=coordinators(), kind=kinds.CLIENT_REQUEST, link=_link(request),
+           text=ARRIVED.format(reference=request.reference))  # fmt: skip
     return request
 
 
@@ -145,6 +149,10 @@ def _save_with_a_fresh_reference(request: ClientRequest) -> None:
     raise IntegrityError("no free client request reference")
 
 
+def _link(request: ClientRequest) -> str:
+    return reverse("clients:detail", args=[request.pk])
+
+
 def _open(request_id: int) -> ClientRequest:
     """The request locked for the change; a closed one refused."""
     request = ClientRequest.objects.select_for_update().get(pk=request_id)
@@ -155,11 +163,11 @@ def _open(request_id: int) -> ClientRequest:
 
 @transaction.atomic
 def client_request_pass(
-    *, actor: User, request_id: int, organisation_slugs: Iterable[str], site_url: str = ""
+    *, actor: User, request_id: int, organisation_slugs: Iterable[str]
 ) -> ClientRequest:
     """Pass the request to organisations (the coordinator's, 404 for anyone else): their
     admins then read it, contact details included, and may turn it into an opportunity; they
-    are told by mail (those it had already been passed to are not told again)."""
+    are told (those it had already been passed to are not told again)."""
     coordinator_or_404(actor)
     selectors.client_request_for_user(actor, request_id)
     slugs = list(dict.fromkeys(organisation_slugs))
@@ -181,9 +189,9 @@ def client_request_pass(
         audit.record(actor=actor, action="client_request.passed", obj=request,
                      organisation=organisation,
                      summary=f"Client request {request.reference} passed on")  # fmt: skip
-        admins = organisation.memberships.filter(role=Membership.ADMIN)
-        emails = admins.values_list("user__email", flat=True)
-        mail.tell_passed(request, organisation.name, emails, site_url)
+        text = PASSED_ON.format(reference=request.reference, organisation=organisation.name)
+        notify(recipients=admins_of([organisation.pk]), kind=kinds.CLIENT_REQUEST,
+               text=text, link=_link(request), actor=actor)  # fmt: skip
     return request
 
 

@@ -19,7 +19,7 @@ from coopnet.clients.limits import FrontDoorThrottle
 from coopnet.clients.models import ClientRequest, new_reference
 from coopnet.common.access import coordinator_or_404, is_coordinator
 from coopnet.common.errors import apply_errors
-from coopnet.common.http import not_allowed, site_url
+from coopnet.common.http import not_allowed
 from coopnet.common.money import network_currency
 from coopnet.directory.selectors import is_member
 from coopnet.opportunities.forms import (
@@ -66,9 +66,7 @@ def front_door(request: HttpRequest) -> HttpResponse:
     form = ClientRequestForm(request.POST)
     if form.is_valid():
         try:
-            sent = services.client_request_submit(
-                **form.request_fields(), site_url=site_url(request)
-            )
+            sent = services.client_request_submit(**form.request_fields())
         except ValidationError as error:
             apply_errors(error, form)
         else:
@@ -148,7 +146,7 @@ def pass_on(request: HttpRequest, request_id: int) -> HttpResponse:
     try:
         done = services.client_request_pass(
             actor=request.user, request_id=found.pk,
-            organisation_slugs=request.POST.getlist("organisations"), site_url=site_url(request),
+            organisation_slugs=request.POST.getlist("organisations"),
         )  # fmt: skip
     except ValidationError as error:
         for message in error.messages:

@@ -23,6 +23,7 @@ PAYOUT = "payout"
 SERVICE_FEE = "service_fee"
 PAIRING = "pairing"
 OPPORTUNITY = "opportunity"
+CLIENT_REQUEST = "client_request"
 
 #: the fixed list of what a person is told of
 KINDS = [
@@ -38,6 +39,7 @@ KINDS = [
     (SERVICE_FEE, "Shared service fee for next month"),
     (PAIRING, "Mentoring pairing"),
     (OPPORTUNITY, "An opportunity changed"),
+    (CLIENT_REQUEST, "A client's request"),
 ]
 
 
