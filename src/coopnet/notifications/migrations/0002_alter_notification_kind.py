@@ -4,15 +4,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0001_initial'),
+        ("notifications", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='notification',
-            name='kind',
-            field=models.CharField(choices=[('proposed', 'Proposed in a consortium'), ('decision', "A partner's decision"), ('proposal_ended', 'A proposal ended'), ('formed', 'Consortium formed'), ('joint_bid', 'Joint-bid proposal'), ('milestone', 'Milestone delivered'), ('invoice', 'Invoice issued'), ('payment', 'Payment received'), ('payout', 'Payout made'), ('service_fee', 'Shared service fee for next month'), ('pairing', 'Mentoring pairing'), ('opportunity', 'An opportunity changed'), ('client_request', "A client's request")], max_length=16),
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("proposed", "Proposed in a consortium"),
+                    ("decision", "A partner's decision"),
+                    ("proposal_ended", "A proposal ended"),
+                    ("formed", "Consortium formed"),
+                    ("joint_bid", "Joint-bid proposal"),
+                    ("milestone", "Milestone delivered"),
+                    ("invoice", "Invoice issued"),
+                    ("payment", "Payment received"),
+                    ("payout", "Payout made"),
+                    ("service_fee", "Shared service fee for next month"),
+                    ("pairing", "Mentoring pairing"),
+                    ("opportunity", "An opportunity changed"),
+                    ("client_request", "A client's request"),
+                ],
+                max_length=16,
+            ),
         ),
     ]
