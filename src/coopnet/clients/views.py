@@ -122,8 +122,9 @@ def detail(request: HttpRequest, request_id: int) -> HttpResponse:
     if coordinator:
         passed_to = list(found.passed_to.order_by("name"))
         matches, passed_ids = selectors.matching_organisations(found), {o.pk for o in passed_to}
+        to_pass = [m for m in matches if m.organisation.pk not in passed_ids]
         context |= {"matches": matches, "passed_to": passed_to, "passed_ids": passed_ids,
-                    "to_pass": [m for m in matches if m.organisation.pk not in passed_ids]}  # fmt: skip
+                    "to_pass": to_pass}  # fmt: skip
     return render(request, "clients/detail.html", context)
 
 
