@@ -264,7 +264,7 @@ def test_everyone_reads_each_payout_and_why_in_one_payout_column(
     for slug, (hours, _, _, payout, shapley, added) in CHEAPEST.items():
         split = cheapest.split('<table class="data split">')[1]
         row = split.split(f"<td>{NAMES[slug]}</td>")[1].split("</tr>")[0]
-        assert f'data-label="Hours">{int(D(hours))}</td>' in row  # whole hours
+        assert f'data-label="Hours">{int(D(hours))}\N{NO-BREAK SPACE}h</td>' in row  # whole hours
         for amount in (payout, shapley, added):
             assert money(amount) in row, (slug, amount)
     assert (

@@ -218,7 +218,7 @@ def test_infeasible_opportunity_names_the_skill_but_no_capacity(consortium_cast,
     run = start(consortium_cast, opportunity)
     opportunity.refresh_from_db()
     assert opportunity.status == Opportunity.INFEASIBLE
-    assert run.message == formation.INFEASIBLE.format(skills="elixir at level 5 or above")
+    assert run.message == formation.INFEASIBLE.format(skills="Elixir at level 5 or above")
     assert not opportunity.proposals.exists()
 
 

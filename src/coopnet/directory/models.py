@@ -39,12 +39,16 @@ class Organisation(models.Model):
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
     description = models.TextField(blank=True)
-    kind = models.CharField(max_length=20, choices=KINDS, default=WORKER_COOP)
-    location = models.CharField(max_length=120, blank=True)
-    website = models.URLField(max_length=200, blank=True)
+    # the database's own defaults too, so that rows written by code that predates these
+    # columns (an older release beside this one, a migration's historical model) still fit
+    kind = models.CharField(
+        max_length=20, choices=KINDS, default=WORKER_COOP, db_default=WORKER_COOP
+    )
+    location = models.CharField(max_length=120, blank=True, db_default="")
+    website = models.URLField(max_length=200, blank=True, db_default="")
     #: its public profile (name, kind, location, website, description, offerings) is shown to
     #: anyone, signed in or not; never its people's rates or any private figure
-    public = models.BooleanField(default=False)
+    public = models.BooleanField(default=False, db_default=False)
     #: private: the fixed cost of bringing this organisation into a consortium
     coordination_cost = models.DecimalField(default=0, validators=[MinValueValidator(0)], **MONEY)
     created = models.DateTimeField(auto_now_add=True)

@@ -22,22 +22,23 @@ class Migration(migrations.Migration):
                     ("other", "Other"),
                 ],
                 default="worker_coop",
+                db_default="worker_coop",
                 max_length=20,
             ),
         ),
         migrations.AddField(
             model_name="organisation",
             name="location",
-            field=models.CharField(blank=True, max_length=120),
+            field=models.CharField(blank=True, db_default="", max_length=120),
         ),
         migrations.AddField(
             model_name="organisation",
             name="public",
-            field=models.BooleanField(default=False),
+            field=models.BooleanField(db_default=False, default=False),
         ),
         migrations.AddField(
             model_name="organisation",
             name="website",
-            field=models.URLField(blank=True),
+            field=models.URLField(blank=True, db_default=""),
         ),
     ]
