@@ -113,7 +113,7 @@ PAGES: dict[str, Policy] = {
     "notifications:preferences": form(SIGNED_IN),
     # the directory: profiles are public to the signed in, the rest Outlier's
     "directory:search": read(SIGNED_IN),
-    "directory:skill_search": read(SIGNED_IN),  # the taxonomy is public to the signed in
+    "directory:skill_search": read(EVERYONE),  # the taxonomy is public (the front door's too)
     "directory:profile": read(SIGNED_IN),
     "directory:manage": read(OUTLIER),
     "directory:export_csv": read(OUTLIER),

@@ -224,12 +224,12 @@ def search(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@login_required
 @require_safe
 def skill_search(request: HttpRequest) -> HttpResponse:
     """The skills matching ?q= (at most `selectors.SKILL_MATCHES`, those that start with it
     first), as the <option>s of a skill field's <datalist>: what coopnet.js asks for as a
-    person types, so that no page sends the whole taxonomy."""
+    person types, so that no page sends the whole taxonomy. Open to anyone: the taxonomy is
+    public, and a client describing its needs at the front door (/request/) types skills too."""
     text = request.GET.get("q", "")[:SKILL_QUERY_LENGTH]
     skills = selectors.skill_search(text)
     typed = skill_labels(skills)  # its name, or its id where another skill has that name
