@@ -1,11 +1,19 @@
 """Offerings in a real browser: a member filters the offerings, ticks two and compares them;
-the comparison names where they compete and where they complement each other."""
+the comparison names where they compete and where they complement each other.
+
+With COOPNET_SCREENSHOTS=1 the comparison is shot into docs/screenshots/offerings-compare.png
+for the user guide; otherwise into the test's temporary directory."""
+
+import os
+from pathlib import Path
 
 import pytest
 
 from coopnet.offerings import services
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("clock")]
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 @pytest.fixture
@@ -17,7 +25,9 @@ def offered(cast):
     return cast
 
 
-def test_a_member_compares_two_offerings(offered, live_server, page, sign_in, requests_elsewhere):
+def test_a_member_compares_two_offerings(
+    offered, live_server, page, sign_in, requests_elsewhere, tmp_path
+):
     sign_in(page, live_server.url, "bob")
     page.click("nav >> text=Offerings")
     page.select_option("#id_skill", label="Python")
@@ -33,4 +43,6 @@ def test_a_member_compares_two_offerings(offered, live_server, page, sign_in, re
     assert "only Web apps brings Ux-Design" in pairs
     assert "only Data pipelines brings Python" in pairs
     assert "Rival Ltd (Data pipelines: Python)" in page.locator("#bundles").inner_text()
+    folder = DOCS if os.environ.get("COOPNET_SCREENSHOTS") == "1" else tmp_path
+    page.screenshot(path=str(folder / "offerings-compare.png"), full_page=True)
     assert requests_elsewhere == []
