@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "coopnet.network",
     "coopnet.sharedservices",
     "coopnet.mentoring",
+    "coopnet.jointbids",
     "coopnet.books",
 ]
 
