@@ -253,3 +253,21 @@ def test_the_proposer_agrees_by_proposing(rival_bids, consortium_cast):
     bid = services.joint_bid_propose(actor=consortium_cast["alice"], opportunity_id=outlier.pk)
     answers = {m.opportunity_id: m.answer for m in bid.members.all()}
     assert answers == {outlier.pk: JointBidMember.AGREED, rival.pk: JointBidMember.PENDING}
+
+
+@pytest.mark.usefixtures("clock", "immediate_tasks")
+def test_the_demo_turns_a_pair_of_rival_bids_into_a_joint_bid():
+    from coopnet.web.demo_data import seed_directory
+
+    seed_directory(people=60, organisations=9, seed=7)
+    bid = JointBid.objects.get()
+    assert bid.status == JointBid.AGREED
+    assert bid.members.count() == 2
+    assert bid.opportunity.status == Opportunity.PROPOSED
+    first = bid.members.exclude(organisation=bid.proposer).get()
+    admin = first.organisation.memberships.filter(role="admin").first().user
+    rows = {r.name: r for r in selectors.side_by_side(admin, bid)}
+    own = rows[first.organisation.name]
+    assert own.own
+    # each needs the other's skill: the joint bid pays the first more than its own bid alone
+    assert own.joint > own.alone > 0

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
@@ -42,6 +42,9 @@ def pursuit(request: HttpRequest, opportunity_id: int) -> HttpResponse:
     view = selectors.pursuit_view(request.user, opportunity_id)  # 404 for everyone else
     if refused := not_allowed(request, "GET", "POST"):
         return refused
+    admin = is_admin(request.user, view.opportunity.posted_by)
+    if request.method == "POST" and not admin:
+        raise PermissionDenied(services.NOT_ADMIN)
     initial = {"website": view.pursuit.website, "tender_reference": view.pursuit.tender_reference}
     form = PursuitForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -56,7 +59,7 @@ def pursuit(request: HttpRequest, opportunity_id: int) -> HttpResponse:
     context = {
         "view": view,
         "form": form,
-        "is_admin": is_admin(request.user, view.opportunity.posted_by),
+        "is_admin": admin,
     }
     status = 400 if request.method == "POST" else 200
     return render(request, "jointbids/pursuit.html", context, status=status)
@@ -96,9 +99,13 @@ def detail(request: HttpRequest, joint_bid_id: int) -> HttpResponse:
 
 @login_required
 def answer(request: HttpRequest, joint_bid_id: int) -> HttpResponse:
-    selectors.joint_bid_for_user(request.user, joint_bid_id)  # 404 for everyone else
+    bid = selectors.joint_bid_for_user(request.user, joint_bid_id)  # 404 for everyone else
     if refused := not_allowed(request, "POST"):
         return refused
+    if not any(
+        is_admin(request.user, r.organisation) for r in selectors.own_rows(request.user, bid)
+    ):
+        raise PermissionDenied(services.NOT_MEMBER_ADMIN)
     form = AnswerForm(request.POST)
     if not form.is_valid():
         return HttpResponse(BAD_ANSWER, status=400, content_type="text/plain")
