@@ -283,6 +283,15 @@ OPERATIONS: dict[str, Policy] = {
     "GET /api/books/settings": read(CORA),
     "PUT /api/books/settings": act(CORA),
     "GET /api/books/export": read(SIGNED_IN),
+    # joint bids: as their pages
+    "GET /api/jointbids/opportunities/{opportunity_id}": read(OUTLIER),
+    "GET /api/jointbids/opportunities/{opportunity_id}@formed": read(OUTLIER),
+    "PUT /api/jointbids/opportunities/{opportunity_id}": act(ALICE, OUTLIER),
+    "PUT /api/jointbids/opportunities/{opportunity_id}@formed": act(ALICE, OUTLIER),
+    "POST /api/jointbids/opportunities/{opportunity_id}/joint-bid": act(ALICE, OUTLIER),
+    "POST /api/jointbids/opportunities/{opportunity_id}/joint-bid@formed": act(ALICE, OUTLIER),
+    "GET /api/jointbids/{joint_bid_id}": read(OUTLIER | RIVAL),
+    "POST /api/jointbids/{joint_bid_id}/answer": act(ALICE | {"charlie"}, OUTLIER | RIVAL),
     "GET /api/offerings": read(SIGNED_IN),
     "POST /api/offerings": act(ALICE),  # for Outlier: 404 to all but its admin
     "GET /api/offerings/compare": read(SIGNED_IN, frozenset({422})),  # no ids: refused

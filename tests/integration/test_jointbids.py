@@ -279,3 +279,32 @@ def test_the_demo_turns_a_pair_of_rival_bids_into_a_joint_bid():
     assert own.own
     # each needs the other's skill: the joint bid pays the first more than its own bid alone
     assert own.joint > own.alone > 0
+
+
+def test_the_api_walks_a_joint_bid_and_names_nobody_before_all_agree(rival_bids, consortium_cast):
+    from casts import send
+
+    outlier, rival = rival_bids
+    alice, charlie = client_for(consortium_cast["alice"]), client_for(consortium_cast["charlie"])
+    assert charlie.get(f"/api/jointbids/opportunities/{outlier.pk}").status_code == 404
+    put = send(alice, "put", f"/api/jointbids/opportunities/{outlier.pk}",
+               {"website": "www.acme.example", "tender_reference": "T-1"})  # fmt: skip
+    assert put.status_code == 200
+    assert put.json()["pursued_by_another"] is True
+    assert put.json()["website"] == "www.acme.example"
+    made = send(alice, "post", f"/api/jointbids/opportunities/{outlier.pk}/joint-bid")
+    assert made.status_code == 201
+    bid = made.json()["id"]
+    asked = charlie.get(f"/api/jointbids/{bid}").json()
+    assert asked == {
+        "id": bid,
+        "status": "open",
+        "own": [{"opportunity": rival.pk, "organisation": "rival", "answer": "pending"}],
+        "side_by_side": [],
+    }
+    answered = send(charlie, "post", f"/api/jointbids/{bid}/answer", {"agree": True}).json()
+    assert answered["status"] == "agreed"
+    names = [(row["organisation"], row["own"]) for row in answered["side_by_side"]]
+    assert names == [("Outlier Co-op", False), ("Rival Ltd", True)]
+    assert answered["side_by_side"][0]["joint_payout"] is None
+    assert answered["side_by_side"][1]["joint_payout"] == "17493.94"
