@@ -308,3 +308,17 @@ def test_the_api_walks_a_joint_bid_and_names_nobody_before_all_agree(rival_bids,
     assert names == [("Outlier Co-op", False), ("Rival Ltd", True)]
     assert answered["side_by_side"][0]["joint_payout"] is None
     assert answered["side_by_side"][1]["joint_payout"] == "17493.94"
+
+
+def test_the_overview_flags_each_own_opportunity_pursued_by_another(
+    rival_bids, consortium_cast, post_opportunity, django_assert_max_num_queries
+):
+    post_opportunity(client="Nobody Else Ltd", title="Quiet work")
+    post_opportunity(client="ACME", title="Second for Acme")  # Outlier's own: no rival of it
+    with django_assert_max_num_queries(4):
+        listed = selectors.listed_pursuits(consortium_cast["alice"])
+    flags = {row.opportunity.title: row.pursued_by_another for row in listed}
+    assert flags == {"Quiet work": False, "Second for Acme": True, "Booking system": True}
+    page = client_for(consortium_cast["alice"]).get("/jointbids/").content.decode()
+    assert page.count("Another member of the network pursues this client") == 2
+    assert "Rival" not in page
