@@ -322,3 +322,20 @@ def test_the_overview_flags_each_own_opportunity_pursued_by_another(
     page = client_for(consortium_cast["alice"]).get("/jointbids/").content.decode()
     assert page.count("Another member of the network pursues this client") == 2
     assert "Rival" not in page
+
+
+def test_a_joint_bid_closes_when_one_of_its_opportunities_is_no_longer_open(
+    rival_bids, consortium_cast
+):
+    outlier, _ = rival_bids
+    bid = services.joint_bid_propose(actor=consortium_cast["alice"], opportunity_id=outlier.pk)
+    Opportunity.objects.filter(pk=outlier.pk).update(status=Opportunity.FORMED)
+    charlie = client_for(consortium_cast["charlie"])
+    answered = charlie.post(f"/jointbids/{bid.pk}/answer/", {"answer": "agree"}, follow=True)
+    bid.refresh_from_db()
+    assert bid.status == JointBid.CLOSED
+    assert bid.opportunity is None
+    body = answered.content.decode()
+    assert services.GONE in body
+    assert "This joint bid is closed" in body
+    assert "Outlier" not in body

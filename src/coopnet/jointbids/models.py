@@ -34,7 +34,14 @@ class Pursuit(models.Model):
 
 class JointBid(models.Model):
     OPEN, AGREED, DECLINED = "open", "agreed", "declined"
-    STATUSES = [(OPEN, "Waiting for answers"), (AGREED, "Agreed by all"), (DECLINED, "Declined")]
+    #: an opportunity in it was formed or closed on its own before all agreed
+    CLOSED = "closed"
+    STATUSES = [
+        (OPEN, "Waiting for answers"),
+        (AGREED, "Agreed by all"),
+        (DECLINED, "Declined"),
+        (CLOSED, "Closed: an opportunity in it is no longer open"),
+    ]
 
     proposer = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     proposed_by = models.ForeignKey(

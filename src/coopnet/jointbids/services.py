@@ -39,7 +39,7 @@ NO_OTHER = "No other member of the network pursues this client now."
 ALREADY_PROPOSED = "A joint bid for this opportunity is already proposed or agreed."
 ALREADY_ANSWERED = "Your organisation has already answered this joint bid."
 CLOSED = "This joint bid is no longer open for answers."
-GONE = "One of the opportunities of this joint bid is no longer open: it cannot be formed."
+GONE = "One of the opportunities of this joint bid is no longer open: it is closed."
 DEADLINES_PASSED = "Every deadline of this joint bid has passed: it cannot be formed."
 JOINT_TITLE = "Joint bid: {title}"
 JOINT_DESCRIPTION = "A joint bid of {count} members of the network for the same client."
@@ -79,7 +79,8 @@ def joint_bid_propose(*, actor: User, opportunity_id: int) -> JointBid:
     Opportunity.objects.select_for_update().filter(pk=opportunity.pk).first()
     if not selectors.pursuing().filter(pk=opportunity.pk).exists():
         raise ValidationError(NOT_PURSUED)
-    taken = selectors.joint_bids_of(opportunity).exclude(status=JointBid.DECLINED)
+    ended = [JointBid.DECLINED, JointBid.CLOSED]
+    taken = selectors.joint_bids_of(opportunity).exclude(status__in=ended)
     if taken.exists():
         raise ValidationError(ALREADY_PROPOSED)
     busy = JointBidMember.objects.filter(joint_bid__status=JointBid.OPEN).values("opportunity")
@@ -122,6 +123,10 @@ def joint_bid_answer(*, actor: User, joint_bid_id: int, agree: bool) -> JointBid
         raise ValidationError(CLOSED)
     if all(row.answer != JointBidMember.PENDING for row in rows):
         raise ValidationError(ALREADY_ANSWERED)
+    if not _all_pursued(bid):
+        bid.status = JointBid.CLOSED  # the answer is moot: the caller tells GONE
+        bid.save(update_fields=["status"])
+        return bid
     answer = JointBidMember.AGREED if agree else JointBidMember.DECLINED
     for row in rows:
         if row.answer == JointBidMember.PENDING:
@@ -167,12 +172,15 @@ def _proposer_admin(bid: JointBid) -> Any:
     return admin.user
 
 
+def _all_pursued(bid: JointBid) -> bool:
+    """Is every opportunity of the joint bid still pursued (not formed or closed on its own)?"""
+    return not bid.members.exclude(opportunity__in=selectors.pursuing()).exists()
+
+
 def _form(bid: JointBid) -> None:
     """All agreed: post the joint bid's opportunity for the proposer and start its formation."""
     rows = list(bid.members.select_related("opportunity").order_by("pk"))
     members = [row.opportunity for row in rows]
-    if selectors.pursuing().filter(pk__in=[o.pk for o in members]).count() != len(members):
-        raise ValidationError(GONE)
     own = next(o for o in members if o.posted_by_id == bid.proposer_id)
     wanted = Requirement.objects.filter(opportunity__in=members).select_related("skill")
     admin = _proposer_admin(bid)

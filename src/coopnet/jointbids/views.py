@@ -111,9 +111,12 @@ def answer(request: HttpRequest, joint_bid_id: int) -> HttpResponse:
         return HttpResponse(BAD_ANSWER, status=400, content_type="text/plain")
     agree = form.cleaned_data["answer"] == "agree"
     try:
-        services.joint_bid_answer(actor=request.user, joint_bid_id=joint_bid_id, agree=agree)
+        bid = services.joint_bid_answer(actor=request.user, joint_bid_id=joint_bid_id, agree=agree)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, AGREED if agree else DECLINED)
+        if bid.status == JointBid.CLOSED:
+            messages.error(request, services.GONE)
+        else:
+            messages.success(request, AGREED if agree else DECLINED)
     return redirect("jointbids:detail", joint_bid_id=joint_bid_id)

@@ -31,6 +31,7 @@ class Migration(migrations.Migration):
                             ("open", "Waiting for answers"),
                             ("agreed", "Agreed by all"),
                             ("declined", "Declined"),
+                            ("closed", "Closed: an opportunity in it is no longer open"),
                         ],
                         default="open",
                         max_length=8,
