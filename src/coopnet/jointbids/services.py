@@ -40,6 +40,7 @@ ALREADY_PROPOSED = "A joint bid for this opportunity is already proposed or agre
 ALREADY_ANSWERED = "Your organisation has already answered this joint bid."
 CLOSED = "This joint bid is no longer open for answers."
 GONE = "One of the opportunities of this joint bid is no longer open: it is closed."
+NO_PROPOSER_ADMIN = "The proposing organisation has no admin left to post the joint bid."
 DEADLINES_PASSED = "Every deadline of this joint bid has passed: it cannot be formed."
 JOINT_TITLE = "Joint bid: {title}"
 JOINT_DESCRIPTION = "A joint bid of {count} members of the network for the same client."
@@ -168,7 +169,7 @@ def _proposer_admin(bid: JointBid) -> Any:
         return bid.proposed_by
     admin = Membership.objects.filter(organisation=bid.proposer, role=Membership.ADMIN).first()
     if admin is None:
-        raise ValidationError(GONE)
+        raise ValidationError(NO_PROPOSER_ADMIN)
     return admin.user
 
 
