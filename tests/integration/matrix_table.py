@@ -22,6 +22,7 @@ CORA = frozenset({"cora"})
 ALICE = frozenset({"alice"})
 OUTLIER = frozenset({"alice", "bob"})
 OUTLIER_AND_CORA = OUTLIER | CORA
+RIVAL = frozenset({"charlie", "rick"})
 #: the formed consortium: Outlier posted it, Partner Co-op is in it
 PARTNERS = OUTLIER | {"pat"}
 PARTIES = PARTNERS | CORA  # the contract's parties and the coordinator
@@ -127,6 +128,15 @@ PAGES: dict[str, Policy] = {
     "directory:describe": form(ALICE, OUTLIER),
     "directory:public_profile": read(EVERYONE),
     "organisations:search": read(SIGNED_IN),
+    # joint bids: an opportunity's pursuit is its poster's (its members read it, its admins set
+    # its keys and propose); Rival's proposal for the same client is Outlier's and Rival's
+    "jointbids:overview": read(SIGNED_IN),
+    "jointbids:pursuit": Policy(OUTLIER, ALICE, ("get", "post"), readers=OUTLIER),
+    "jointbids:pursuit@formed": Policy(OUTLIER, ALICE, ("get", "post"), readers=OUTLIER),
+    "jointbids:propose": act(ALICE, OUTLIER),
+    "jointbids:propose@formed": act(ALICE, OUTLIER),
+    "jointbids:detail": read(OUTLIER | RIVAL),
+    "jointbids:answer": act(ALICE | {"charlie"}, OUTLIER | RIVAL),
     # offerings: the network's to browse and compare (without ?ids= the comparison sends the
     # reader back to the list); an organisation's admins' to change (404 to anyone else)
     "offerings:browse": read(SIGNED_IN),
@@ -303,6 +313,15 @@ OPERATIONS: dict[str, Policy] = {
     "GET /api/books/settings": read(CORA),
     "PUT /api/books/settings": act(CORA),
     "GET /api/books/export": read(SIGNED_IN),
+    # joint bids: as their pages
+    "GET /api/jointbids/opportunities/{opportunity_id}": read(OUTLIER),
+    "GET /api/jointbids/opportunities/{opportunity_id}@formed": read(OUTLIER),
+    "PUT /api/jointbids/opportunities/{opportunity_id}": act(ALICE, OUTLIER),
+    "PUT /api/jointbids/opportunities/{opportunity_id}@formed": act(ALICE, OUTLIER),
+    "POST /api/jointbids/opportunities/{opportunity_id}/joint-bid": act(ALICE, OUTLIER),
+    "POST /api/jointbids/opportunities/{opportunity_id}/joint-bid@formed": act(ALICE, OUTLIER),
+    "GET /api/jointbids/{joint_bid_id}": read(OUTLIER | RIVAL),
+    "POST /api/jointbids/{joint_bid_id}/answer": act(ALICE | {"charlie"}, OUTLIER | RIVAL),
     "GET /api/offerings": read(SIGNED_IN),
     "POST /api/offerings": act(ALICE),  # for Outlier: 404 to all but its admin
     "GET /api/offerings/compare": read(SIGNED_IN, frozenset({422})),  # no ids: refused

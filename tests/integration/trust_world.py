@@ -32,6 +32,7 @@ from coopnet.clients import services as clients
 from coopnet.common.models import ApiToken, Coordinator
 from coopnet.directory import services as directory
 from coopnet.directory.models import Membership, NetworkSettings, Skill
+from coopnet.jointbids import services as jointbids
 from coopnet.mentoring import selectors as mentoring_selectors
 from coopnet.mentoring import services as mentoring
 from coopnet.notifications.models import FORMED
@@ -222,6 +223,23 @@ def _client_requests(world: World, today: dt.date) -> None:
     world.ids["request_id"] = passed.pk
 
 
+def _joint_bid(world: World, draft: Any, today: dt.date) -> None:
+    """Rival pursues the client of Outlier's draft (the same tender reference) and proposes a
+    joint bid, which Outlier has not answered: Rival must learn nothing of Outlier's draft."""
+    users = world.users
+    jointbids.pursuit_update(actor=users["alice"], opportunity_id=draft.pk,
+                             tender_reference="ZQ-7/2026")  # fmt: skip
+    own = opportunities.opportunity_create(
+        actor=users["charlie"], organisation_slug="rival", title="Rival's tender",
+        client="Northern Widgets", value="5000", deadline=today + dt.timedelta(days=60),
+        requirements=[{"skill": "fortran", "min_level": 3, "hours": "33"}],
+    )  # fmt: skip
+    jointbids.pursuit_update(actor=users["charlie"], opportunity_id=own.pk,
+                             tender_reference="zq 7 2026")  # fmt: skip
+    bid = jointbids.joint_bid_propose(actor=users["charlie"], opportunity_id=own.pk)
+    world.ids["joint_bid_id"] = bid.pk
+
+
 def build_world(today: dt.date) -> World:
     """Everything, through the services (the tasks run at once), as of `today`."""
     names = ["alice", "bob", "charlie", "rick", "pat", "cora"]
@@ -242,6 +260,7 @@ def build_world(today: dt.date) -> World:
     _mentoring(world, people, today)
     _offerings(world)
     _client_requests(world, today)
+    _joint_bid(world, draft, today)
     proposal = contract.proposal
     world.ids.update(
         slug="outlier", org_slug="outlier", organisation="outlier",

@@ -15,6 +15,7 @@ from coopnet.common.auth import API_AUTH, API_THROTTLES
 from coopnet.common.errors import install_api_handlers
 from coopnet.common.token_api import router as tokens_router
 from coopnet.directory.api import router as directory_router
+from coopnet.jointbids.api import router as jointbids_router
 from coopnet.mentoring.api import router as mentoring_router
 from coopnet.network.api import router as network_router
 from coopnet.notifications.api import router as notifications_router
@@ -43,6 +44,7 @@ api.add_router("/offerings", offerings_router)
 api.add_router("/network", network_router)
 api.add_router("/services", services_router)
 api.add_router("/skills", mentoring_router)
+api.add_router("/jointbids", jointbids_router)
 api.add_router("/books", books_router)
 api.add_router("/books", books_exports_router)
 api.add_router("", tokens_router)

@@ -22,6 +22,7 @@ from coopnet.common.models import Coordinator
 from coopnet.directory import services
 from coopnet.directory.models import Membership, NetworkSettings, Skill
 from coopnet.engine.synthetic import generate_network, generate_opportunities, load_skills
+from coopnet.jointbids import demo as jointbids_demo
 from coopnet.mentoring import demo as mentoring_demo
 from coopnet.offerings import demo as offerings_demo
 from coopnet.sharedservices import demo as sharedservices_demo
@@ -87,6 +88,7 @@ def seed_directory(*, people: int = 60, organisations: int = 9, seed: int = 7) -
     books_demo.seed_demo()
     offerings_demo.seed_demo()
     clients_demo.seed_demo()
+    jointbids_demo.seed_demo()
     return logins
 
 

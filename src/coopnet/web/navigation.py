@@ -38,6 +38,7 @@ def _links(url_name: str, app_name: str, slug: str | None, coordinator: bool) ->
             "My organisation",
         ),
         ("/opportunities/", False, "Opportunities"),
+        (reverse("jointbids:overview"), app_name == "jointbids", "Joint bids"),
         (reverse("offerings:browse"), app_name == "offerings", "Offerings"),
         (reverse("sharedservices:list"), app_name == "sharedservices", "Shared services"),
         (reverse("mentoring:overview"), app_name == "mentoring", "Skills and mentoring"),

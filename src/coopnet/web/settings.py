@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "coopnet.sharedservices",
     "coopnet.mentoring",
     "coopnet.clients",
+    "coopnet.jointbids",
     "coopnet.books",
 ]
 

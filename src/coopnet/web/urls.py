@@ -17,6 +17,7 @@ urlpatterns = [
     path("network/", include("coopnet.network.urls")),
     path("services/", include("coopnet.sharedservices.urls")),
     path("skills/", include("coopnet.mentoring.urls")),
+    path("jointbids/", include("coopnet.jointbids.urls")),
     path("books/", include("coopnet.books.urls")),
     path("books/", include("coopnet.books.urls_bankfiles")),
     path("books/", include("coopnet.books.urls_exports")),
